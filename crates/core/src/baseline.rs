@@ -1,0 +1,284 @@
+//! The baseline solver: priority-ordered cheapest feasible insertion.
+//!
+//! Pinned needs go first, at their pinned start. Then every other need, in order of
+//! priority (highest first), then two-carer needs before one-carer ones, then fewest
+//! candidate slots first (most constrained), then earliest window close, then index,
+//! is inserted where it adds the least travel among its candidate slots
+//! ([`crate::feasibility`]) without breaking any rule: windows, shifts, `max_visits`,
+//! `max_work`, `capacity`. A two-carer need is inserted into two routes of different
+//! providers at one common start, fixed from then on. Ties prefer the elder's trusted
+//! carers (`prefers`), then the lower slot.
+//!
+//! It is simple and always feasible, and it stays as the reference the later solvers
+//! are measured against. Cost: O(needs × candidate slots × route length).
+
+use crate::error::{Error, FieldPath};
+use crate::feasibility::{allowed_starts, Candidates, Slot};
+use crate::model::{earliest_in, NeedIdx, Problem, ProviderIdx};
+use crate::schedule::{Insertion, RouteState};
+use crate::wire::Reason;
+
+/// The result of a construction: routes (some empty) and the needs left out.
+#[derive(Debug, Clone)]
+pub struct Construction {
+    /// One route per provider shift, in slot order.
+    pub routes: Vec<RouteState>,
+    /// Needs not served, with reason and detail, in need order.
+    pub unassigned: Vec<(NeedIdx, Reason, String)>,
+}
+
+struct State<'a> {
+    problem: &'a Problem,
+    routes: Vec<RouteState>,
+    /// First route index of each provider.
+    base: Vec<usize>,
+    visits: Vec<u32>,
+    work: Vec<i64>,
+}
+
+impl<'a> State<'a> {
+    fn new(problem: &'a Problem) -> Self {
+        let mut routes = Vec::new();
+        let mut base = Vec::with_capacity(problem.providers().len());
+        for (i, p) in problem.providers().iter().enumerate() {
+            base.push(routes.len());
+            for s in 0..p.shifts.len() {
+                routes.push(RouteState::new(
+                    problem,
+                    Slot {
+                        provider: ProviderIdx(i as u32),
+                        shift: s as u16,
+                    },
+                ));
+            }
+        }
+        let n = problem.providers().len();
+        Self {
+            problem,
+            routes,
+            base,
+            visits: vec![0; n],
+            work: vec![0; n],
+        }
+    }
+
+    fn route_ix(&self, slot: Slot) -> usize {
+        self.base[slot.provider.ix()] + slot.shift as usize
+    }
+
+    /// Feasible insertions of `n` into `slot` that respect the provider's limits.
+    fn options(&self, slot: Slot, n: NeedIdx, fixed: Option<i64>, keep: usize) -> Vec<Insertion> {
+        let p = slot.provider;
+        let prov = self.problem.provider(p);
+        let need = self.problem.need(n);
+        let r = &self.routes[self.route_ix(slot)];
+        if prov.max_visits.is_some_and(|m| self.visits[p.ix()] >= m)
+            || prov.capacity.is_some_and(|c| r.load + need.load > c)
+        {
+            return Vec::new();
+        }
+        let mut ins = r.insertions(self.problem, n, fixed, 0);
+        if let Some(m) = prov.max_work {
+            let used = self.work[p.ix()];
+            ins.retain(|i| used + i.delta + need.duration <= m);
+        }
+        if keep > 0 {
+            ins.truncate(keep);
+        }
+        ins
+    }
+
+    fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
+        let p = slot.provider.ix();
+        let ri = self.route_ix(slot);
+        let before = self.routes[ri].travel + self.routes[ri].service;
+        self.routes[ri].insert(self.problem, n, ins.pos, fixed);
+        debug_assert!(self.routes[ri].is_consistent());
+        self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
+        self.visits[p] += 1;
+    }
+
+    fn prefers(&self, n: NeedIdx, p: ProviderIdx) -> bool {
+        let e = self.problem.elder(self.problem.need(n).elder);
+        e.prefers.contains(&p)
+    }
+
+    /// Inserts a one-carer need where it costs least. Returns false when it fits nowhere.
+    fn insert_single(&mut self, slots: &[Slot], n: NeedIdx, fixed: Option<i64>) -> bool {
+        let mut best: Option<((i64, bool, Slot), Insertion)> = None;
+        for &slot in slots {
+            if let Some(ins) = self.options(slot, n, fixed, 1).into_iter().next() {
+                let key = (ins.delta, !self.prefers(n, slot.provider), slot);
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, ins));
+                }
+            }
+        }
+        match best {
+            Some(((_, _, slot), ins)) => {
+                self.apply(slot, n, &ins, fixed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Inserts a two-carer need into two routes of different providers at one common
+    /// start. `must` names a provider that must be one of the two (pinned).
+    /// Returns `Err(true)` when some single route could take it but no pair could.
+    fn insert_pair(
+        &mut self,
+        slots: &[Slot],
+        n: NeedIdx,
+        must: Option<ProviderIdx>,
+    ) -> Result<(), bool> {
+        const KEEP: usize = 4;
+        let windows = allowed_starts(self.problem, n).into_owned();
+        let opts: Vec<(Slot, Insertion)> = slots
+            .iter()
+            .flat_map(|&s| {
+                self.options(s, n, None, KEEP)
+                    .into_iter()
+                    .map(move |i| (s, i))
+            })
+            .collect();
+        type Key = (i64, i64, bool, Slot, Slot);
+        let mut best: Option<(Key, usize, usize, i64)> = None;
+        for (a, (sa, ia)) in opts.iter().enumerate() {
+            for (b, (sb, ib)) in opts.iter().enumerate().skip(a + 1) {
+                if sa.provider == sb.provider {
+                    continue;
+                }
+                if must.is_some_and(|m| sa.provider != m && sb.provider != m) {
+                    continue;
+                }
+                let lo = ia.earliest.max(ib.earliest);
+                let hi = ia.latest.min(ib.latest);
+                let Some(t) = earliest_in(&windows, lo).filter(|&t| t <= hi) else {
+                    continue;
+                };
+                let pref = self.prefers(n, sa.provider) || self.prefers(n, sb.provider);
+                let key = (ia.delta + ib.delta, t, !pref, *sa, *sb);
+                if best.as_ref().is_none_or(|(k, ..)| key < *k) {
+                    best = Some((key, a, b, t));
+                }
+            }
+        }
+        match best {
+            Some((_, a, b, t)) => {
+                let (sa, ia) = opts[a].clone();
+                let (sb, ib) = opts[b].clone();
+                self.apply(sa, n, &ia, Some(t));
+                self.apply(sb, n, &ib, Some(t));
+                Ok(())
+            }
+            None => Err(!opts.is_empty()),
+        }
+    }
+}
+
+/// Builds a plan's routes with the baseline construction.
+///
+/// Fails only when a pinned two-carer need cannot find a partner at its pinned start
+/// (rule 6: an impossible pin is an input error).
+///
+/// ```
+/// use carematch_core::{baseline, feasibility::Candidates, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}],
+///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+/// }"#)?;
+/// let c = baseline::construct(&problem, &Candidates::new(&problem))?;
+/// assert!(c.unassigned.is_empty());
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Construction, Error> {
+    let mut st = State::new(problem);
+    let mut unassigned = Vec::new();
+    let needs = problem.needs();
+
+    let mut pinned: Vec<NeedIdx> = (0..needs.len() as u32)
+        .map(NeedIdx)
+        .filter(|&n| problem.need(n).pinned.is_some())
+        .collect();
+    pinned.sort_by_key(|&n| (problem.need(n).pinned.map(|p| p.start), n));
+    for n in pinned {
+        let need = problem.need(n);
+        let Some(pin) = need.pinned else { continue };
+        let slots = cands.of(n);
+        let ok = if need.caregivers == 1 {
+            st.insert_single(slots, n, Some(pin.start))
+        } else {
+            st.insert_pair(slots, n, Some(pin.provider)).is_ok()
+        };
+        if !ok {
+            return Err(Error::invalid(
+                &FieldPath::root().key("needs").index(n.ix()).key("pinned"),
+                if need.caregivers == 2 {
+                    "no second carer can join the pinned provider at the pinned start"
+                } else {
+                    "the pinned visit cannot be kept together with the other pinned visits"
+                },
+            ));
+        }
+    }
+
+    let mut order: Vec<NeedIdx> = (0..needs.len() as u32)
+        .map(NeedIdx)
+        .filter(|&n| problem.need(n).pinned.is_none())
+        .collect();
+    order.sort_by_key(|&n| {
+        let need = problem.need(n);
+        (
+            std::cmp::Reverse(need.priority),
+            std::cmp::Reverse(need.caregivers),
+            cands.of(n).len(),
+            need.windows.last().map_or(0, |w| w.close),
+            n,
+        )
+    });
+    for n in order {
+        if let Some((reason, detail)) = cands.reason(n) {
+            unassigned.push((n, *reason, detail.clone()));
+            continue;
+        }
+        let need = problem.need(n);
+        let slots = cands.of(n);
+        if need.caregivers == 1 {
+            if !st.insert_single(slots, n, None) {
+                unassigned.push((
+                    n,
+                    Reason::OverCapacity,
+                    format!(
+                        "{} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority",
+                        slots.len()
+                    ),
+                ));
+            }
+        } else if let Err(single_ok) = st.insert_pair(slots, n, None) {
+            unassigned.push(if single_ok {
+                (
+                    n,
+                    Reason::NoPartner,
+                    "one carer can still fit it, but no second carer is free at the same start".to_owned(),
+                )
+            } else {
+                (
+                    n,
+                    Reason::OverCapacity,
+                    format!(
+                        "{} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority",
+                        slots.len()
+                    ),
+                )
+            });
+        }
+    }
+    unassigned.sort_by_key(|u| u.0);
+    Ok(Construction {
+        routes: st.routes,
+        unassigned,
+    })
+}

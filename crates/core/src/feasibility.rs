@@ -1,0 +1,293 @@
+//! Candidate slots: for every need, the provider shifts that may serve it, computed once.
+//!
+//! A slot `(provider, shift)` is a candidate for a need when the provider passes rule 2
+//! of the spec (skills, level, volunteer rule, `avoids`, carer gender), can carry its
+//! `load`, and — travelling alone from the shift's start to the elder and back to the
+//! shift's end — can start the visit inside one of the need's windows (a pinned need:
+//! at its pinned start) within the shift and within `max_work` / `max_visits`.
+//!
+//! When a need has no candidate, [`Candidates::reason`] says which rule removed the last
+//! one: skills / level / volunteer rule / load give
+//! [`Reason::NoQualifiedProvider`], avoids / gender give [`Reason::Excluded`], time and
+//! work limits give [`Reason::NoTime`]; a two-carer need with a single reachable
+//! provider gets [`Reason::NoPartner`]. Downstream code (solver, explanations) asks this
+//! structure and never re-derives it.
+//!
+//! Cost: needs are processed in parallel (rayon); each scans only the providers that
+//! have the need's service as a skill.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::model::{earliest_in, Disqualified, NeedIdx, Problem, ProviderIdx, SkillId, Window};
+use crate::wire::{ProviderKind, Reason};
+
+/// A provider's shift: the unit a route is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slot {
+    /// The provider.
+    pub provider: ProviderIdx,
+    /// Index into the provider's shifts.
+    pub shift: u16,
+}
+
+/// The candidate slots of every need (CSR layout) and, for needs with none, why.
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    offsets: Vec<u32>,
+    slots: Vec<Slot>,
+    reasons: Vec<Option<(Reason, String)>>,
+}
+
+impl Candidates {
+    /// Computes the candidates of every need of `problem`.
+    ///
+    /// ```
+    /// use carematch_core::{feasibility::Candidates, model::NeedIdx, Problem};
+    /// let problem = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [{"id": "n1", "elder": "e1", "service": "rehab", "windows": [[36000, 40000]]}],
+    ///   "providers": [{"id": "v1", "kind": "volunteer", "skills": ["rehab"],
+    ///                  "start": [116.42, 39.92], "shifts": [[28800, 61200]]}]
+    /// }"#)?;
+    /// let c = Candidates::new(&problem);
+    /// assert!(c.of(NeedIdx(0)).is_empty());
+    /// assert_eq!(c.reason(NeedIdx(0)).unwrap().0.as_str(), "no_qualified_provider");
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn new(problem: &Problem) -> Self {
+        let mut by_skill: HashMap<SkillId, Vec<ProviderIdx>> = HashMap::new();
+        for (i, p) in problem.providers().iter().enumerate() {
+            for &s in &p.skills {
+                by_skill.entry(s).or_default().push(ProviderIdx(i as u32));
+            }
+        }
+        let per_need: Vec<(Vec<Slot>, Option<(Reason, String)>)> = (0..problem.needs().len())
+            .into_par_iter()
+            .map(|i| need_candidates(problem, &by_skill, NeedIdx(i as u32)))
+            .collect();
+        let mut offsets = Vec::with_capacity(per_need.len() + 1);
+        offsets.push(0u32);
+        let total: usize = per_need.iter().map(|(s, _)| s.len()).sum();
+        let mut slots = Vec::with_capacity(total);
+        let mut reasons = Vec::with_capacity(per_need.len());
+        for (s, r) in per_need {
+            slots.extend_from_slice(&s);
+            offsets.push(slots.len() as u32);
+            reasons.push(r);
+        }
+        Self {
+            offsets,
+            slots,
+            reasons,
+        }
+    }
+
+    /// The candidate slots of need `n`, sorted.
+    pub fn of(&self, n: NeedIdx) -> &[Slot] {
+        &self.slots[self.offsets[n.ix()] as usize..self.offsets[n.ix() + 1] as usize]
+    }
+
+    /// Why need `n` cannot be served at all, when no plan could serve it.
+    pub fn reason(&self, n: NeedIdx) -> Option<&(Reason, String)> {
+        self.reasons[n.ix()].as_ref()
+    }
+
+    /// Total number of candidate slots (edges of the needs × slots graph).
+    pub fn edges(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+/// The start times allowed for a need: its windows, or its pinned start.
+pub fn allowed_starts(problem: &Problem, n: NeedIdx) -> std::borrow::Cow<'_, [Window]> {
+    let need = problem.need(n);
+    match need.pinned {
+        Some(pin) => std::borrow::Cow::Owned(vec![Window {
+            open: pin.start,
+            close: pin.start,
+        }]),
+        None => std::borrow::Cow::Borrowed(&need.windows),
+    }
+}
+
+/// Whether provider `p` alone can serve need `n` (starting inside `windows`) in shift
+/// `shift`, going from the shift's start and back to its end.
+pub fn reachable(
+    problem: &Problem,
+    p: ProviderIdx,
+    shift: usize,
+    n: NeedIdx,
+    windows: &[Window],
+) -> bool {
+    let prov = problem.provider(p);
+    let need = problem.need(n);
+    let here = problem.need_location(n);
+    let s = prov.shifts[shift];
+    let go = problem.travel_time(p, &prov.start, here);
+    let back = problem.travel_time(p, here, &prov.end);
+    if prov.max_work.is_some_and(|m| go + need.duration + back > m) {
+        return false;
+    }
+    earliest_in(windows, s.open + go).is_some_and(|t| t + need.duration + back <= s.close)
+}
+
+fn need_candidates(
+    problem: &Problem,
+    by_skill: &HashMap<SkillId, Vec<ProviderIdx>>,
+    n: NeedIdx,
+) -> (Vec<Slot>, Option<(Reason, String)>) {
+    let need = problem.need(n);
+    // required[] always holds the service's own skill; scan the providers having the
+    // rarest required skill.
+    let pool: &[ProviderIdx] = need
+        .required
+        .iter()
+        .map(|s| by_skill.get(s).map_or(&[][..], |v| v.as_slice()))
+        .min_by_key(|v| v.len())
+        .unwrap_or(&[]);
+    let windows = allowed_starts(problem, n);
+    let mut slots = Vec::new();
+    let mut qualified = 0usize;
+    let mut excluded = 0usize;
+    let mut counts: HashMap<Disqualified, usize> = HashMap::new();
+    let mut load_blocked = 0usize;
+    let mut providers_reached = 0usize;
+    for &p in pool {
+        if let Some(pin) = need.pinned {
+            // The pinned provider is one carer; a partner (two-carer need) may be anyone.
+            if need.caregivers == 1 && pin.provider != p {
+                continue;
+            }
+        }
+        match problem.disqualification(p, n) {
+            Some(d @ (Disqualified::Avoided | Disqualified::Gender)) => {
+                excluded += 1;
+                *counts.entry(d).or_default() += 1;
+                continue;
+            }
+            Some(d) => {
+                *counts.entry(d).or_default() += 1;
+                continue;
+            }
+            None => {}
+        }
+        let prov = problem.provider(p);
+        if prov.capacity.is_some_and(|c| need.load > c) {
+            load_blocked += 1;
+            continue;
+        }
+        qualified += 1;
+        if prov.max_visits == Some(0) {
+            continue;
+        }
+        let before = slots.len();
+        for shift in 0..prov.shifts.len() {
+            if reachable(problem, p, shift, n, &windows) {
+                slots.push(Slot {
+                    provider: p,
+                    shift: shift as u16,
+                });
+            }
+        }
+        if slots.len() > before {
+            providers_reached += 1;
+        }
+    }
+    slots.sort_unstable();
+    let service = &need.service;
+    let reason = if !slots.is_empty() {
+        if need.caregivers == 2 && providers_reached < 2 {
+            Some((
+                Reason::NoPartner,
+                format!("two carers needed; only one qualified provider can reach it in time for {service}"),
+            ))
+        } else {
+            None
+        }
+    } else if qualified > 0 {
+        Some((
+            Reason::NoTime,
+            format!(
+                "{qualified} qualified provider(s) for {service}, but no shift can reach the elder inside a window and return in time"
+            ),
+        ))
+    } else if excluded > 0 {
+        Some((
+            Reason::Excluded,
+            format!(
+                "the elder's avoids ({}) and caregiver_gender ({}) leave none of {excluded} otherwise qualified provider(s)",
+                counts.get(&Disqualified::Avoided).unwrap_or(&0),
+                counts.get(&Disqualified::Gender).unwrap_or(&0)
+            ),
+        ))
+    } else {
+        Some((
+            Reason::NoQualifiedProvider,
+            no_qualified_detail(problem, n, pool, &counts, load_blocked),
+        ))
+    };
+    (slots, reason)
+}
+
+fn no_qualified_detail(
+    problem: &Problem,
+    n: NeedIdx,
+    pool: &[ProviderIdx],
+    counts: &HashMap<Disqualified, usize>,
+    load_blocked: usize,
+) -> String {
+    let need = problem.need(n);
+    let service = &need.service;
+    if pool.is_empty() {
+        let names: Vec<&str> = need
+            .required
+            .iter()
+            .map(|&s| problem.skill_name(s))
+            .collect();
+        return format!(
+            "service {service} needs skills [{}]; no provider has them",
+            names.join(", ")
+        );
+    }
+    let skill = counts
+        .iter()
+        .filter(|(d, _)| matches!(d, Disqualified::Skill(_)))
+        .map(|(_, c)| c)
+        .sum::<usize>();
+    let level = counts.get(&Disqualified::Level).copied().unwrap_or(0);
+    let volunteer = counts.get(&Disqualified::Volunteer).copied().unwrap_or(0);
+    let mut parts = Vec::new();
+    if skill > 0 {
+        parts.push(format!("{skill} lack an extra skill"));
+    }
+    if level > 0 {
+        parts.push(format!("{level} are below level {}", need.min_level));
+    }
+    if volunteer > 0 {
+        parts.push(format!(
+            "{volunteer} are volunteers, who may not do {service}"
+        ));
+    }
+    if load_blocked > 0 {
+        parts.push(format!("{load_blocked} cannot carry load {}", need.load));
+    }
+    if need.pinned.is_some() && parts.is_empty() {
+        parts.push("the pinned provider does not qualify".into());
+    }
+    let volunteer_only = pool
+        .iter()
+        .all(|&p| problem.provider(p).kind == ProviderKind::Volunteer);
+    format!(
+        "service {service} (level >= {}): of {} provider(s) with the skill, {}{}",
+        need.min_level,
+        pool.len(),
+        parts.join(", "),
+        if volunteer_only {
+            "; only volunteers have it"
+        } else {
+            ""
+        }
+    )
+}

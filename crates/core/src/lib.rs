@@ -1,0 +1,54 @@
+//! # carematch-core
+//!
+//! The engine of carematch: it matches elders' care needs (meals, bathing, check-ins,
+//! medical escort, emergency help, …) to the staff, social-organisation carers and
+//! volunteers who can serve them, and turns the match into day plans that work on the
+//! street: travel, time windows, shifts, synchronised two-carer visits.
+//!
+//! The modules follow a problem's data flow:
+//!
+//! - [`wire`]: the JSON contract (problem in, plan out);
+//! - [`model`] and [`validate`](Problem::from_json): the validated, indexed [`Problem`];
+//!   [`catalogue`] (standard services), [`priority`] (default priority),
+//!   [`travel`] (travel times), [`limits`] (bounds on untrusted input);
+//! - [`feasibility`]: which provider shifts may serve which need, and why not;
+//! - [`schedule`] and [`baseline`]: routes and the baseline construction;
+//! - [`explain`]: the plan, reasons for unserved needs, the gap report;
+//! - [`check`]: the plan checker, the oracle of every test;
+//! - [`solve()`]: the entry point.
+//!
+//! ```
+//! use carematch_core::{check, solve, Problem};
+//! let problem = Problem::from_json(br#"{
+//!   "elders": [{"id": "e1", "location": [116.4352, 39.9281], "profile": {"age": 86, "lives_alone": true}}],
+//!   "needs": [{"id": "n1", "elder": "e1", "service": "check_in", "windows": [[36000, 39600]]}],
+//!   "providers": [{"id": "v1", "kind": "volunteer", "skills": ["check_in"],
+//!                  "start": [116.43, 39.93], "shifts": [[32400, 43200]], "mode": "walk"}]
+//! }"#)?;
+//! let plan = solve(&problem)?;
+//! assert_eq!(plan.summary.assigned, 1);
+//! assert!(check(&problem, &plan).is_empty());
+//! # Ok::<(), carematch_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod baseline;
+pub mod catalogue;
+pub mod check;
+pub mod error;
+pub mod explain;
+pub mod feasibility;
+pub mod limits;
+pub mod model;
+pub mod priority;
+pub mod schedule;
+mod solve;
+pub mod travel;
+mod validate;
+pub mod wire;
+
+pub use check::check;
+pub use error::{Error, ErrorKind, FieldPath};
+pub use model::Problem;
+pub use solve::{solve, solve_with, Algorithm};
+pub use wire::{Plan, ProblemInput};

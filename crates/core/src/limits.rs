@@ -1,0 +1,47 @@
+//! Documented limits on untrusted sizes and values. A problem over any of them is
+//! rejected with the field path, before any work is done.
+
+/// Most elders in one problem.
+pub const MAX_ELDERS: usize = 2_000_000;
+/// Most needs in one problem.
+pub const MAX_NEEDS: usize = 2_000_000;
+/// Most providers in one problem.
+pub const MAX_PROVIDERS: usize = 200_000;
+/// Most service overrides.
+pub const MAX_SERVICES: usize = 10_000;
+/// Most windows of one need.
+pub const MAX_WINDOWS: usize = 32;
+/// Most shifts of one provider.
+pub const MAX_SHIFTS: usize = 16;
+/// Most skills of one need or provider.
+pub const MAX_SKILLS: usize = 64;
+/// Most entries in one elder's `prefers` or `avoids`.
+pub const MAX_PREFERENCES: usize = 256;
+/// Longest id or skill, in bytes.
+pub const MAX_ID_LEN: usize = 128;
+/// Largest time value (seconds; covers Unix time until the year 2286).
+pub const MAX_TIME: i64 = 10_000_000_000;
+/// Longest service duration: one day.
+pub const MAX_DURATION: i64 = 86_400;
+/// Largest matrix side (`travel.durations` is at most this many rows).
+pub const MAX_MATRIX: usize = 5_000;
+/// Largest matrix entry: ten days.
+pub const MAX_MATRIX_SECONDS: i64 = 864_000;
+/// Highest qualification level.
+pub const MAX_LEVEL: i64 = 10;
+/// Largest `load`, `capacity`, `max_visits`.
+pub const MAX_COUNT: i64 = 1_000_000_000;
+/// Largest `max_work` in seconds (ten days).
+pub const MAX_WORK: i64 = 864_000;
+/// Largest `time_limit_ms` (one hour).
+pub const MAX_TIME_LIMIT_MS: i64 = 3_600_000;
+/// Most threads a problem may ask for.
+pub const MAX_THREADS: i64 = 1024;
+/// Largest euclidean coordinate magnitude.
+pub const MAX_PLANE_COORD: f64 = 1e9;
+/// Range of `travel.detour`.
+pub const DETOUR_RANGE: (f64, f64) = (1.0, 10.0);
+/// Largest `speed_kmh`.
+pub const MAX_SPEED_KMH: f64 = 300.0;
+/// Largest age in years.
+pub const MAX_AGE: i64 = 150;

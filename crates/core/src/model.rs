@@ -1,0 +1,360 @@
+//! The engine's model of a problem: validated, indexed and immutable.
+//!
+//! A [`Problem`] is only built by validation ([`Problem::from_json`],
+//! [`Problem::from_input`]); afterwards every reference is a newtype index, every time
+//! an integer second, every location a [`Point`] of the problem's metric, and every
+//! skill an interned [`SkillId`]. Nothing downstream re-checks the input.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, ErrorKind};
+use crate::travel::{Point, Travel};
+use crate::wire::{Gender, ProfileInput, ProviderKind};
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index as a `usize`.
+            #[inline]
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Index of a need in [`Problem::needs`].
+    NeedIdx
+);
+index_type!(
+    /// Index of an elder in [`Problem::elders`].
+    ElderIdx
+);
+index_type!(
+    /// Index of a provider in [`Problem::providers`].
+    ProviderIdx
+);
+index_type!(
+    /// An interned skill (service ids are skills too).
+    SkillId
+);
+
+/// A closed interval of integer seconds `[open, close]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Window {
+    /// First allowed second.
+    pub open: i64,
+    /// Last allowed second (inclusive).
+    pub close: i64,
+}
+
+impl Window {
+    /// True when `t` lies inside.
+    #[inline]
+    pub fn contains(&self, t: i64) -> bool {
+        self.open <= t && t <= self.close
+    }
+}
+
+/// The earliest `t >= from` inside one of `windows` (sorted, disjoint), if any.
+///
+/// ```
+/// use carematch_core::model::{earliest_in, Window};
+/// let w = [Window { open: 10, close: 20 }, Window { open: 40, close: 50 }];
+/// assert_eq!(earliest_in(&w, 5), Some(10));
+/// assert_eq!(earliest_in(&w, 25), Some(40));
+/// assert_eq!(earliest_in(&w, 51), None);
+/// ```
+pub fn earliest_in(windows: &[Window], from: i64) -> Option<i64> {
+    windows
+        .iter()
+        .find(|w| w.close >= from)
+        .map(|w| w.open.max(from))
+}
+
+/// The latest `t <= until` inside one of `windows` (sorted, disjoint), if any.
+///
+/// ```
+/// use carematch_core::model::{latest_in, Window};
+/// let w = [Window { open: 10, close: 20 }, Window { open: 40, close: 50 }];
+/// assert_eq!(latest_in(&w, 30), Some(20));
+/// assert_eq!(latest_in(&w, 45), Some(45));
+/// assert_eq!(latest_in(&w, 9), None);
+/// ```
+pub fn latest_in(windows: &[Window], until: i64) -> Option<i64> {
+    windows
+        .iter()
+        .rev()
+        .find(|w| w.open <= until)
+        .map(|w| w.close.min(until))
+}
+
+/// An elder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Elder {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Home.
+    pub location: Point,
+    /// Community / grid cell, for gap reports.
+    pub area: Option<String>,
+    /// Profile (all defaults when absent).
+    pub profile: ProfileInput,
+    /// Trusted carers, in the caller's order.
+    pub prefers: Vec<ProviderIdx>,
+    /// Refused carers, sorted.
+    pub avoids: Vec<ProviderIdx>,
+    /// Required carer gender.
+    pub caregiver_gender: Option<Gender>,
+}
+
+/// A pinned assignment, validated to be feasible on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pin {
+    /// The provider that must serve it.
+    pub provider: ProviderIdx,
+    /// The service start.
+    pub start: i64,
+}
+
+/// A need: one visit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    /// Pseudonymous id.
+    pub id: String,
+    /// The elder visited.
+    pub elder: ElderIdx,
+    /// The service id.
+    pub service: String,
+    /// Every skill required: the service and the extra skills; sorted, unique.
+    pub required: Vec<SkillId>,
+    /// Seconds of service.
+    pub duration: i64,
+    /// Allowed start times, sorted and disjoint.
+    pub windows: Vec<Window>,
+    /// 0..=100 (given or derived, see [`crate::priority`]).
+    pub priority: u32,
+    /// Minimum provider level.
+    pub min_level: u32,
+    /// Whether volunteers may serve it.
+    pub volunteer_ok: bool,
+    /// 1 or 2.
+    pub caregivers: u8,
+    /// Units carried.
+    pub load: i64,
+    /// Pinned assignment.
+    pub pinned: Option<Pin>,
+}
+
+/// A provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Staff, organisation or volunteer.
+    pub kind: ProviderKind,
+    /// Skills, sorted, unique.
+    pub skills: Vec<SkillId>,
+    /// Qualification level.
+    pub level: u32,
+    /// Gender, if known.
+    pub gender: Option<Gender>,
+    /// Where shifts start.
+    pub start: Point,
+    /// Where shifts end.
+    pub end: Point,
+    /// The shifts, in the caller's order (route `shift` indexes this).
+    pub shifts: Vec<Window>,
+    /// Speed passed to [`Travel::time`].
+    pub speed: f64,
+    /// Visits per day.
+    pub max_visits: Option<u32>,
+    /// Seconds of travel + service per day.
+    pub max_work: Option<i64>,
+    /// Load per route.
+    pub capacity: Option<i64>,
+}
+
+/// Solver options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Wall-clock budget in milliseconds.
+    pub time_limit_ms: u64,
+    /// Threads; 0 = all cores.
+    pub threads: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            time_limit_ms: 2_000,
+            threads: 0,
+            seed: 1,
+        }
+    }
+}
+
+/// Why a provider may not serve a need (rule 2 of the spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Disqualified {
+    /// Lacks a required skill.
+    Skill(SkillId),
+    /// Level below `min_level`.
+    Level,
+    /// A volunteer, and the service is not `volunteer_ok`.
+    Volunteer,
+    /// In the elder's `avoids`.
+    Avoided,
+    /// Does not match `caregiver_gender` (an unknown gender never matches).
+    Gender,
+}
+
+/// A validated, immutable problem.
+///
+/// ```
+/// use carematch_core::Problem;
+/// let json = br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}],
+///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+/// }"#;
+/// let problem = Problem::from_json(json)?;
+/// assert_eq!(problem.needs().len(), 1);
+/// assert_eq!(problem.needs()[0].duration, 600); // from the catalogue
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub(crate) travel: Travel,
+    pub(crate) elders: Vec<Elder>,
+    pub(crate) needs: Vec<Need>,
+    pub(crate) providers: Vec<Provider>,
+    pub(crate) skills: Vec<String>,
+    pub(crate) options: Options,
+    pub(crate) need_ids: HashMap<String, NeedIdx>,
+    pub(crate) provider_ids: HashMap<String, ProviderIdx>,
+}
+
+impl Problem {
+    /// Parse and validate a problem from JSON bytes.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
+        let input = crate::error::from_json(bytes, ErrorKind::InvalidProblem)?;
+        Self::from_input(input)
+    }
+
+    /// Validate a parsed problem.
+    pub fn from_input(input: crate::wire::ProblemInput) -> Result<Self, Error> {
+        crate::validate::validate(input)
+    }
+
+    /// How travel times are computed.
+    pub fn travel(&self) -> &Travel {
+        &self.travel
+    }
+
+    /// The elders.
+    pub fn elders(&self) -> &[Elder] {
+        &self.elders
+    }
+
+    /// The needs.
+    pub fn needs(&self) -> &[Need] {
+        &self.needs
+    }
+
+    /// The providers.
+    pub fn providers(&self) -> &[Provider] {
+        &self.providers
+    }
+
+    /// The solver options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The name of an interned skill.
+    pub fn skill_name(&self, s: SkillId) -> &str {
+        &self.skills[s.ix()]
+    }
+
+    /// A need by id.
+    pub fn need_by_id(&self, id: &str) -> Option<NeedIdx> {
+        self.need_ids.get(id).copied()
+    }
+
+    /// A provider by id.
+    pub fn provider_by_id(&self, id: &str) -> Option<ProviderIdx> {
+        self.provider_ids.get(id).copied()
+    }
+
+    /// The need at `n`.
+    pub fn need(&self, n: NeedIdx) -> &Need {
+        &self.needs[n.ix()]
+    }
+
+    /// The provider at `p`.
+    pub fn provider(&self, p: ProviderIdx) -> &Provider {
+        &self.providers[p.ix()]
+    }
+
+    /// The elder at `e`.
+    pub fn elder(&self, e: ElderIdx) -> &Elder {
+        &self.elders[e.ix()]
+    }
+
+    /// Where need `n` takes place.
+    pub fn need_location(&self, n: NeedIdx) -> &Point {
+        &self.elders[self.needs[n.ix()].elder.ix()].location
+    }
+
+    /// Seconds for provider `p` to go from `a` to `b`.
+    #[inline]
+    pub fn travel_time(&self, p: ProviderIdx, a: &Point, b: &Point) -> i64 {
+        self.travel.time(self.providers[p.ix()].speed, a, b)
+    }
+
+    /// Rule 2 of the spec, in a fixed order: skills, level, volunteer rule (these make
+    /// `no_qualified_provider`), then avoids and gender (these make `excluded`).
+    ///
+    /// Returns the first rule that disqualifies `p` from `n`.
+    pub fn disqualification(&self, p: ProviderIdx, n: NeedIdx) -> Option<Disqualified> {
+        let prov = &self.providers[p.ix()];
+        let need = &self.needs[n.ix()];
+        if let Some(&s) = need
+            .required
+            .iter()
+            .find(|s| prov.skills.binary_search(s).is_err())
+        {
+            return Some(Disqualified::Skill(s));
+        }
+        if prov.level < need.min_level {
+            return Some(Disqualified::Level);
+        }
+        if prov.kind == ProviderKind::Volunteer && !need.volunteer_ok {
+            return Some(Disqualified::Volunteer);
+        }
+        let elder = &self.elders[need.elder.ix()];
+        if elder.avoids.binary_search(&p).is_ok() {
+            return Some(Disqualified::Avoided);
+        }
+        if let Some(g) = elder.caregiver_gender {
+            if prov.gender != Some(g) {
+                return Some(Disqualified::Gender);
+            }
+        }
+        None
+    }
+
+    /// Sum of priority over all needs.
+    pub fn total_priority(&self) -> i64 {
+        self.needs.iter().map(|n| i64::from(n.priority)).sum()
+    }
+}

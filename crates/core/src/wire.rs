@@ -1,0 +1,489 @@
+//! The wire format v1 (`shared/spec/wire-format.md`): serde types for the problem a
+//! caller sends and the plan the engine returns.
+//!
+//! These types are the contract. They are parsed as written (`deny_unknown_fields`, so a
+//! typo is an error) and carry no meaning of their own: [`crate::Problem`] validates a
+//! [`ProblemInput`] into the engine's indexed model. Numbers that must be bounded are
+//! parsed as `i64`/`f64` here so that validation, not serde, reports a negative or absurd
+//! value with its field path.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+// ---------------------------------------------------------------- problem
+
+/// A problem as sent by a caller.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemInput {
+    /// How travel times are computed; default haversine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<TravelInput>,
+    /// Overrides of (or additions to) the built-in service catalogue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceInput>,
+    /// The elders, each with a location and an optional profile.
+    pub elders: Vec<ElderInput>,
+    /// The needs: one visit each, to an elder.
+    pub needs: Vec<NeedInput>,
+    /// The people and organisations who can serve.
+    pub providers: Vec<ProviderInput>,
+    /// Solver options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionsInput>,
+}
+
+/// How travel times are computed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TravelInput {
+    /// The metric; default haversine.
+    #[serde(default)]
+    pub metric: Metric,
+    /// Haversine only: road / straight-line factor, default 1.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detour: Option<f64>,
+    /// Euclidean only: units per second, default 1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Matrix only: square matrix of travel seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub durations: Option<Vec<Vec<i64>>>,
+}
+
+/// The travel metric.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Great-circle distance on `[lon, lat]` with a detour factor and per-mode speeds.
+    #[default]
+    Haversine,
+    /// Straight-line distance on `[x, y]` at `travel.speed`.
+    Euclidean,
+    /// Locations are indices into `travel.durations`.
+    Matrix,
+}
+
+/// A catalogue entry override or a custom service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceInput {
+    /// The service id needs refer to.
+    pub id: String,
+    /// Default duration in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// Minimum provider qualification level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<i64>,
+    /// Whether volunteers may do it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer_ok: Option<bool>,
+}
+
+/// A location: `[lon, lat]`, `[x, y]` or a matrix index, depending on the metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Location {
+    /// `[lon, lat]` (haversine) or `[x, y]` (euclidean).
+    Point([f64; 2]),
+    /// An index into `travel.durations` (matrix).
+    Index(u64),
+}
+
+impl Serialize for Location {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Location::Point(p) => p.serialize(s),
+            Location::Index(i) => s.serialize_u64(*i),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Location;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a point [lon, lat] / [x, y] or a non-negative matrix index")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Location, E> {
+                Ok(Location::Index(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Location, E> {
+                u64::try_from(v)
+                    .map(Location::Index)
+                    .map_err(|_| E::custom(format!("matrix index {v} is negative")))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Location, A::Error> {
+                let x: f64 = a
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                let y: f64 = a
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(1, &self))?;
+                if a.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::custom(
+                        "a point has exactly two coordinates",
+                    ));
+                }
+                Ok(Location::Point([x, y]))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An elder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElderInput {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Home location.
+    pub location: Location,
+    /// Community / grid cell id, used in gap reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// Drives the default priority of the elder's needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileInput>,
+    /// Soft: trusted carers (continuity of care).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefers: Vec<String>,
+    /// Hard: never assign these providers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avoids: Vec<String>,
+    /// Hard: the carer's gender, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caregiver_gender: Option<Gender>,
+}
+
+/// The elder's profile: what the default priority formula reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileInput {
+    /// Age in years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<i64>,
+    /// 0 intact .. 4 complete loss (GB/T 42195-2022).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ability_level: Option<i64>,
+    /// Lives alone.
+    #[serde(default)]
+    pub lives_alone: bool,
+    /// Low income (低保 / 特困).
+    #[serde(default)]
+    pub low_income: bool,
+    /// Diagnosed dementia.
+    #[serde(default)]
+    pub dementia: bool,
+}
+
+/// A gender, for `caregiver_gender` and a provider's `gender`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+}
+
+/// A need: one visit of one service to one elder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedInput {
+    /// Pseudonymous id.
+    pub id: String,
+    /// The elder's id.
+    pub elder: String,
+    /// A catalogue id or any custom string.
+    pub service: String,
+    /// Seconds; default from the catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// Allowed service start times, inclusive.
+    pub windows: Vec<[i64; 2]>,
+    /// 0..=100; default from profile and service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Extra skills beyond `service`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    /// Minimum provider level; default from the catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<i64>,
+    /// 1 or 2; 2 = two providers start together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caregivers: Option<i64>,
+    /// Units carried, default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<i64>,
+    /// Keep this assignment (re-planning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<PinnedInput>,
+}
+
+/// A pinned assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinnedInput {
+    /// The provider's id.
+    pub provider: String,
+    /// The service start.
+    pub start: i64,
+}
+
+/// A provider: a staff member, an organisation's carer or a volunteer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderInput {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Staff, organisation or volunteer.
+    pub kind: ProviderKind,
+    /// Service ids and extra skills this provider has.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Qualification level, default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<i64>,
+    /// Gender, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// Where each shift starts.
+    pub start: Location,
+    /// Where each shift ends; default `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Location>,
+    /// `[start, end]` of each shift; each shift is one route.
+    pub shifts: Vec<[i64; 2]>,
+    /// Travel mode; sets the speed (haversine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+    /// Speed override in km/h (haversine only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_kmh: Option<f64>,
+    /// Visits per day, all shifts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_visits: Option<i64>,
+    /// Seconds of travel + service per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_work: Option<i64>,
+    /// Max load carried at once; default unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i64>,
+}
+
+/// The kind of provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// Staff of a community service station.
+    Staff,
+    /// A carer of a social organisation.
+    Organisation,
+    /// A volunteer: only `volunteer_ok` services.
+    Volunteer,
+}
+
+/// A travel mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// 4.5 km/h.
+    Walk,
+    /// 12 km/h.
+    Bike,
+    /// 15 km/h.
+    Ebike,
+    /// 25 km/h.
+    Car,
+}
+
+/// Solver options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionsInput {
+    /// Wall-clock budget for the solve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_ms: Option<i64>,
+    /// 0 = all cores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    /// Same input + seed + threads => same plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+// ---------------------------------------------------------------- plan
+
+/// A plan: the engine's answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Totals and the objective.
+    pub summary: Summary,
+    /// One route per provider shift that has stops.
+    pub routes: Vec<Route>,
+    /// Needs not served, each with a reason.
+    pub unassigned: Vec<Unassigned>,
+    /// Unmet needs by area and service.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+/// Totals of a plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// Needs in the problem.
+    pub needs: u64,
+    /// Needs served.
+    pub assigned: u64,
+    /// Needs not served.
+    pub unassigned: u64,
+    /// Served priority / total priority (1.0 when the total is 0).
+    pub priority_served: f64,
+    /// Seconds of travel, all routes.
+    pub travel: i64,
+    /// Seconds of service, all routes (a two-carer visit counts twice).
+    pub service: i64,
+    /// Seconds of waiting before a stop's start, all routes.
+    pub waiting: i64,
+    /// The lexicographic objective.
+    pub objective: Objective,
+    /// Proven upper bound on the served priority, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+    /// Wall-clock milliseconds of the solve (the only field that varies between runs).
+    pub solve_ms: u64,
+    /// Threads used.
+    pub threads: u64,
+}
+
+/// The lexicographic objective: priority, then served, then travel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// Sum of priority over served needs.
+    pub priority: i64,
+    /// Number of served needs.
+    pub served: i64,
+    /// Total travel seconds.
+    pub travel: i64,
+}
+
+/// A proven bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bound {
+    /// Upper bound on the served priority of any plan.
+    pub priority: i64,
+}
+
+/// One provider's route for one shift.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// The provider's id.
+    pub provider: String,
+    /// Index into the provider's `shifts`.
+    pub shift: usize,
+    /// When the provider leaves `start`.
+    pub depart: i64,
+    /// When the provider reaches `end`.
+    #[serde(rename = "return")]
+    pub return_: i64,
+    /// The visits, in order.
+    pub stops: Vec<Stop>,
+    /// Seconds of travel on this route.
+    pub travel: i64,
+    /// Seconds of service on this route.
+    pub service: i64,
+    /// Sum of the stops' load.
+    pub load: i64,
+}
+
+/// One visit in a route.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stop {
+    /// The need's id.
+    pub need: String,
+    /// The elder's id.
+    pub elder: String,
+    /// Arrival at the elder's home.
+    pub arrival: i64,
+    /// Service start.
+    pub start: i64,
+    /// Service end.
+    pub end: i64,
+}
+
+/// A need not served.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unassigned {
+    /// The need's id.
+    pub need: String,
+    /// Why.
+    pub reason: Reason,
+    /// A human-readable explanation (no personal data beyond ids).
+    pub detail: String,
+}
+
+/// Why a need was not served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Skills, level or the volunteer rule leave no provider.
+    NoQualifiedProvider,
+    /// The elder's avoids or caregiver gender leave nobody.
+    Excluded,
+    /// No qualified provider's shift can reach it inside a window.
+    NoTime,
+    /// Feasible providers exist but serve higher-value needs.
+    OverCapacity,
+    /// A synchronised need found one provider but not two at the same time.
+    NoPartner,
+}
+
+impl Reason {
+    /// All reasons, in the spec's order.
+    pub const ALL: [Reason; 5] = [
+        Reason::NoQualifiedProvider,
+        Reason::Excluded,
+        Reason::NoTime,
+        Reason::OverCapacity,
+        Reason::NoPartner,
+    ];
+
+    /// The wire name, e.g. `no_time`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoQualifiedProvider => "no_qualified_provider",
+            Reason::Excluded => "excluded",
+            Reason::NoTime => "no_time",
+            Reason::OverCapacity => "over_capacity",
+            Reason::NoPartner => "no_partner",
+        }
+    }
+}
+
+/// Unmet needs in one area for one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// The elders' area; null when they have none.
+    pub area: Option<String>,
+    /// The service id.
+    pub service: String,
+    /// Number of unmet needs.
+    pub unmet: u64,
+    /// Their summed priority.
+    pub unmet_priority: i64,
+}
