@@ -1,1 +1,239 @@
-fn main() {}
+//! `carematch`: the command line of the carematch engine.
+//!
+//! `demo`, `solve`, `check`, `generate` and `serve`, as the wire-format spec's table
+//! says. Standard output carries only JSON (or the demo's summary); progress and errors
+//! go to standard error. Exit status 2 means invalid input.
+
+mod demo;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use carematch_core::{check, Error, ErrorKind, FieldPath, Problem};
+use clap::{Parser, Subcommand};
+
+/// Largest problem or plan document read, in bytes (1 GiB: a million needs is ~300 MB).
+const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+#[derive(Parser)]
+#[command(
+    name = "carematch",
+    version,
+    about = "Match elders' care needs to carers and volunteers, and plan the day"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve the built-in demo community and print a readable summary.
+    Demo {
+        /// Also write DIR/problem.json and DIR/plan.json.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Read a problem (file or `-` for stdin) and write its plan.
+    Solve {
+        /// The problem file; `-` or absent: standard input.
+        #[arg(value_name = "PROBLEM|-")]
+        problem: Option<PathBuf>,
+        /// Write the plan here instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "PLAN")]
+        output: Option<PathBuf>,
+    },
+    /// Check a plan against every feasibility rule; exit 1 if any is broken.
+    Check {
+        /// The problem file (or `-`).
+        problem: PathBuf,
+        /// The plan file (or `-`).
+        plan: PathBuf,
+    },
+    /// Write a synthetic city problem of about N needs.
+    Generate {
+        /// About how many needs.
+        #[arg(long, value_name = "N")]
+        needs: usize,
+        /// Seed; the same seed gives the same city.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Run the HTTP service (not yet built: issue #5).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+}
+
+/// How a command failed: invalid input (exit 2) or anything else (exit 1).
+enum Failure {
+    Input(Error),
+    Other(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Input(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::Input(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<u8, Failure> {
+    match command {
+        Command::Demo { out } => {
+            let input = carematch_synth::demo_community();
+            let problem = Problem::from_input(input.clone())?;
+            let plan = carematch_core::solve(&problem)?;
+            let violations = check(&problem, &plan);
+            if let Some(dir) = out {
+                std::fs::create_dir_all(&dir)?;
+                write_json(&dir.join("problem.json"), &input)?;
+                write_json(&dir.join("plan.json"), &plan)?;
+                eprintln!(
+                    "wrote {} and {}",
+                    dir.join("problem.json").display(),
+                    dir.join("plan.json").display()
+                );
+            }
+            print!("{}", demo::summary(&problem, &plan, &violations));
+            Ok(if violations.is_empty() { 0 } else { 1 })
+        }
+        Command::Solve { problem, output } => {
+            let bytes = read_input(problem.as_deref(), "problem")?;
+            let problem = Problem::from_json(&bytes)?;
+            eprintln!(
+                "solving {} needs, {} providers",
+                problem.needs().len(),
+                problem.providers().len()
+            );
+            let plan = carematch_core::solve(&problem)?;
+            eprintln!(
+                "served {} of {} needs in {} ms",
+                plan.summary.assigned, plan.summary.needs, plan.summary.solve_ms
+            );
+            match output {
+                Some(path) => write_json(&path, &plan)?,
+                None => {
+                    let stdout = std::io::stdout().lock();
+                    let mut w = std::io::BufWriter::new(stdout);
+                    serde_json::to_writer(&mut w, &plan)
+                        .map_err(|e| Failure::Other(e.to_string()))?;
+                    writeln!(w)?;
+                    w.flush()?;
+                }
+            }
+            Ok(0)
+        }
+        Command::Check { problem, plan } => {
+            if problem.as_os_str() == "-" && plan.as_os_str() == "-" {
+                return Err(Failure::Input(input_error(
+                    "only one of PROBLEM and PLAN can be standard input",
+                )));
+            }
+            let problem = Problem::from_json(&read_input(Some(&problem), "problem")?)?;
+            let plan = carematch_core::check::parse_plan(&read_input(Some(&plan), "plan")?)?;
+            let violations = check(&problem, &plan);
+            for v in &violations {
+                eprintln!("{v}");
+            }
+            if violations.is_empty() {
+                eprintln!(
+                    "feasible: {} routes, {} needs served",
+                    plan.routes.len(),
+                    plan.summary.assigned
+                );
+                Ok(0)
+            } else {
+                eprintln!("{} violation(s)", violations.len());
+                Ok(1)
+            }
+        }
+        Command::Generate { needs, seed } => {
+            if needs > carematch_core::limits::MAX_NEEDS {
+                return Err(Failure::Input(input_error(&format!(
+                    "--needs {needs} is above the limit of {}",
+                    carematch_core::limits::MAX_NEEDS
+                ))));
+            }
+            let p = carematch_synth::generate(needs, seed);
+            let stdout = std::io::stdout().lock();
+            let mut w = std::io::BufWriter::new(stdout);
+            serde_json::to_writer(&mut w, &p).map_err(|e| Failure::Other(e.to_string()))?;
+            writeln!(w)?;
+            w.flush()?;
+            eprintln!(
+                "generated {} needs, {} elders, {} providers",
+                p.needs.len(),
+                p.elders.len(),
+                p.providers.len()
+            );
+            Ok(0)
+        }
+        Command::Serve { addr } => Err(Failure::Other(format!(
+            "the HTTP service is not built yet (issue #5); cannot listen on {addr}"
+        ))),
+    }
+}
+
+fn input_error(msg: &str) -> Error {
+    Error::new(ErrorKind::Io, FieldPath::root(), msg)
+}
+
+/// Reads a file, or standard input for `-` / `None`, up to [`MAX_INPUT_BYTES`].
+fn read_input(path: Option<&Path>, what: &str) -> Result<Vec<u8>, Failure> {
+    let mut buf = Vec::new();
+    let res = match path {
+        None => std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut buf),
+        Some(p) if p.as_os_str() == "-" => std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut buf),
+        Some(p) => {
+            std::fs::File::open(p).and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf))
+        }
+    };
+    let name = path.map_or("standard input".to_owned(), |p| p.display().to_string());
+    res.map_err(|e| Failure::Input(input_error(&format!("cannot read the {what} {name}: {e}"))))?;
+    if buf.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Failure::Input(input_error(&format!(
+            "the {what} {name} is larger than {MAX_INPUT_BYTES} bytes"
+        ))));
+    }
+    Ok(buf)
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
+    let f = std::fs::File::create(path)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+    let mut w = std::io::BufWriter::new(f);
+    serde_json::to_writer(&mut w, value).map_err(|e| Failure::Other(e.to_string()))?;
+    writeln!(w)?;
+    w.flush()?;
+    Ok(())
+}

@@ -203,7 +203,11 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Construction, 
         .map(NeedIdx)
         .filter(|&n| problem.need(n).pinned.is_some())
         .collect();
-    pinned.sort_by_key(|&n| (problem.need(n).pinned.map(|p| p.start), n));
+    // One-carer pins first: they have no choice; a two-carer pin then picks a partner.
+    pinned.sort_by_key(|&n| {
+        let need = problem.need(n);
+        (need.caregivers, need.pinned.map(|p| p.start), n)
+    });
     for n in pinned {
         let need = problem.need(n);
         let Some(pin) = need.pinned else { continue };

@@ -169,14 +169,19 @@ pub fn check(problem: &Problem, plan: &Plan) -> Vec<Violation> {
             continue;
         };
         let prov = problem.provider(p);
-        let Some(shift) = prov.shifts.get(route.shift).copied() else {
+        // An unknown shift is flagged; the stops are still checked, against an
+        // unbounded day.
+        let shift = prov.shifts.get(route.shift).copied().unwrap_or_else(|| {
             c.flag(
                 Rule::Shift,
                 path.key("shift"),
                 format!("provider '{}' has no shift {}", prov.id, route.shift),
             );
-            continue;
-        };
+            crate::model::Window {
+                open: i64::MIN,
+                close: i64::MAX,
+            }
+        });
         if let Some(other) = seen_shift.insert((p, route.shift), ri) {
             c.flag(
                 Rule::Shift,

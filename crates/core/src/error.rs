@@ -200,6 +200,15 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
             Ok(v)
         }
         Err(e) => {
+            // A document that is not JSON at all is malformed, whatever shape error
+            // the typed parse met first.
+            if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                return Err(Error::new(
+                    ErrorKind::MalformedJson,
+                    FieldPath::root(),
+                    syntax.to_string(),
+                ));
+            }
             let path = convert_path(e.path());
             let inner = e.into_inner();
             let kind = match inner.classify() {

@@ -506,6 +506,31 @@ fn check_pins(problem: &Problem, pins: &[(NeedIdx, FieldPath)]) -> R<()> {
                 ),
             ));
         };
+        if need.caregivers == 2 {
+            let at = [Window {
+                open: pin.start,
+                close: pin.start,
+            }];
+            let partner = (0..problem.providers().len() as u32)
+                .map(ProviderIdx)
+                .any(|q| {
+                    q != p
+                        && problem.disqualification(q, *n).is_none()
+                        && problem.provider(q).capacity.is_none_or(|c| need.load <= c)
+                        && problem.provider(q).max_visits != Some(0)
+                        && (0..problem.provider(q).shifts.len())
+                            .any(|s| crate::feasibility::reachable(problem, q, s, *n, &at))
+                });
+            if !partner {
+                return Err(Error::invalid(
+                    &path.key("start"),
+                    format!(
+                        "two carers needed; no second qualified provider can join '{}' at {}",
+                        prov.id, pin.start
+                    ),
+                ));
+            }
+        }
         by_route
             .entry((p, shift))
             .or_default()

@@ -1,0 +1,295 @@
+//! Property tests: random small problems (with two-carer and pinned needs) give plans
+//! that the checker accepts, with sound reasons, identical at 1 and 2 threads.
+
+use carematch_core::model::{Disqualified, NeedIdx, Problem, ProviderIdx};
+use carematch_core::wire::{Plan, Reason};
+use carematch_core::{check, solve};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+const SERVICES: [&str; 4] = ["meals", "bathing", "check_in", "escort_x"];
+
+#[derive(Debug, Clone)]
+struct Spec {
+    elders: Vec<(u32, u32, u8, Option<usize>)>,
+    needs: Vec<(usize, usize, i64, i64, bool, u8, i64, Option<i64>)>,
+    providers: Vec<(
+        u8,
+        u8,
+        i64,
+        u8,
+        u32,
+        u32,
+        i64,
+        i64,
+        bool,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    )>,
+    pin: Option<(usize, usize)>,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let elder = (
+        0u32..2000,
+        0u32..2000,
+        0u8..8,
+        proptest::option::weighted(0.15, 0usize..6),
+    );
+    let need = (
+        0usize..6,
+        0usize..4,
+        0i64..30_000,
+        0i64..8_000,
+        proptest::bool::weighted(0.2),
+        prop_oneof![4 => Just(1u8), 1 => Just(2u8)],
+        0i64..3,
+        proptest::option::of(0i64..=100),
+    );
+    let provider = (
+        0u8..3,
+        1u8..16,
+        0i64..4,
+        0u8..3,
+        0u32..2000,
+        0u32..2000,
+        0i64..20_000,
+        2_000i64..30_000,
+        proptest::bool::weighted(0.3),
+        proptest::option::of(1i64..8),
+        proptest::option::of(3_000i64..30_000),
+        proptest::option::of(0i64..5),
+    );
+    (
+        proptest::collection::vec(elder, 1..6),
+        proptest::collection::vec(need, 1..14),
+        proptest::collection::vec(provider, 1..6),
+        proptest::option::weighted(0.3, (0usize..14, 0usize..6)),
+    )
+        .prop_map(|(elders, needs, providers, pin)| Spec {
+            elders,
+            needs,
+            providers,
+            pin,
+        })
+}
+
+fn to_json(s: &Spec, with_pin: bool) -> Value {
+    let np = s.providers.len();
+    let elders: Vec<Value> = s
+        .elders
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y, g, avoid))| {
+            let mut e = json!({"id": format!("e{i}"), "location": [x as f64, y as f64]});
+            match g {
+                0 => e["caregiver_gender"] = json!("female"),
+                1 => e["caregiver_gender"] = json!("male"),
+                _ => {}
+            }
+            if let Some(a) = avoid {
+                e["avoids"] = json!([format!("p{}", a % np)]);
+            }
+            e
+        })
+        .collect();
+    let needs: Vec<Value> = s
+        .needs
+        .iter()
+        .enumerate()
+        .map(|(i, &(e, svc, open, width, two_windows, caregivers, load, priority))| {
+            let mut windows = vec![[open, open + width]];
+            if two_windows {
+                windows.push([open + width + 3_000, open + width + 6_000]);
+            }
+            let mut n = json!({"id": format!("n{i}"), "elder": format!("e{}", e % s.elders.len()),
+                               "service": SERVICES[svc], "windows": windows, "load": load,
+                               "caregivers": caregivers});
+            if let Some(p) = priority {
+                n["priority"] = json!(p);
+            }
+            n
+        })
+        .collect();
+    let providers: Vec<Value> = s
+        .providers
+        .iter()
+        .enumerate()
+        .map(
+            |(i, &(kind, mask, level, gender, x, y, open, len, two, mv, mw, cap))| {
+                let skills: Vec<&str> = (0..4)
+                    .filter(|b| mask & (1 << b) != 0)
+                    .map(|b| SERVICES[b])
+                    .collect();
+                let mut shifts = vec![[open, open + len]];
+                if two {
+                    shifts.push([open + len + 1_000, open + len + 10_000]);
+                }
+                let kind = ["staff", "organisation", "volunteer"][kind as usize];
+                let mut p = json!({"id": format!("p{i}"), "kind": kind,
+                               "skills": skills, "level": level, "start": [x as f64, y as f64],
+                               "shifts": shifts});
+                if gender < 2 {
+                    p["gender"] = json!(["female", "male"][gender as usize]);
+                }
+                if let Some(v) = mv {
+                    p["max_visits"] = json!(v);
+                }
+                if let Some(v) = mw {
+                    p["max_work"] = json!(v);
+                }
+                if let Some(v) = cap {
+                    p["capacity"] = json!(v);
+                }
+                p
+            },
+        )
+        .collect();
+    let mut v = json!({
+        "travel": {"metric": "euclidean", "speed": 1.0},
+        "services": [{"id": "escort_x", "duration": 1200, "min_level": 1}],
+        "elders": elders, "needs": needs, "providers": providers
+    });
+    if let (true, Some((n, p))) = (with_pin, s.pin) {
+        let n = n % s.needs.len();
+        let start = s.needs[n].2;
+        v["needs"][n]["pinned"] = json!({"provider": format!("p{}", p % np), "start": start});
+    }
+    v
+}
+
+/// The problem, with the pin when it is valid (an impossible pin is an input error).
+fn problem(s: &Spec) -> Problem {
+    Problem::from_json(to_json(s, true).to_string().as_bytes())
+        .or_else(|_| Problem::from_json(to_json(s, false).to_string().as_bytes()))
+        .expect("the generator makes valid problems")
+}
+
+/// The problem at a given thread count (the pin kept when it is valid).
+fn with_threads(s: &Spec, threads: usize) -> Problem {
+    let pin_ok = Problem::from_json(to_json(s, true).to_string().as_bytes()).is_ok();
+    let mut v = to_json(s, pin_ok);
+    v["options"] = json!({"threads": threads});
+    Problem::from_json(v.to_string().as_bytes()).expect("valid")
+}
+
+/// Can provider `p` alone serve need `n` in some shift, ignoring everything else?
+/// (Brute force over each window's earliest start: the oracle for `no_time`.)
+fn alone_possible(pr: &Problem, p: ProviderIdx, n: NeedIdx) -> bool {
+    let prov = pr.provider(p);
+    let need = pr.need(n);
+    let here = pr.need_location(n);
+    let go = pr.travel_time(p, &prov.start, here);
+    let back = pr.travel_time(p, here, &prov.end);
+    if prov.max_visits == Some(0) || prov.capacity.is_some_and(|c| need.load > c) {
+        return false;
+    }
+    if prov.max_work.is_some_and(|m| go + need.duration + back > m) {
+        return false;
+    }
+    let windows: Vec<(i64, i64)> = match need.pinned {
+        Some(pin) => vec![(pin.start, pin.start)],
+        None => need.windows.iter().map(|w| (w.open, w.close)).collect(),
+    };
+    prov.shifts.iter().any(|s| {
+        windows.iter().any(|&(a, b)| {
+            let t = a.max(s.open + go);
+            t <= b && t + need.duration + back <= s.close
+        })
+    })
+}
+
+fn assert_reasons_sound(pr: &Problem, plan: &Plan) {
+    let providers = (0..pr.providers().len() as u32).map(ProviderIdx);
+    for u in &plan.unassigned {
+        let n = pr.need_by_id(&u.need).unwrap();
+        let d: Vec<Option<Disqualified>> = providers
+            .clone()
+            .map(|p| pr.disqualification(p, n))
+            .collect();
+        let load_ok = |p: ProviderIdx| pr.provider(p).capacity.is_none_or(|c| pr.need(n).load <= c);
+        let qualified: Vec<ProviderIdx> = providers
+            .clone()
+            .filter(|&p| d[p.ix()].is_none() && load_ok(p))
+            .collect();
+        let possible = qualified
+            .iter()
+            .filter(|&&p| alone_possible(pr, p, n))
+            .count();
+        match u.reason {
+            Reason::NoQualifiedProvider => assert!(
+                providers.clone().all(|p| matches!(
+                    d[p.ix()],
+                    Some(Disqualified::Skill(_) | Disqualified::Level | Disqualified::Volunteer)
+                ) || !load_ok(p)
+                    || (pr.need(n).caregivers == 1
+                        && pr.need(n).pinned.is_some_and(|pin| pin.provider != p))),
+                "{u:?}"
+            ),
+            Reason::Excluded => {
+                assert!(qualified.is_empty(), "{u:?}");
+                assert!(
+                    d.iter()
+                        .any(|x| matches!(x, Some(Disqualified::Avoided | Disqualified::Gender))),
+                    "{u:?}"
+                );
+            }
+            Reason::NoTime => {
+                assert!(!qualified.is_empty(), "{u:?}");
+                assert_eq!(possible, 0, "{u:?}");
+            }
+            Reason::OverCapacity => assert!(possible >= pr.need(n).caregivers as usize, "{u:?}"),
+            Reason::NoPartner => {
+                assert_eq!(pr.need(n).caregivers, 2, "{u:?}");
+                assert!(possible >= 1, "{u:?}");
+            }
+        }
+    }
+}
+
+fn normalised(mut plan: Plan) -> String {
+    plan.summary.solve_ms = 0;
+    plan.summary.threads = 0;
+    serde_json::to_string(&plan).unwrap()
+}
+
+proptest! {
+    // 300 cases by default; PROPTEST_CASES=N runs more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn baseline_plans_pass_the_checker(s in spec()) {
+        let pr = problem(&s);
+        let plan = match solve(&pr) {
+            Ok(plan) => plan,
+            Err(e) => {
+                // Rule 6: a pin that cannot be kept is an input error, never a partial plan.
+                let at_a_pin = pr.needs().iter().enumerate().any(|(i, n)| {
+                    n.pinned.is_some() && e.path().to_string() == format!("needs[{i}].pinned")
+                });
+                prop_assert!(at_a_pin, "{e}");
+                return Ok(());
+            }
+        };
+        let violations = check(&pr, &plan);
+        prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(plan.summary.assigned + plan.summary.unassigned, pr.needs().len() as u64);
+        assert_reasons_sound(&pr, &plan);
+    }
+
+    #[test]
+    fn same_input_same_plan_at_one_and_two_threads(s in spec()) {
+        let one = solve(&with_threads(&s, 1)).unwrap();
+        let two = solve(&with_threads(&s, 2)).unwrap();
+        let again = solve(&with_threads(&s, 2)).unwrap();
+        prop_assert_eq!(one.summary.threads, 1);
+        prop_assert_eq!(two.summary.threads, 2);
+        let (a, b, c) = (normalised(one), normalised(two), normalised(again));
+        prop_assert_eq!(&a, &b);
+        prop_assert_eq!(&b, &c);
+    }
+}
