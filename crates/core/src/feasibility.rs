@@ -23,6 +23,9 @@ use rayon::prelude::*;
 use crate::model::{earliest_in, Disqualified, NeedIdx, Problem, ProviderIdx, SkillId, Window};
 use crate::wire::{ProviderKind, Reason};
 
+/// Why a need cannot be served: the reason and a readable detail.
+pub type Why = (Reason, String);
+
 /// A provider's shift: the unit a route is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Slot {
@@ -37,7 +40,7 @@ pub struct Slot {
 pub struct Candidates {
     offsets: Vec<u32>,
     slots: Vec<Slot>,
-    reasons: Vec<Option<(Reason, String)>>,
+    reasons: Vec<Option<Why>>,
 }
 
 impl Candidates {
@@ -63,7 +66,7 @@ impl Candidates {
                 by_skill.entry(s).or_default().push(ProviderIdx(i as u32));
             }
         }
-        let per_need: Vec<(Vec<Slot>, Option<(Reason, String)>)> = (0..problem.needs().len())
+        let per_need: Vec<(Vec<Slot>, Option<Why>)> = (0..problem.needs().len())
             .into_par_iter()
             .map(|i| need_candidates(problem, &by_skill, NeedIdx(i as u32)))
             .collect();
@@ -90,7 +93,7 @@ impl Candidates {
     }
 
     /// Why need `n` cannot be served at all, when no plan could serve it.
-    pub fn reason(&self, n: NeedIdx) -> Option<&(Reason, String)> {
+    pub fn reason(&self, n: NeedIdx) -> Option<&Why> {
         self.reasons[n.ix()].as_ref()
     }
 
@@ -137,7 +140,7 @@ fn need_candidates(
     problem: &Problem,
     by_skill: &HashMap<SkillId, Vec<ProviderIdx>>,
     n: NeedIdx,
-) -> (Vec<Slot>, Option<(Reason, String)>) {
+) -> (Vec<Slot>, Option<Why>) {
     let need = problem.need(n);
     // required[] always holds the service's own skill; scan the providers having the
     // rarest required skill.

@@ -14,7 +14,7 @@
 //! - [`feasibility`]: which provider shifts may serve which need, and why not;
 //! - [`schedule`] and [`baseline`]: routes and the baseline construction;
 //! - [`explain`]: the plan, reasons for unserved needs, the gap report;
-//! - [`check`]: the plan checker, the oracle of every test;
+//! - [`check`](mod@check): the plan checker, the oracle of every test;
 //! - [`solve()`]: the entry point.
 //!
 //! ```

@@ -475,8 +475,8 @@ fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Options> {
 /// provider's other pins (with travel between them), within `max_visits`, `max_work`
 /// and `capacity`.
 fn check_pins(problem: &Problem, pins: &[(NeedIdx, FieldPath)]) -> R<()> {
-    let mut by_route: HashMap<(ProviderIdx, usize), Vec<(i64, NeedIdx, &FieldPath)>> =
-        HashMap::new();
+    type Pins<'a> = Vec<(i64, NeedIdx, &'a FieldPath)>;
+    let mut by_route: HashMap<(ProviderIdx, usize), Pins> = HashMap::new();
     let mut visits: HashMap<ProviderIdx, i64> = HashMap::new();
     for (n, path) in pins {
         let need = problem.need(*n);

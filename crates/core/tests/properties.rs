@@ -9,24 +9,33 @@ use serde_json::{json, Value};
 
 const SERVICES: [&str; 4] = ["meals", "bathing", "check_in", "escort_x"];
 
+/// x, y, caregiver gender (0 female, 1 male, else none), avoided provider.
+type ElderGen = (u32, u32, u8, Option<usize>);
+/// elder, service, window open, width, second window, caregivers, load, priority.
+type NeedGen = (usize, usize, i64, i64, bool, u8, i64, Option<i64>);
+/// kind, skill mask, level, gender, x, y, shift open, length, second shift,
+/// max_visits, max_work, capacity.
+type ProviderGen = (
+    u8,
+    u8,
+    i64,
+    u8,
+    u32,
+    u32,
+    i64,
+    i64,
+    bool,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
 #[derive(Debug, Clone)]
 struct Spec {
-    elders: Vec<(u32, u32, u8, Option<usize>)>,
-    needs: Vec<(usize, usize, i64, i64, bool, u8, i64, Option<i64>)>,
-    providers: Vec<(
-        u8,
-        u8,
-        i64,
-        u8,
-        u32,
-        u32,
-        i64,
-        i64,
-        bool,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    )>,
+    elders: Vec<ElderGen>,
+    needs: Vec<NeedGen>,
+    providers: Vec<ProviderGen>,
+    /// (need, provider) to pin, at the need's window open.
     pin: Option<(usize, usize)>,
 }
 

@@ -1,4 +1,5 @@
 //! Integration tests of carematch-core: one binary, modules by concern.
+#![allow(clippy::unwrap_used)] // in tests an unwrap is an assertion
 
 mod checker;
 mod common;

@@ -1,0 +1,224 @@
+//! The command line as the spec's table says: `demo`, `solve`, `check`, `generate`,
+//! `serve`; JSON on stdout only; exit status 2 on invalid input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{json, Value};
+
+fn carematch() -> Command {
+    Command::cargo_bin("carematch").expect("binary built")
+}
+
+fn generate(needs: usize, seed: u64) -> Vec<u8> {
+    let out = carematch()
+        .args([
+            "generate",
+            "--needs",
+            &needs.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    out.stdout
+}
+
+#[test]
+fn demo_prints_a_checked_summary() {
+    carematch()
+        .arg("demo")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("served"))
+        .stdout(predicate::str::contains("priority served"))
+        .stdout(predicate::str::contains("per provider"))
+        .stdout(predicate::str::contains("plan checked: feasible"));
+}
+
+#[test]
+fn demo_out_writes_a_problem_and_a_plan_that_check() {
+    let dir = tempfile::tempdir().unwrap();
+    carematch()
+        .args(["demo", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    carematch()
+        .arg("check")
+        .arg(dir.path().join("problem.json"))
+        .arg(dir.path().join("plan.json"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("feasible"));
+}
+
+#[test]
+fn generate_solve_check_on_2000_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let problem = dir.path().join("problem.json");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&problem, generate(2000, 7)).unwrap();
+    // The issue's pipeline: generate | solve - -o plan.json
+    carematch()
+        .args(["solve", "-", "-o"])
+        .arg(&plan)
+        .write_stdin(std::fs::read(&problem).unwrap())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    carematch()
+        .arg("check")
+        .arg(&problem)
+        .arg(&plan)
+        .assert()
+        .code(0);
+    let plan: Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    let s = &plan["summary"];
+    assert_eq!(
+        s["needs"],
+        json!(plan["summary"]["assigned"].as_u64().unwrap() + s["unassigned"].as_u64().unwrap())
+    );
+    // Every need is served or explained.
+    for u in plan["unassigned"].as_array().unwrap() {
+        assert!(!u["detail"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn solve_writes_only_json_to_stdout() {
+    let out = carematch()
+        .arg("solve")
+        .write_stdin(generate(200, 3))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON plan");
+    assert!(plan["routes"].as_array().is_some());
+}
+
+#[test]
+fn generate_is_deterministic() {
+    assert_eq!(generate(500, 42), generate(500, 42));
+    assert_ne!(generate(500, 42), generate(500, 43));
+}
+
+#[test]
+fn invalid_problem_exits_2_naming_the_field() {
+    let mut p: Value = serde_json::from_slice(&generate(100, 1)).unwrap();
+    p["needs"][12]["windows"][0] = json!([39600, 32400]);
+    carematch()
+        .arg("solve")
+        .write_stdin(p.to_string())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "needs[12].windows[0]: start 39600 is after end 32400",
+        ));
+}
+
+#[test]
+fn malformed_json_exits_2() {
+    carematch()
+        .arg("solve")
+        .write_stdin("{\"elders\": [")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("error:"));
+}
+
+#[test]
+fn missing_file_exits_2() {
+    carematch()
+        .args(["solve", "/nonexistent/problem.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read the problem"));
+}
+
+#[test]
+fn check_rejects_a_broken_plan_naming_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    carematch()
+        .args(["demo", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let path = dir.path().join("plan.json");
+    let mut plan: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    // One second too long: end != start + duration.
+    let end = plan["routes"][0]["stops"][0]["end"].as_i64().unwrap();
+    plan["routes"][0]["stops"][0]["end"] = json!(end + 1);
+    std::fs::write(&path, plan.to_string()).unwrap();
+    carematch()
+        .arg("check")
+        .arg(dir.path().join("problem.json"))
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "rule 3 (duration): routes[0].stops[0].end",
+        ));
+}
+
+#[test]
+fn check_with_an_invalid_plan_document_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    carematch()
+        .args(["demo", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, r#"{"summary": {}, "routes": [], "unassigned": []}"#).unwrap();
+    carematch()
+        .arg("check")
+        .arg(dir.path().join("problem.json"))
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("summary"));
+}
+
+#[test]
+fn serve_says_it_is_not_built_yet() {
+    carematch()
+        .arg("serve")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not built yet"));
+}
+
+#[test]
+fn the_readme_example_solves_as_documented() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = carematch()
+        .args(["solve", &format!("{root}/examples/problem.json")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The bath is synchronised: two carers, one start.
+    let starts: Vec<i64> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap().iter())
+        .filter(|s| s["need"] == "n-001")
+        .map(|s| s["start"].as_i64().unwrap())
+        .collect();
+    assert_eq!(starts.len(), 2);
+    assert_eq!(starts[0], starts[1]);
+    assert_eq!(plan["unassigned"][0]["need"], "n-003");
+    assert_eq!(plan["unassigned"][0]["reason"], "no_qualified_provider");
+    assert_eq!(plan["gaps"][0]["service"], "rehab");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.json"), &out.stdout).unwrap();
+    carematch()
+        .args(["check", &format!("{root}/examples/problem.json")])
+        .arg(dir.path().join("plan.json"))
+        .assert()
+        .code(0);
+}

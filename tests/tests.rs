@@ -1,0 +1,4 @@
+//! End-to-end tests of the `carematch` binary: one test binary, modules by command.
+#![allow(clippy::unwrap_used)] // in tests an unwrap is an assertion
+
+mod cli;
