@@ -32,12 +32,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod assign;
 pub mod baseline;
 pub mod catalogue;
 pub mod check;
 pub mod error;
 pub mod explain;
 pub mod feasibility;
+pub mod graph;
 pub mod limits;
 pub mod model;
 pub mod priority;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // in tests an unwrap is an assertion
 
 mod checker;
+mod kernel;
 mod common;
 mod properties;
 mod reasons;

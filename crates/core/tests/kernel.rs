@@ -1,0 +1,192 @@
+//! The assignment kernel against independent oracles: brute force, a Bellman–Ford
+//! reference, and Kuhn–Munkres; and its certificate.
+
+use carematch_core::assign::{certify, solve, solve_parallel, solve_reference, Instance, Solution};
+use proptest::prelude::*;
+
+/// (needs: [(demand, penalty, [(provider, cost)])], capacities)
+type Raw = (Vec<(u8, i64, Vec<(usize, i64)>)>, Vec<u32>);
+
+fn build((needs, caps): &Raw) -> Instance {
+    let m = caps.len();
+    let mut inst = Instance {
+        capacity: caps.clone(),
+        offsets: vec![0],
+        ..Default::default()
+    };
+    for (d, p, edges) in needs {
+        inst.demand.push(*d);
+        inst.penalty.push(*p);
+        let mut seen = vec![false; m];
+        for &(j, c) in edges {
+            let j = j % m;
+            if !seen[j] {
+                seen[j] = true;
+                inst.targets.push(j as u32);
+                inst.costs.push(c);
+            }
+        }
+        inst.offsets.push(inst.targets.len());
+    }
+    inst
+}
+
+fn raw(max_needs: usize, max_providers: usize) -> impl Strategy<Value = Raw> {
+    (1..=max_providers).prop_flat_map(move |m| {
+        (
+            proptest::collection::vec(
+                (0u8..=2, 0i64..60, proptest::collection::vec((0..m, 0i64..25), 0..=m)),
+                1..=max_needs,
+            ),
+            proptest::collection::vec(0u32..=3, m),
+        )
+    })
+}
+
+/// Enumerates every assignment (each need picks up to `demand` of its edges).
+fn brute_force(inst: &Instance) -> i128 {
+    fn go(inst: &Instance, i: usize, load: &mut Vec<u32>) -> i128 {
+        if i == inst.needs() {
+            return 0;
+        }
+        let edges: Vec<usize> = inst.edge_range(i).collect();
+        let d = inst.demand[i] as usize;
+        let mut best = i128::MAX;
+        // Every subset of edges of size <= demand.
+        for mask in 0u32..(1 << edges.len()) {
+            let k = mask.count_ones() as usize;
+            if k > d {
+                continue;
+            }
+            let chosen: Vec<usize> = (0..edges.len()).filter(|b| mask & (1 << b) != 0).map(|b| edges[b]).collect();
+            if chosen.iter().any(|&e| load[inst.targets[e] as usize] >= inst.capacity[inst.targets[e] as usize]) {
+                continue;
+            }
+            for &e in &chosen {
+                load[inst.targets[e] as usize] += 1;
+            }
+            let here: i128 = chosen.iter().map(|&e| inst.costs[e] as i128).sum::<i128>()
+                + inst.penalty[i] as i128 * (d - k) as i128;
+            let rest = go(inst, i + 1, load);
+            for &e in &chosen {
+                load[inst.targets[e] as usize] -= 1;
+            }
+            best = best.min(here + rest);
+        }
+        best
+    }
+    go(inst, 0, &mut vec![0; inst.providers()])
+}
+
+fn assert_certified(inst: &Instance, sol: &Solution) {
+    let c = certify(inst, sol).unwrap_or_else(|e| panic!("certificate fails: {e}\n{inst:?}\n{sol:?}"));
+    assert_eq!(c.gap, 0, "{c:?}");
+    assert_eq!(c.primal, sol.cost);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(500),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn kernel_equals_brute_force(r in raw(5, 4)) {
+        let inst = build(&r);
+        inst.validate().unwrap();
+        let sol = solve(&inst);
+        prop_assert_eq!(sol.cost, brute_force(&inst));
+        assert_certified(&inst, &sol);
+    }
+
+    #[test]
+    fn kernel_equals_reference_and_parallel(r in raw(14, 7)) {
+        let inst = build(&r);
+        let sol = solve(&inst);
+        prop_assert_eq!(sol.cost, solve_reference(&inst));
+        assert_certified(&inst, &sol);
+        let par = solve_parallel(&inst);
+        prop_assert_eq!(par.cost, sol.cost);
+        assert_certified(&inst, &par);
+    }
+}
+
+#[test]
+fn kernel_equals_kuhn_munkres_on_square_instances() {
+    use pathfinding::prelude::{kuhn_munkres_min, Matrix};
+    // Deterministic pseudo-random square cost matrices, complete bipartite graphs,
+    // penalties so large that a perfect matching is always chosen.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % 1000) as i64
+    };
+    for n in [1usize, 2, 3, 5, 8, 13, 30] {
+        let costs: Vec<i64> = (0..n * n).map(|_| next()).collect();
+        let m = Matrix::from_vec(n, n, costs.clone()).unwrap();
+        let (km, _) = kuhn_munkres_min(&m);
+        let inst = Instance {
+            demand: vec![1; n],
+            penalty: vec![1_000_000; n],
+            capacity: vec![1; n],
+            offsets: (0..=n).map(|i| i * n).collect(),
+            targets: (0..n * n).map(|e| (e % n) as u32).collect(),
+            costs,
+        };
+        let sol = solve(&inst);
+        assert_eq!(sol.cost, km as i128, "n = {n}");
+        assert_certified(&inst, &sol);
+    }
+}
+
+#[test]
+fn certificate_rejects_a_suboptimal_solution() {
+    let inst = Instance {
+        demand: vec![1, 1],
+        penalty: vec![100, 100],
+        capacity: vec![1, 1],
+        offsets: vec![0, 2, 4],
+        targets: vec![0, 1, 0, 1],
+        costs: vec![1, 10, 10, 1],
+    };
+    let sol = solve(&inst);
+    assert_eq!(sol.cost, 2);
+    assert_certified(&inst, &sol);
+    // Swap to the worse matching, keeping the potentials: the certificate must fail.
+    let mut bad = sol.clone();
+    bad.flow = vec![0, 1, 1, 0];
+    bad.cost = 20;
+    assert!(certify(&inst, &bad).is_err());
+    // An infeasible solution (over capacity) is refused too.
+    let mut over = sol;
+    over.flow = vec![1, 0, 1, 0];
+    over.cost = 11;
+    assert!(certify(&inst, &over).is_err());
+}
+
+#[test]
+fn two_carer_needs_take_two_distinct_providers() {
+    let inst = Instance {
+        demand: vec![2],
+        penalty: vec![50],
+        capacity: vec![5, 5],
+        offsets: vec![0, 2],
+        targets: vec![0, 1],
+        costs: vec![1, 2],
+    };
+    let sol = solve(&inst);
+    assert_eq!(sol.flow, vec![1, 1]);
+    assert_eq!(sol.cost, 3);
+    // With one provider only, one unit is skipped.
+    let one = Instance {
+        demand: vec![2],
+        penalty: vec![50],
+        capacity: vec![5],
+        offsets: vec![0, 1],
+        targets: vec![0],
+        costs: vec![1],
+    };
+    assert_eq!(solve(&one).cost, 51);
+}
