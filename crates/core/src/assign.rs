@@ -82,7 +82,10 @@ impl Instance {
         if self.penalty.len() != n || self.offsets.len() != n + 1 {
             return Err("demand, penalty and offsets disagree on the number of needs".into());
         }
-        if self.offsets[0] != 0 || self.offsets[n] != self.targets.len() || self.costs.len() != self.targets.len() {
+        if self.offsets[0] != 0
+            || self.offsets[n] != self.targets.len()
+            || self.costs.len() != self.targets.len()
+        {
             return Err("offsets, targets and costs disagree on the number of edges".into());
         }
         const LIMIT: i64 = 1 << 60;
@@ -95,7 +98,10 @@ impl Instance {
                 return Err(format!("need {i}: demand {} above 2", self.demand[i]));
             }
             if !(0..LIMIT).contains(&self.penalty[i]) {
-                return Err(format!("need {i}: penalty {} out of range", self.penalty[i]));
+                return Err(format!(
+                    "need {i}: penalty {} out of range",
+                    self.penalty[i]
+                ));
             }
             for e in self.edge_range(i) {
                 let j = self.targets[e] as usize;
@@ -156,8 +162,45 @@ impl Solution {
 /// assert_eq!(certify(&inst, &sol).unwrap().gap, 0);
 /// ```
 pub fn solve(inst: &Instance) -> Solution {
-    Kernel::new(inst).run()
+    solve_with(inst, inst.needs() >= RENUMBER_ABOVE)
 }
+
+/// [`solve`], choosing whether to renumber the instance for memory locality first
+/// (same optimum; [`solve`] renumbers instances of 4096 needs or more).
+pub fn solve_with(inst: &Instance, renumber: bool) -> Solution {
+    if !renumber {
+        let order: Vec<u32> = (0..inst.needs() as u32).collect();
+        return Kernel::new(inst).run(&order);
+    }
+    // Large instances: work on a locality-preserving renumbering (the searches then
+    // touch memory that is near), but process needs in the caller's order.
+    let (need_rank, provider_rank) = crate::graph::bfs_order(inst);
+    let local = crate::graph::permute(inst, &need_rank, &provider_rank);
+    let sol = Kernel::new(&local).run(&need_rank);
+    let mut out = Solution {
+        flow: vec![0; inst.edges()],
+        skipped: vec![0; inst.needs()],
+        cost: sol.cost,
+        need_pot: vec![0; inst.needs()],
+        provider_pot: vec![0; inst.providers()],
+    };
+    for i in 0..inst.needs() {
+        let r = need_rank[i] as usize;
+        out.skipped[i] = sol.skipped[r];
+        out.need_pot[i] = sol.need_pot[r];
+        let base = local.offsets[r];
+        for (k, e) in inst.edge_range(i).enumerate() {
+            out.flow[e] = sol.flow[base + k];
+        }
+    }
+    for (j, &r) in provider_rank.iter().enumerate() {
+        out.provider_pot[j] = sol.provider_pot[r as usize];
+    }
+    out
+}
+
+/// Instances with at least this many needs are renumbered for memory locality.
+const RENUMBER_ABOVE: usize = 4096;
 
 /// Solves an instance component by component on the current rayon pool.
 ///
@@ -205,7 +248,11 @@ pub struct Certificate {
 /// Fails with a description of the first broken condition.
 pub fn certify(inst: &Instance, sol: &Solution) -> Result<Certificate, String> {
     let (n, m) = (inst.needs(), inst.providers());
-    if sol.flow.len() != inst.edges() || sol.skipped.len() != n || sol.need_pot.len() != n || sol.provider_pot.len() != m {
+    if sol.flow.len() != inst.edges()
+        || sol.skipped.len() != n
+        || sol.need_pot.len() != n
+        || sol.provider_pot.len() != m
+    {
         return Err("solution sizes do not match the instance".into());
     }
     let mut load = vec![0u32; m];
@@ -235,11 +282,16 @@ pub fn certify(inst: &Instance, sol: &Solution) -> Result<Certificate, String> {
             }
         }
         if units != u32::from(inst.demand[i]) {
-            return Err(format!("need {i}: {units} units for demand {}", inst.demand[i]));
+            return Err(format!(
+                "need {i}: {units} units for demand {}",
+                inst.demand[i]
+            ));
         }
         let rc_skip = inst.penalty[i] as i128 + pi as i128;
         if sol.skipped[i] < inst.demand[i] && rc_skip < 0 {
-            return Err(format!("need {i}: skip arc free with negative reduced cost"));
+            return Err(format!(
+                "need {i}: skip arc free with negative reduced cost"
+            ));
         }
         if sol.skipped[i] > 0 && rc_skip > 0 {
             return Err(format!("need {i}: skipped with positive reduced cost"));
@@ -255,11 +307,16 @@ pub fn certify(inst: &Instance, sol: &Solution) -> Result<Certificate, String> {
     }
     for j in 0..m {
         if load[j] > inst.capacity[j] {
-            return Err(format!("provider {j}: load {} above capacity {}", load[j], inst.capacity[j]));
+            return Err(format!(
+                "provider {j}: load {} above capacity {}",
+                load[j], inst.capacity[j]
+            ));
         }
         let p = sol.provider_pot[j];
         if load[j] < inst.capacity[j] && p < 0 {
-            return Err(format!("provider {j}: spare capacity but potential {p} < 0"));
+            return Err(format!(
+                "provider {j}: spare capacity but potential {p} < 0"
+            ));
         }
         if load[j] > 0 && p > 0 {
             return Err(format!("provider {j}: used but potential {p} > 0"));
@@ -267,7 +324,10 @@ pub fn certify(inst: &Instance, sol: &Solution) -> Result<Certificate, String> {
         dual += i128::from(inst.capacity[j]) * v(j) as i128;
     }
     if primal != sol.cost {
-        return Err(format!("reported cost {} but the solution costs {primal}", sol.cost));
+        return Err(format!(
+            "reported cost {} but the solution costs {primal}",
+            sol.cost
+        ));
     }
     Ok(Certificate {
         primal,
@@ -276,7 +336,112 @@ pub fn certify(inst: &Instance, sol: &Solution) -> Result<Certificate, String> {
     })
 }
 
+/// Reads the spec's assignment kernel file format:
+///
+/// ```text
+/// p NEEDS PROVIDERS EDGES
+/// c PROVIDER CAPACITY      # one line per provider
+/// u NEED PENALTY           # one line per need
+/// e NEED PROVIDER COST     # one line per edge
+/// ```
+///
+/// Needs have demand 1. Edges may come in any order; they are grouped by need,
+/// keeping their order within a need. Blank lines and lines starting with `#` are
+/// skipped. Sizes are bounded (`limits::MAX_NEEDS` needs, 2^31 edges).
+///
+/// ```
+/// let text = "p 2 1 2\nc 0 1\nu 0 10\nu 1 50\ne 0 0 3\ne 1 0 7\n";
+/// let inst = carematch_core::assign::read_text(text).unwrap();
+/// assert_eq!(carematch_core::assign::solve(&inst).cost, 17);
+/// ```
+pub fn read_text(text: &str) -> Result<Instance, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(k, l)| (k + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+    let num = |k: usize, s: Option<&str>| -> Result<i64, String> {
+        s.ok_or_else(|| format!("line {k}: missing number"))?
+            .parse::<i64>()
+            .map_err(|e| format!("line {k}: {e}"))
+    };
+    let (k, header) = lines.next().ok_or("empty file")?;
+    let mut f = header.split_ascii_whitespace();
+    if f.next() != Some("p") {
+        return Err(format!("line {k}: expected `p NEEDS PROVIDERS EDGES`"));
+    }
+    let n = num(k, f.next())?;
+    let m = num(k, f.next())?;
+    let edges = num(k, f.next())?;
+    if !(0..=crate::limits::MAX_NEEDS as i64).contains(&n)
+        || !(0..=u32::MAX as i64 / 2).contains(&m)
+        || !(0..=i64::from(i32::MAX)).contains(&edges)
+    {
+        return Err(format!("line {k}: sizes out of range"));
+    }
+    let (n, m, edges) = (n as usize, m as usize, edges as usize);
+    let mut inst = Instance {
+        demand: vec![1; n],
+        penalty: vec![0; n],
+        capacity: vec![0; m],
+        ..Default::default()
+    };
+    let mut raw: Vec<(u32, u32, i64)> = Vec::with_capacity(edges);
+    for (k, line) in lines {
+        let mut f = line.split_ascii_whitespace();
+        let tag = f.next().unwrap_or("");
+        let a = num(k, f.next())?;
+        let b = num(k, f.next())?;
+        let index = |v: i64, len: usize| -> Result<usize, String> {
+            usize::try_from(v)
+                .ok()
+                .filter(|&v| v < len)
+                .ok_or_else(|| format!("line {k}: index {v} out of range"))
+        };
+        match tag {
+            "c" => {
+                inst.capacity[index(a, m)?] =
+                    u32::try_from(b).map_err(|_| format!("line {k}: bad capacity"))?
+            }
+            "u" => inst.penalty[index(a, n)?] = b,
+            "e" => {
+                if raw.len() == edges {
+                    return Err(format!("line {k}: more edges than the header says"));
+                }
+                raw.push((index(a, n)? as u32, index(b, m)? as u32, num(k, f.next())?));
+            }
+            _ => return Err(format!("line {k}: unknown record `{tag}`")),
+        }
+    }
+    if raw.len() != edges {
+        return Err(format!(
+            "the header says {edges} edges; the file has {}",
+            raw.len()
+        ));
+    }
+    raw.sort_by_key(|&(i, _, _)| i); // stable: keeps each need's edge order
+    inst.offsets = vec![0; n + 1];
+    for &(i, _, _) in &raw {
+        inst.offsets[i as usize + 1] += 1;
+    }
+    for i in 0..n {
+        inst.offsets[i + 1] += inst.offsets[i];
+    }
+    inst.targets = raw.iter().map(|r| r.1).collect();
+    inst.costs = raw.iter().map(|r| r.2).collect();
+    inst.validate()?;
+    Ok(inst)
+}
+
 const UNSEEN: i64 = i64::MAX;
+
+/// An edge carrying flow, as its provider's list holds it.
+#[derive(Debug, Clone, Copy)]
+struct Served {
+    edge: u32,
+    need: u32,
+    cost: i64,
+}
 
 /// Successive shortest paths with truncated Dijkstra (see the module docs).
 struct Kernel<'a> {
@@ -287,8 +452,9 @@ struct Kernel<'a> {
     flow: Vec<u8>,
     skipped: Vec<u8>,
     load: Vec<u32>,
-    /// Edges carrying flow into each provider.
-    serving: Vec<Vec<u32>>,
+    /// Edges carrying flow into each provider, with their need and cost, so that a
+    /// search leaving a provider reads one contiguous list.
+    serving: Vec<Vec<Served>>,
     pot: Vec<i64>,
     dist: Vec<i64>,
     /// The edge by which a provider (forward) or a need (backward) was reached;
@@ -305,7 +471,10 @@ impl<'a> Kernel<'a> {
         let m = inst.providers();
         let mut edge_need = Vec::with_capacity(inst.edges());
         for i in 0..n {
-            edge_need.extend(std::iter::repeat_n(i as u32, inst.offsets[i + 1] - inst.offsets[i]));
+            edge_need.extend(std::iter::repeat_n(
+                i as u32,
+                inst.offsets[i + 1] - inst.offsets[i],
+            ));
         }
         let nodes = n + m + 1;
         Self {
@@ -326,10 +495,11 @@ impl<'a> Kernel<'a> {
         }
     }
 
-    fn run(mut self) -> Solution {
-        for i in 0..self.n {
-            for _ in 0..self.inst.demand[i] {
-                self.augment(i);
+    /// Routes every unit of demand, needs in `order` (a permutation).
+    fn run(mut self, order: &[u32]) -> Solution {
+        for &i in order {
+            for _ in 0..self.inst.demand[i as usize] {
+                self.augment(i as usize);
             }
         }
         let inst = self.inst;
@@ -365,8 +535,55 @@ impl<'a> Kernel<'a> {
         }
     }
 
+    /// The shortest path of length two, when it exists: if the need's cheapest
+    /// reduced-cost move is an unused edge into a provider with spare capacity, and
+    /// skipping is no cheaper, Dijkstra would settle the need, then reach the sink
+    /// through that provider at the same distance. Take it without a heap; the
+    /// potential update is the one Dijkstra would make (only the need is settled).
+    fn direct(&mut self, src: usize) -> bool {
+        let inst = self.inst;
+        let (n, sink) = (self.n, self.sink);
+        let pv = self.pot[src];
+        let mut best = i64::MAX;
+        let mut arg = usize::MAX;
+        for e in inst.edge_range(src) {
+            if self.flow[e] == 0 {
+                let rc = inst.costs[e] + pv - self.pot[n + inst.targets[e] as usize];
+                if rc < best {
+                    best = rc;
+                    arg = e;
+                }
+            }
+        }
+        if arg == usize::MAX {
+            return false;
+        }
+        let j = inst.targets[arg] as usize;
+        let skip = if self.skipped[src] < inst.demand[src] {
+            inst.penalty[src] + pv - self.pot[sink]
+        } else {
+            i64::MAX
+        };
+        // The sink is reached at best + pot[j] - pot[sink]; that must be the minimum.
+        if self.load[j] >= inst.capacity[j] || self.pot[n + j] != self.pot[sink] || best > skip {
+            return false;
+        }
+        self.pot[src] -= best;
+        self.flow[arg] = 1;
+        self.serving[j].push(Served {
+            edge: arg as u32,
+            need: src as u32,
+            cost: inst.costs[arg],
+        });
+        self.load[j] += 1;
+        true
+    }
+
     /// Routes one unit of demand from need `src` to the sink along a shortest path.
     fn augment(&mut self, src: usize) {
+        if self.direct(src) {
+            return;
+        }
         let inst = self.inst;
         let (n, sink) = (self.n, self.sink);
         self.relax(src, 0, u32::MAX);
@@ -385,7 +602,15 @@ impl<'a> Kernel<'a> {
                     if self.flow[e] == 0 {
                         let j = n + inst.targets[e] as usize;
                         let nd = d + inst.costs[e] + pv - self.pot[j];
-                        self.relax(j, nd, e as u32);
+                        if nd < self.dist[j] {
+                            self.relax(j, nd, e as u32);
+                            // Look ahead: a provider with spare capacity reaches the
+                            // sink at once (its potential is the sink's).
+                            if self.load[j - n] < inst.capacity[j - n] {
+                                let ns = nd + self.pot[j] - self.pot[sink];
+                                self.relax(sink, ns, j as u32);
+                            }
+                        }
                     }
                 }
                 if self.skipped[v] < inst.demand[v] {
@@ -395,10 +620,10 @@ impl<'a> Kernel<'a> {
             } else {
                 let j = v - n;
                 for k in 0..self.serving[j].len() {
-                    let e = self.serving[j][k] as usize;
-                    let i2 = self.edge_need[e] as usize;
-                    let nd = d - inst.costs[e] + pv - self.pot[i2];
-                    self.relax(i2, nd, e as u32);
+                    let s = self.serving[j][k];
+                    let i2 = s.need as usize;
+                    let nd = d - s.cost + pv - self.pot[i2];
+                    self.relax(i2, nd, s.edge);
                 }
                 if self.load[j] < inst.capacity[j] {
                     let nd = d + pv - self.pot[sink];
@@ -425,14 +650,22 @@ impl<'a> Kernel<'a> {
             if v >= n {
                 // Reached provider v by the forward edge e from its need.
                 let j = v - n;
+                let need = self.edge_need[e];
                 self.flow[e] = 1;
-                self.serving[j].push(e as u32);
-                v = self.edge_need[e] as usize;
+                self.serving[j].push(Served {
+                    edge: e as u32,
+                    need,
+                    cost: inst.costs[e],
+                });
+                v = need as usize;
             } else {
                 // Reached need v by the backward edge e from its provider.
                 let j = inst.targets[e] as usize;
                 self.flow[e] = 0;
-                let pos = self.serving[j].iter().position(|&x| x as usize == e).expect("served edge");
+                let pos = self.serving[j]
+                    .iter()
+                    .position(|x| x.edge as usize == e)
+                    .expect("served edge");
                 self.serving[j].swap_remove(pos);
                 v = n + j;
             }
@@ -470,7 +703,13 @@ pub fn solve_reference(inst: &Instance) -> i128 {
     let mut units = 0i64;
     for i in 0..n {
         add(src, i, i64::from(inst.demand[i]), 0, &mut adj);
-        add(i, sink, i64::from(inst.demand[i]), inst.penalty[i], &mut adj);
+        add(
+            i,
+            sink,
+            i64::from(inst.demand[i]),
+            inst.penalty[i],
+            &mut adj,
+        );
         units += i64::from(inst.demand[i]);
         for e in inst.edge_range(i) {
             add(i, n + inst.targets[e] as usize, 1, inst.costs[e], &mut adj);

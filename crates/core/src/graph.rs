@@ -60,18 +60,33 @@ pub fn components(inst: &Instance) -> Vec<Component> {
             c.providers.push((v - n) as u32);
         }
     }
-    comps.sort_by_key(|c| (std::cmp::Reverse(c.edges), std::cmp::Reverse(c.needs.len()), c.needs.first().copied(), c.providers.first().copied()));
+    comps.sort_by_key(|c| {
+        (
+            std::cmp::Reverse(c.edges),
+            std::cmp::Reverse(c.needs.len()),
+            c.needs.first().copied(),
+            c.providers.first().copied(),
+        )
+    });
     comps
 }
 
 impl Component {
     /// The sub-instance of this component, with local indices.
     pub fn extract(&self, inst: &Instance) -> Instance {
-        let local = |j: u32| self.providers.binary_search(&j).expect("provider of the component") as u32;
+        let local = |j: u32| {
+            self.providers
+                .binary_search(&j)
+                .expect("provider of the component") as u32
+        };
         let mut sub = Instance {
             demand: Vec::with_capacity(self.needs.len()),
             penalty: Vec::with_capacity(self.needs.len()),
-            capacity: self.providers.iter().map(|&j| inst.capacity[j as usize]).collect(),
+            capacity: self
+                .providers
+                .iter()
+                .map(|&j| inst.capacity[j as usize])
+                .collect(),
             offsets: Vec::with_capacity(self.needs.len() + 1),
             targets: Vec::with_capacity(self.edges),
             costs: Vec::with_capacity(self.edges),
@@ -107,4 +122,96 @@ impl Component {
         }
         out.cost += sol.cost;
     }
+}
+
+/// A locality-preserving renumbering: breadth-first order over the bipartite graph
+/// (Cuthill–McKee style), so that needs and providers that are near in the graph —
+/// near on the map, in a city — are near in memory. Returns `(need_rank,
+/// provider_rank)`: the new index of every need and provider. `O(V + E)`.
+pub fn bfs_order(inst: &Instance) -> (Vec<u32>, Vec<u32>) {
+    let (n, m) = (inst.needs(), inst.providers());
+    // Provider -> needs adjacency.
+    let mut start = vec![0usize; m + 1];
+    for &j in &inst.targets {
+        start[j as usize + 1] += 1;
+    }
+    for j in 0..m {
+        start[j + 1] += start[j];
+    }
+    let mut fill = start.clone();
+    let mut rev = vec![0u32; inst.edges()];
+    for i in 0..n {
+        for e in inst.edge_range(i) {
+            let j = inst.targets[e] as usize;
+            rev[fill[j]] = i as u32;
+            fill[j] += 1;
+        }
+    }
+    const NONE: u32 = u32::MAX;
+    let mut need_rank = vec![NONE; n];
+    let mut provider_rank = vec![NONE; m];
+    let (mut next_need, mut next_provider) = (0u32, 0u32);
+    let mut queue: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+    for root in 0..n {
+        if need_rank[root] != NONE {
+            continue;
+        }
+        need_rank[root] = next_need;
+        next_need += 1;
+        queue.push_back(root as u32);
+        while let Some(i) = queue.pop_front() {
+            for e in inst.edge_range(i as usize) {
+                let j = inst.targets[e] as usize;
+                if provider_rank[j] != NONE {
+                    continue;
+                }
+                provider_rank[j] = next_provider;
+                next_provider += 1;
+                for &k in &rev[start[j]..start[j + 1]] {
+                    if need_rank[k as usize] == NONE {
+                        need_rank[k as usize] = next_need;
+                        next_need += 1;
+                        queue.push_back(k);
+                    }
+                }
+            }
+        }
+    }
+    for r in provider_rank.iter_mut().filter(|r| **r == NONE) {
+        *r = next_provider;
+        next_provider += 1;
+    }
+    (need_rank, provider_rank)
+}
+
+/// `inst` renumbered by [`bfs_order`]'s ranks (each need keeps its edge order).
+pub fn permute(inst: &Instance, need_rank: &[u32], provider_rank: &[u32]) -> Instance {
+    let n = inst.needs();
+    let mut by_rank = vec![0u32; n];
+    for (i, &r) in need_rank.iter().enumerate() {
+        by_rank[r as usize] = i as u32;
+    }
+    let mut out = Instance {
+        demand: Vec::with_capacity(n),
+        penalty: Vec::with_capacity(n),
+        capacity: vec![0; inst.providers()],
+        offsets: Vec::with_capacity(n + 1),
+        targets: Vec::with_capacity(inst.edges()),
+        costs: Vec::with_capacity(inst.edges()),
+    };
+    for (j, &r) in provider_rank.iter().enumerate() {
+        out.capacity[r as usize] = inst.capacity[j];
+    }
+    out.offsets.push(0);
+    for &i in &by_rank {
+        let i = i as usize;
+        out.demand.push(inst.demand[i]);
+        out.penalty.push(inst.penalty[i]);
+        for e in inst.edge_range(i) {
+            out.targets.push(provider_rank[inst.targets[e] as usize]);
+            out.costs.push(inst.costs[e]);
+        }
+        out.offsets.push(out.targets.len());
+    }
+    out
 }

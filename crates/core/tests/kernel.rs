@@ -1,7 +1,9 @@
 //! The assignment kernel against independent oracles: brute force, a Bellman–Ford
 //! reference, and Kuhn–Munkres; and its certificate.
 
-use carematch_core::assign::{certify, solve, solve_parallel, solve_reference, Instance, Solution};
+use carematch_core::assign::{
+    certify, solve, solve_parallel, solve_reference, solve_with, Instance, Solution,
+};
 use proptest::prelude::*;
 
 /// (needs: [(demand, penalty, [(provider, cost)])], capacities)
@@ -35,7 +37,11 @@ fn raw(max_needs: usize, max_providers: usize) -> impl Strategy<Value = Raw> {
     (1..=max_providers).prop_flat_map(move |m| {
         (
             proptest::collection::vec(
-                (0u8..=2, 0i64..60, proptest::collection::vec((0..m, 0i64..25), 0..=m)),
+                (
+                    0u8..=2,
+                    0i64..60,
+                    proptest::collection::vec((0..m, 0i64..25), 0..=m),
+                ),
                 1..=max_needs,
             ),
             proptest::collection::vec(0u32..=3, m),
@@ -58,8 +64,14 @@ fn brute_force(inst: &Instance) -> i128 {
             if k > d {
                 continue;
             }
-            let chosen: Vec<usize> = (0..edges.len()).filter(|b| mask & (1 << b) != 0).map(|b| edges[b]).collect();
-            if chosen.iter().any(|&e| load[inst.targets[e] as usize] >= inst.capacity[inst.targets[e] as usize]) {
+            let chosen: Vec<usize> = (0..edges.len())
+                .filter(|b| mask & (1 << b) != 0)
+                .map(|b| edges[b])
+                .collect();
+            if chosen
+                .iter()
+                .any(|&e| load[inst.targets[e] as usize] >= inst.capacity[inst.targets[e] as usize])
+            {
                 continue;
             }
             for &e in &chosen {
@@ -79,7 +91,8 @@ fn brute_force(inst: &Instance) -> i128 {
 }
 
 fn assert_certified(inst: &Instance, sol: &Solution) {
-    let c = certify(inst, sol).unwrap_or_else(|e| panic!("certificate fails: {e}\n{inst:?}\n{sol:?}"));
+    let c =
+        certify(inst, sol).unwrap_or_else(|e| panic!("certificate fails: {e}\n{inst:?}\n{sol:?}"));
     assert_eq!(c.gap, 0, "{c:?}");
     assert_eq!(c.primal, sol.cost);
 }
@@ -189,4 +202,80 @@ fn two_carer_needs_take_two_distinct_providers() {
         costs: vec![1],
     };
     assert_eq!(solve(&one).cost, 51);
+}
+
+/// A geometric instance big enough to be congested: needs and providers on a grid of
+/// districts, each need linked to nearby providers.
+fn congested(needs: usize, providers: usize, seed: u64) -> Instance {
+    let mut x = seed | 1;
+    let mut next = |k: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % k
+    };
+    let p: Vec<(i64, i64)> = (0..providers)
+        .map(|_| (next(1000) as i64, next(1000) as i64))
+        .collect();
+    let mut inst = Instance {
+        capacity: (0..providers).map(|_| 1 + next(4) as u32).collect(),
+        offsets: vec![0],
+        ..Default::default()
+    };
+    for _ in 0..needs {
+        let q = (next(1000) as i64, next(1000) as i64);
+        let mut near: Vec<(i64, usize)> = p
+            .iter()
+            .enumerate()
+            .map(|(j, &(a, b))| ((a - q.0).abs() + (b - q.1).abs(), j))
+            .collect();
+        near.sort_unstable();
+        for &(c, j) in near.iter().take(6) {
+            inst.targets.push(j as u32);
+            inst.costs.push(c);
+        }
+        inst.demand.push(1 + u8::from(next(10) == 0));
+        inst.penalty.push(500 + next(2000) as i64);
+        inst.offsets.push(inst.targets.len());
+    }
+    inst
+}
+
+#[test]
+fn renumbering_gives_the_same_certified_optimum() {
+    for seed in [1, 2, 3] {
+        let inst = congested(6000, 2000, seed);
+        inst.validate().unwrap();
+        let plain = solve_with(&inst, false);
+        let renumbered = solve_with(&inst, true);
+        assert_certified(&inst, &plain);
+        assert_certified(&inst, &renumbered);
+        assert_eq!(plain.cost, renumbered.cost);
+        let par = solve_parallel(&inst);
+        assert_certified(&inst, &par);
+        assert_eq!(par.cost, plain.cost);
+        // Congested: some demand is left over.
+        assert!(plain.skipped.iter().any(|&s| s > 0));
+    }
+}
+
+#[test]
+fn reads_the_kernel_file_format() {
+    use carematch_core::assign::read_text;
+    let inst = read_text(
+        "p 2 2 3\n# comment\nc 0 1\nc 1 1\nu 0 100\nu 1 100\ne 1 0 5\ne 0 0 1\ne 0 1 9\n",
+    )
+    .unwrap();
+    assert_eq!(inst.offsets, vec![0, 2, 3]);
+    assert_eq!(solve(&inst).cost, 9 + 5);
+    for bad in [
+        "",
+        "q 1 1 1",
+        "p 1 1 1\nc 5 1\nu 0 1\ne 0 0 1",
+        "p 1 1 2\nc 0 1\nu 0 1\ne 0 0 1",
+        "p 1 1 1\nc 0 1\nu 0 1\ne 0 0 -3",
+        "p 1 1 1\nx 0 0",
+    ] {
+        assert!(read_text(bad).is_err(), "{bad:?}");
+    }
 }

@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used)] // in tests an unwrap is an assertion
 
 mod checker;
-mod kernel;
 mod common;
+mod kernel;
 mod properties;
 mod reasons;
 mod validation;
