@@ -43,6 +43,9 @@ enum Command {
         /// Write the plan here instead of standard output.
         #[arg(short = 'o', long = "output", value_name = "PLAN")]
         output: Option<PathBuf>,
+        /// The construction: `baseline` (the default) or `matching` (exact assignment).
+        #[arg(long, value_enum, default_value_t = AlgorithmArg::Baseline)]
+        algorithm: AlgorithmArg,
     },
     /// Check a plan against every feasibility rule; exit 1 if any is broken.
     Check {
@@ -66,6 +69,15 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
+}
+
+/// The `--algorithm` of `solve`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AlgorithmArg {
+    /// Routes from the exact needs × providers assignment.
+    Matching,
+    /// Priority-ordered cheapest insertion (the reference).
+    Baseline,
 }
 
 /// How a command failed: invalid input (exit 2) or anything else (exit 1).
@@ -121,7 +133,11 @@ fn run(command: Command) -> Result<u8, Failure> {
             print!("{}", demo::summary(&problem, &plan, &violations));
             Ok(if violations.is_empty() { 0 } else { 1 })
         }
-        Command::Solve { problem, output } => {
+        Command::Solve {
+            problem,
+            output,
+            algorithm,
+        } => {
             let bytes = read_input(problem.as_deref(), "problem")?;
             let problem = Problem::from_json(&bytes)?;
             eprintln!(
@@ -129,7 +145,11 @@ fn run(command: Command) -> Result<u8, Failure> {
                 problem.needs().len(),
                 problem.providers().len()
             );
-            let plan = carematch_core::solve(&problem)?;
+            let algorithm = match algorithm {
+                AlgorithmArg::Matching => carematch_core::Algorithm::Matching,
+                AlgorithmArg::Baseline => carematch_core::Algorithm::Baseline,
+            };
+            let plan = carematch_core::solve_with(&problem, algorithm)?;
             eprintln!(
                 "served {} of {} needs in {} ms",
                 plan.summary.assigned, plan.summary.needs, plan.summary.solve_ms

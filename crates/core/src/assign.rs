@@ -167,6 +167,7 @@ pub fn solve(inst: &Instance) -> Solution {
 
 /// [`solve`], choosing whether to renumber the instance for memory locality first
 /// (same optimum; [`solve`] renumbers instances of 4096 needs or more).
+#[allow(clippy::needless_range_loop)] // parallel arrays indexed together
 pub fn solve_with(inst: &Instance, renumber: bool) -> Solution {
     if !renumber {
         let order: Vec<u32> = (0..inst.needs() as u32).collect();
@@ -246,6 +247,7 @@ pub struct Certificate {
 /// Verifies feasibility and the dual certificate in `O(E)`.
 ///
 /// Fails with a description of the first broken condition.
+#[allow(clippy::needless_range_loop)] // parallel arrays indexed together
 pub fn certify(inst: &Instance, sol: &Solution) -> Result<Certificate, String> {
     let (n, m) = (inst.needs(), inst.providers());
     if sol.flow.len() != inst.edges()

@@ -27,17 +27,19 @@ pub struct Construction {
     pub unassigned: Vec<(NeedIdx, Reason, String)>,
 }
 
-struct State<'a> {
+/// Routes of every provider shift under construction, with the per-provider limits
+/// (`max_visits`, `max_work`) and the insertion moves shared by the constructions.
+pub(crate) struct Builder<'a> {
     problem: &'a Problem,
-    routes: Vec<RouteState>,
+    pub(crate) routes: Vec<RouteState>,
     /// First route index of each provider.
     base: Vec<usize>,
     visits: Vec<u32>,
     work: Vec<i64>,
 }
 
-impl<'a> State<'a> {
-    fn new(problem: &'a Problem) -> Self {
+impl<'a> Builder<'a> {
+    pub(crate) fn new(problem: &'a Problem) -> Self {
         let mut routes = Vec::new();
         let mut base = Vec::with_capacity(problem.providers().len());
         for (i, p) in problem.providers().iter().enumerate() {
@@ -104,7 +106,7 @@ impl<'a> State<'a> {
     }
 
     /// Inserts a one-carer need where it costs least. Returns false when it fits nowhere.
-    fn insert_single(&mut self, slots: &[Slot], n: NeedIdx, fixed: Option<i64>) -> bool {
+    pub(crate) fn insert_single(&mut self, slots: &[Slot], n: NeedIdx, fixed: Option<i64>) -> bool {
         let mut best: Option<((i64, bool, Slot), Insertion)> = None;
         for &slot in slots {
             if let Some(ins) = self.options(slot, n, fixed, 1).into_iter().next() {
@@ -126,7 +128,7 @@ impl<'a> State<'a> {
     /// Inserts a two-carer need into two routes of different providers at one common
     /// start. `must` names a provider that must be one of the two (pinned).
     /// Returns `Err(true)` when some single route could take it but no pair could.
-    fn insert_pair(
+    pub(crate) fn insert_pair(
         &mut self,
         slots: &[Slot],
         n: NeedIdx,
@@ -195,11 +197,24 @@ impl<'a> State<'a> {
 /// # Ok::<(), carematch_core::Error>(())
 /// ```
 pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Construction, Error> {
-    let mut st = State::new(problem);
-    let mut unassigned = Vec::new();
-    let needs = problem.needs();
+    let mut st = Builder::new(problem);
+    place_pins(problem, cands, &mut st)?;
+    let order = priority_order(problem, cands);
+    let unassigned = insert_all(problem, cands, &mut st, &order);
+    Ok(Construction {
+        routes: st.routes,
+        unassigned,
+    })
+}
 
-    let mut pinned: Vec<NeedIdx> = (0..needs.len() as u32)
+/// Places every pinned need at its pinned start (one-carer pins first). An impossible
+/// pin is an input error (rule 6).
+pub(crate) fn place_pins(
+    problem: &Problem,
+    cands: &Candidates,
+    st: &mut Builder,
+) -> Result<(), Error> {
+    let mut pinned: Vec<NeedIdx> = (0..problem.needs().len() as u32)
         .map(NeedIdx)
         .filter(|&n| problem.need(n).pinned.is_some())
         .collect();
@@ -228,8 +243,13 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Construction, 
             ));
         }
     }
+    Ok(())
+}
 
-    let mut order: Vec<NeedIdx> = (0..needs.len() as u32)
+/// The unpinned needs, most important first: priority (highest first), two-carer
+/// before one-carer, fewest candidate slots, earliest window close, index.
+pub(crate) fn priority_order(problem: &Problem, cands: &Candidates) -> Vec<NeedIdx> {
+    let mut order: Vec<NeedIdx> = (0..problem.needs().len() as u32)
         .map(NeedIdx)
         .filter(|&n| problem.need(n).pinned.is_none())
         .collect();
@@ -243,46 +263,48 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Construction, 
             n,
         )
     });
-    for n in order {
+    order
+}
+
+/// Inserts the needs of `order`, each where it costs least among all its candidate
+/// slots; returns the needs that fit nowhere, with reasons, in need order.
+pub(crate) fn insert_all(
+    problem: &Problem,
+    cands: &Candidates,
+    st: &mut Builder,
+    order: &[NeedIdx],
+) -> Vec<(NeedIdx, Reason, String)> {
+    let mut unassigned = Vec::new();
+    for &n in order {
         if let Some((reason, detail)) = cands.reason(n) {
             unassigned.push((n, *reason, detail.clone()));
             continue;
         }
         let need = problem.need(n);
         let slots = cands.of(n);
+        let busy = || {
+            format!(
+                "{} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority",
+                slots.len()
+            )
+        };
         if need.caregivers == 1 {
             if !st.insert_single(slots, n, None) {
-                unassigned.push((
-                    n,
-                    Reason::OverCapacity,
-                    format!(
-                        "{} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority",
-                        slots.len()
-                    ),
-                ));
+                unassigned.push((n, Reason::OverCapacity, busy()));
             }
         } else if let Err(single_ok) = st.insert_pair(slots, n, None) {
             unassigned.push(if single_ok {
                 (
                     n,
                     Reason::NoPartner,
-                    "one carer can still fit it, but no second carer is free at the same start".to_owned(),
+                    "one carer can still fit it, but no second carer is free at the same start"
+                        .to_owned(),
                 )
             } else {
-                (
-                    n,
-                    Reason::OverCapacity,
-                    format!(
-                        "{} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority",
-                        slots.len()
-                    ),
-                )
+                (n, Reason::OverCapacity, busy())
             });
         }
     }
     unassigned.sort_by_key(|u| u.0);
-    Ok(Construction {
-        routes: st.routes,
-        unassigned,
-    })
+    unassigned
 }

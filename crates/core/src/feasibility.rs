@@ -41,6 +41,7 @@ pub struct Candidates {
     offsets: Vec<u32>,
     slots: Vec<Slot>,
     reasons: Vec<Option<Why>>,
+    complete: bool,
 }
 
 impl Candidates {
@@ -84,6 +85,7 @@ impl Candidates {
             offsets,
             slots,
             reasons,
+            complete: true,
         }
     }
 
@@ -95,6 +97,12 @@ impl Candidates {
     /// Why need `n` cannot be served at all, when no plan could serve it.
     pub fn reason(&self, n: NeedIdx) -> Option<&Why> {
         self.reasons[n.ix()].as_ref()
+    }
+
+    /// Whether every slot that could serve a need is listed (no need's list was cut at
+    /// `options.candidates`); only then is the matching bound proven for all plans.
+    pub fn complete(&self) -> bool {
+        self.complete
     }
 
     /// Total number of candidate slots (edges of the needs × slots graph).

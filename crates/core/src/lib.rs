@@ -12,7 +12,10 @@
 //!   [`catalogue`] (standard services), [`priority`] (default priority),
 //!   [`travel`] (travel times), [`limits`] (bounds on untrusted input);
 //! - [`feasibility`]: which provider shifts may serve which need, and why not;
-//! - [`schedule`] and [`baseline`]: routes and the baseline construction;
+//! - [`assign`] and [`graph`]: the exact assignment kernel with its certificate, and the
+//!   needs × providers graph's components;
+//! - [`schedule`], [`baseline`] and [`matching`]: routes, the baseline construction, and
+//!   the construction from the exact assignment (the default);
 //! - [`explain`]: the plan, reasons for unserved needs, the gap report;
 //! - [`check`](mod@check): the plan checker, the oracle of every test;
 //! - [`solve()`]: the entry point.
@@ -41,6 +44,7 @@ pub mod explain;
 pub mod feasibility;
 pub mod graph;
 pub mod limits;
+pub mod matching;
 pub mod model;
 pub mod priority;
 pub mod schedule;

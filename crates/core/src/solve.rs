@@ -18,9 +18,14 @@ use crate::wire::Plan;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Algorithm {
-    /// Priority-ordered cheapest feasible insertion ([`crate::baseline`]).
+    /// Priority-ordered cheapest feasible insertion ([`crate::baseline`]), the default
+    /// until the candidate graph is pruned spatially (issue #3).
     #[default]
     Baseline,
+    /// Routes built from the exact assignment, with a proven bound
+    /// ([`crate::matching`]). Slow on large cities for now: the candidate graph is
+    /// city-wide.
+    Matching,
 }
 
 /// Solves `problem` with the default algorithm.
@@ -58,15 +63,19 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
     let threads = pool.current_num_threads();
     pool.install(|| {
         let cands = Candidates::new(problem);
-        let built = match algorithm {
-            Algorithm::Baseline => baseline::construct(problem, &cands)?,
+        let (built, bound) = match algorithm {
+            Algorithm::Baseline => (baseline::construct(problem, &cands)?, None),
+            Algorithm::Matching => {
+                let m = crate::matching::construct(problem, &cands)?;
+                (m.construction, m.bound)
+            }
         };
         let ms = started.elapsed().as_millis() as u64;
         Ok(build_plan(
             problem,
             &built.routes,
             &built.unassigned,
-            None,
+            bound,
             threads,
             ms,
         ))

@@ -3,7 +3,7 @@
 
 use carematch_core::model::{Disqualified, NeedIdx, Problem, ProviderIdx};
 use carematch_core::wire::{Plan, Reason};
-use carematch_core::{check, solve};
+use carematch_core::{check, solve, solve_with, Algorithm};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -273,7 +273,12 @@ proptest! {
     #[test]
     fn baseline_plans_pass_the_checker(s in spec()) {
         let pr = problem(&s);
-        let plan = match solve(&pr) {
+        if let Ok(base) = solve_with(&pr, Algorithm::Baseline) {
+            let violations = check(&pr, &base);
+            prop_assert!(violations.is_empty(), "baseline: {:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            assert_reasons_sound(&pr, &base);
+        }
+        let plan = match solve_with(&pr, Algorithm::Matching) {
             Ok(plan) => plan,
             Err(e) => {
                 // Rule 6: a pin that cannot be kept is an input error, never a partial plan.
@@ -287,6 +292,10 @@ proptest! {
         let violations = check(&pr, &plan);
         prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
         prop_assert_eq!(plan.summary.assigned + plan.summary.unassigned, pr.needs().len() as u64);
+        // The bound is proven: no plan serves more priority, and it never exceeds the total.
+        let bound = plan.summary.bound.expect("complete candidate graph: bound present").priority;
+        prop_assert!(plan.summary.objective.priority <= bound, "{} > bound {bound}", plan.summary.objective.priority);
+        prop_assert!(bound <= pr.total_priority());
         assert_reasons_sound(&pr, &plan);
     }
 

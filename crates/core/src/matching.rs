@@ -1,0 +1,277 @@
+//! The matching construction: routes built from an exact assignment of needs to
+//! providers ([`crate::assign`]), with a proven bound on the priority any plan can serve.
+//!
+//! 1. **Graph.** One edge per (need, provider) that has a candidate slot
+//!    ([`Candidates`]). Its cost is the provider's round trip to the elder, in units of
+//!    8 s and capped at 1023 units (about 2.3 h), doubled, plus 1 unless the elder
+//!    prefers this provider: travel first, continuity of care as the tie-break.
+//! 2. **Capacities** estimate the visits a provider can make: `max_visits`, and 90 % of
+//!    its available time (`min(max_work, Σ shifts)`) over the mean duration plus
+//!    half the mean travel of its candidate needs; pinned visits are taken off.
+//! 3. **Penalties** make the kernel's optimum lexicographic, as the spec's objective:
+//!    in each connected component of `N` needs, leaving a need costs
+//!    `priority · A + B` with `B = 2·N·C + 2` (more than any travel difference, `C` the
+//!    largest edge cost) and `A = N·B + B` (more than any count difference). A two-carer
+//!    need spreads this over its two units. When these would not fit in 60 bits, the
+//!    travel level is dropped (costs 0; priority, then count, stay exact).
+//! 4. **Routes.** Pins are placed first. Then, in priority order, each need is inserted
+//!    into the routes of the provider(s) the assignment chose; the needs that do not
+//!    fit there (the estimate was optimistic) or were left out go through the baseline
+//!    insertion over all their candidate slots, which also gives the reasons.
+//! 5. **Bound.** A second kernel run with zero costs, penalties `2 · priority` per need
+//!    (split over its units), and capacities that no plan can exceed — `max_visits`,
+//!    and the most candidate needs whose durations fit in `min(max_work, Σ shifts)` —
+//!    gives an upper bound on the served priority of *every* feasible plan, as long as
+//!    the candidate graph is complete ([`Candidates::complete`]): a provider that can
+//!    serve a need in any plan can reach it alone, so it is a candidate.
+
+use crate::assign::{self, Instance};
+use crate::baseline::{self, Builder, Construction};
+use crate::error::Error;
+use crate::feasibility::{Candidates, Slot};
+use crate::graph;
+use crate::model::{NeedIdx, Problem, ProviderIdx};
+
+/// Seconds per unit of edge cost.
+const COST_UNIT: i64 = 8;
+/// Largest travel cost, in units.
+const COST_MAX: i64 = 1023;
+/// Largest edge cost: `2 · COST_MAX + 1`.
+const C: i64 = 2 * COST_MAX + 1;
+/// Penalties and costs stay below this.
+const LIMIT: i128 = 1 << 60;
+
+/// The construction and, when proven, the bound on served priority.
+pub struct Matched {
+    /// Routes and unserved needs.
+    pub construction: Construction,
+    /// Proven upper bound on the served priority of any plan.
+    pub bound: Option<i64>,
+}
+
+/// Builds routes from the exact assignment (see the module docs).
+///
+/// ```
+/// use carematch_core::{feasibility::Candidates, matching, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]], "priority": 40}],
+///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+/// }"#)?;
+/// let m = matching::construct(&problem, &Candidates::new(&problem))?;
+/// assert!(m.construction.unassigned.is_empty());
+/// assert_eq!(m.bound, Some(40));
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error> {
+    let graph = provider_edges(problem, cands);
+    let bound = cands.complete().then(|| priority_bound(problem, &graph));
+
+    let mut inst = assignment_instance(problem, cands, &graph);
+    set_penalties(problem, &mut inst);
+    let sol = assign::solve_parallel(&inst);
+
+    let mut st = Builder::new(problem);
+    baseline::place_pins(problem, cands, &mut st)?;
+    let order = baseline::priority_order(problem, cands);
+    let mut rest = Vec::new();
+    for &n in &order {
+        let chosen: Vec<ProviderIdx> = inst
+            .edge_range(n.ix())
+            .filter(|&e| sol.flow[e] == 1)
+            .map(|e| ProviderIdx(inst.targets[e]))
+            .collect();
+        let need = problem.need(n);
+        let placed = if chosen.len() == usize::from(need.caregivers) && cands.reason(n).is_none() {
+            let slots: Vec<Slot> = cands
+                .of(n)
+                .iter()
+                .copied()
+                .filter(|s| chosen.contains(&s.provider))
+                .collect();
+            if need.caregivers == 1 {
+                st.insert_single(&slots, n, None)
+            } else {
+                st.insert_pair(&slots, n, None).is_ok()
+            }
+        } else {
+            false
+        };
+        if !placed {
+            rest.push(n);
+        }
+    }
+    let unassigned = baseline::insert_all(problem, cands, &mut st, &rest);
+    Ok(Matched {
+        construction: Construction {
+            routes: st.routes,
+            unassigned,
+        },
+        bound,
+    })
+}
+
+/// Provider-level edges of every need, from its candidate slots.
+struct ProviderEdges {
+    offsets: Vec<usize>,
+    providers: Vec<u32>,
+    /// Round-trip travel in seconds.
+    round_trip: Vec<i64>,
+}
+
+fn provider_edges(problem: &Problem, cands: &Candidates) -> ProviderEdges {
+    let mut g = ProviderEdges {
+        offsets: Vec::with_capacity(problem.needs().len() + 1),
+        providers: Vec::with_capacity(cands.edges()),
+        round_trip: Vec::with_capacity(cands.edges()),
+    };
+    g.offsets.push(0);
+    for i in 0..problem.needs().len() {
+        let n = NeedIdx(i as u32);
+        let here = problem.need_location(n);
+        let mut last = None;
+        for s in cands.of(n) {
+            if last == Some(s.provider) {
+                continue;
+            }
+            last = Some(s.provider);
+            let prov = problem.provider(s.provider);
+            g.providers.push(s.provider.0);
+            g.round_trip.push(
+                problem.travel_time(s.provider, &prov.start, here)
+                    + problem.travel_time(s.provider, here, &prov.end),
+            );
+        }
+        g.offsets.push(g.providers.len());
+    }
+    g
+}
+
+/// Available working time of a provider: `min(max_work, Σ shift lengths)`.
+fn available(problem: &Problem, p: usize) -> i64 {
+    let prov = &problem.providers()[p];
+    let shifts: i64 = prov.shifts.iter().map(|s| s.close - s.open).sum();
+    prov.max_work.map_or(shifts, |w| w.min(shifts))
+}
+
+fn assignment_instance(problem: &Problem, cands: &Candidates, g: &ProviderEdges) -> Instance {
+    let m = problem.providers().len();
+    let mut inst = Instance {
+        demand: Vec::with_capacity(problem.needs().len()),
+        penalty: vec![0; problem.needs().len()],
+        capacity: vec![0; m],
+        offsets: Vec::with_capacity(problem.needs().len() + 1),
+        targets: Vec::with_capacity(g.providers.len()),
+        costs: Vec::with_capacity(g.providers.len()),
+    };
+    let mut load_secs = vec![0i64; m];
+    let mut count = vec![0i64; m];
+    let mut pinned = vec![0i64; m];
+    inst.offsets.push(0);
+    for (i, need) in problem.needs().iter().enumerate() {
+        let n = NeedIdx(i as u32);
+        if let Some(pin) = need.pinned {
+            pinned[pin.provider.ix()] += 1;
+        }
+        // Pinned needs are placed before the assignment; needs nobody can serve have
+        // their reason already.
+        let open = need.pinned.is_none() && cands.reason(n).is_none();
+        inst.demand.push(if open { need.caregivers } else { 0 });
+        if open {
+            let prefers = &problem.elder(need.elder).prefers;
+            for e in g.offsets[i]..g.offsets[i + 1] {
+                let p = g.providers[e];
+                let units = ((g.round_trip[e] + COST_UNIT - 1) / COST_UNIT).min(COST_MAX);
+                let tie = i64::from(!prefers.contains(&ProviderIdx(p)));
+                inst.targets.push(p);
+                inst.costs.push(2 * units + tie);
+                load_secs[p as usize] += need.duration + g.round_trip[e] / 4;
+                count[p as usize] += 1;
+            }
+        }
+        inst.offsets.push(inst.targets.len());
+    }
+    for (p, prov) in problem.providers().iter().enumerate() {
+        let by_time = if count[p] == 0 {
+            0
+        } else {
+            let mean = (load_secs[p] / count[p]).max(1);
+            available(problem, p) * 9 / 10 / mean
+        };
+        let cap = prov
+            .max_visits
+            .map_or(by_time, |v| by_time.min(i64::from(v)));
+        inst.capacity[p] = (cap - pinned[p]).clamp(0, i64::from(u32::MAX)) as u32;
+    }
+    inst
+}
+
+/// Lexicographic penalties per component (see the module docs).
+fn set_penalties(problem: &Problem, inst: &mut Instance) {
+    let comps = graph::components(inst);
+    let fits = comps.iter().all(|c| {
+        let n = c.needs.len() as i128;
+        let b = 2 * n * C as i128 + 2;
+        let a = n * b + b;
+        100 * a + b < LIMIT
+    });
+    if !fits {
+        inst.costs.iter_mut().for_each(|c| *c = 0);
+    }
+    for c in &comps {
+        let n = c.needs.len() as i64;
+        let (a, b) = if fits {
+            let b = 2 * n * C + 2;
+            (n * b + b, b)
+        } else {
+            (2 * (n + 1), 2)
+        };
+        for &i in &c.needs {
+            let i = i as usize;
+            let d = i64::from(inst.demand[i].max(1));
+            inst.penalty[i] = (i64::from(problem.needs()[i].priority) * a + b) / d;
+        }
+    }
+}
+
+/// The proven upper bound on served priority (see the module docs).
+fn priority_bound(problem: &Problem, g: &ProviderEdges) -> i64 {
+    let m = problem.providers().len();
+    let mut durations: Vec<Vec<i64>> = vec![Vec::new(); m];
+    let mut inst = Instance {
+        demand: problem.needs().iter().map(|n| n.caregivers).collect(),
+        penalty: problem
+            .needs()
+            .iter()
+            .map(|n| 2 * i64::from(n.priority) / i64::from(n.caregivers))
+            .collect(),
+        capacity: vec![0; m],
+        offsets: g.offsets.clone(),
+        targets: g.providers.clone(),
+        costs: vec![0; g.providers.len()],
+    };
+    for (i, need) in problem.needs().iter().enumerate() {
+        for e in g.offsets[i]..g.offsets[i + 1] {
+            durations[g.providers[e] as usize].push(need.duration);
+        }
+    }
+    for (p, prov) in problem.providers().iter().enumerate() {
+        let d = &mut durations[p];
+        d.sort_unstable();
+        let budget = available(problem, p);
+        let mut used = 0;
+        let mut fit = 0u32;
+        for &x in d.iter() {
+            if used + x > budget {
+                break;
+            }
+            used += x;
+            fit += 1;
+        }
+        inst.capacity[p] = prov.max_visits.map_or(fit, |v| fit.min(v));
+    }
+    let sol = assign::solve_parallel(&inst);
+    let total2 = 2 * problem.total_priority() as i128;
+    ((total2 - sol.cost) / 2) as i64
+}
