@@ -24,6 +24,17 @@ fn generate(needs: usize, seed: u64) -> Vec<u8> {
     out.stdout
 }
 
+/// A temporary folder holding the demo's `problem.json` and `plan.json`.
+fn demo_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    carematch()
+        .args(["demo", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    dir
+}
+
 #[test]
 fn demo_prints_a_checked_summary() {
     carematch()
