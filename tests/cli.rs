@@ -49,12 +49,7 @@ fn demo_prints_a_checked_summary() {
 
 #[test]
 fn demo_out_writes_a_problem_and_a_plan_that_check() {
-    let dir = tempfile::tempdir().unwrap();
-    carematch()
-        .args(["demo", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let dir = demo_dir();
     carematch()
         .arg("check")
         .arg(dir.path().join("problem.json"))
@@ -151,12 +146,7 @@ fn missing_file_exits_2() {
 
 #[test]
 fn check_rejects_a_broken_plan_naming_the_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    carematch()
-        .args(["demo", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let dir = demo_dir();
     let path = dir.path().join("plan.json");
     let mut plan: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     // One second too long: end != start + duration.
@@ -176,12 +166,7 @@ fn check_rejects_a_broken_plan_naming_the_rule() {
 
 #[test]
 fn check_with_an_invalid_plan_document_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    carematch()
-        .args(["demo", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let dir = demo_dir();
     let path = dir.path().join("plan.json");
     std::fs::write(&path, r#"{"summary": {}, "routes": [], "unassigned": []}"#).unwrap();
     carematch()
