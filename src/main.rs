@@ -43,8 +43,9 @@ enum Command {
         /// Write the plan here instead of standard output.
         #[arg(short = 'o', long = "output", value_name = "PLAN")]
         output: Option<PathBuf>,
-        /// The construction: `baseline` (the default) or `matching` (exact assignment).
-        #[arg(long, value_enum, default_value_t = AlgorithmArg::Baseline)]
+        /// The construction: `auto` (both, the better plan), `matching` (exact
+        /// assignment) or `baseline` (cheapest insertion).
+        #[arg(long, value_enum, default_value_t = AlgorithmArg::Auto)]
         algorithm: AlgorithmArg,
     },
     /// Check a plan against every feasibility rule; exit 1 if any is broken.
@@ -74,6 +75,8 @@ enum Command {
 /// The `--algorithm` of `solve`.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum AlgorithmArg {
+    /// Both constructions; the plan with the better objective.
+    Auto,
     /// Routes from the exact needs × providers assignment.
     Matching,
     /// Priority-ordered cheapest insertion (the reference).
@@ -146,6 +149,7 @@ fn run(command: Command) -> Result<u8, Failure> {
                 problem.providers().len()
             );
             let algorithm = match algorithm {
+                AlgorithmArg::Auto => carematch_core::Algorithm::Auto,
                 AlgorithmArg::Matching => carematch_core::Algorithm::Matching,
                 AlgorithmArg::Baseline => carematch_core::Algorithm::Baseline,
             };

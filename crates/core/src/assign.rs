@@ -169,15 +169,19 @@ pub fn solve(inst: &Instance) -> Solution {
 /// (same optimum; [`solve`] renumbers instances of 4096 needs or more).
 #[allow(clippy::needless_range_loop)] // parallel arrays indexed together
 pub fn solve_with(inst: &Instance, renumber: bool) -> Solution {
+    // Highest penalty first (then index): needs that will lose out then mostly find
+    // the sink through their own skip arc instead of displacing each other in turn.
+    let mut order: Vec<u32> = (0..inst.needs() as u32).collect();
+    order.sort_by_key(|&i| (Reverse(inst.penalty[i as usize]), i));
     if !renumber {
-        let order: Vec<u32> = (0..inst.needs() as u32).collect();
         return Kernel::new(inst).run(&order);
     }
     // Large instances: work on a locality-preserving renumbering (the searches then
-    // touch memory that is near), but process needs in the caller's order.
+    // touch memory that is near), but process needs in the same order.
     let (need_rank, provider_rank) = crate::graph::bfs_order(inst);
     let local = crate::graph::permute(inst, &need_rank, &provider_rank);
-    let sol = Kernel::new(&local).run(&need_rank);
+    let order: Vec<u32> = order.iter().map(|&i| need_rank[i as usize]).collect();
+    let sol = Kernel::new(&local).run(&order);
     let mut out = Solution {
         flow: vec![0; inst.edges()],
         skipped: vec![0; inst.needs()],

@@ -136,7 +136,7 @@ impl<'a> Builder<'a> {
     ) -> Result<(), bool> {
         const KEEP: usize = 4;
         let windows = allowed_starts(self.problem, n).into_owned();
-        let opts: Vec<(Slot, Insertion)> = slots
+        let mut opts: Vec<(Slot, Insertion)> = slots
             .iter()
             .flat_map(|&s| {
                 self.options(s, n, None, KEEP)
@@ -144,10 +144,21 @@ impl<'a> Builder<'a> {
                     .map(move |i| (s, i))
             })
             .collect();
+        // Cheapest first, so that both loops stop once no pair can beat the best.
+        opts.sort_by_key(|(s, i)| (i.delta, *s, i.pos));
         type Key = (i64, i64, bool, Slot, Slot);
         let mut best: Option<(Key, usize, usize, i64)> = None;
         for (a, (sa, ia)) in opts.iter().enumerate() {
+            if best.as_ref().is_some_and(|(k, ..)| 2 * ia.delta > k.0) {
+                break;
+            }
             for (b, (sb, ib)) in opts.iter().enumerate().skip(a + 1) {
+                if best
+                    .as_ref()
+                    .is_some_and(|(k, ..)| ia.delta + ib.delta > k.0)
+                {
+                    break;
+                }
                 if sa.provider == sb.provider {
                     continue;
                 }
@@ -160,7 +171,7 @@ impl<'a> Builder<'a> {
                     continue;
                 };
                 let pref = self.prefers(n, sa.provider) || self.prefers(n, sb.provider);
-                let key = (ia.delta + ib.delta, t, !pref, *sa, *sb);
+                let key = (ia.delta + ib.delta, t, !pref, *sa.min(sb), *sa.max(sb));
                 if best.as_ref().is_none_or(|(k, ..)| key < *k) {
                     best = Some((key, a, b, t));
                 }
@@ -266,45 +277,62 @@ pub(crate) fn priority_order(problem: &Problem, cands: &Candidates) -> Vec<NeedI
     order
 }
 
-/// Inserts the needs of `order`, each where it costs least among all its candidate
-/// slots; returns the needs that fit nowhere, with reasons, in need order.
+/// Inserts the needs of `order`, each where it costs least among its candidate slots;
+/// returns the needs that fit nowhere, with reasons, in need order.
 pub(crate) fn insert_all(
     problem: &Problem,
     cands: &Candidates,
     st: &mut Builder,
     order: &[NeedIdx],
 ) -> Vec<(NeedIdx, Reason, String)> {
-    let mut unassigned = Vec::new();
-    for &n in order {
-        if let Some((reason, detail)) = cands.reason(n) {
-            unassigned.push((n, *reason, detail.clone()));
-            continue;
-        }
-        let need = problem.need(n);
-        let slots = cands.of(n);
-        let busy = || {
-            format!(
-                "{} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority",
-                slots.len()
-            )
-        };
-        if need.caregivers == 1 {
-            if !st.insert_single(slots, n, None) {
-                unassigned.push((n, Reason::OverCapacity, busy()));
-            }
-        } else if let Err(single_ok) = st.insert_pair(slots, n, None) {
-            unassigned.push(if single_ok {
-                (
-                    n,
-                    Reason::NoPartner,
-                    "one carer can still fit it, but no second carer is free at the same start"
-                        .to_owned(),
-                )
-            } else {
-                (n, Reason::OverCapacity, busy())
-            });
-        }
-    }
+    let mut unassigned: Vec<_> = order
+        .iter()
+        .filter_map(|&n| insert_one(problem, cands, st, n))
+        .collect();
     unassigned.sort_by_key(|u| u.0);
     unassigned
+}
+
+/// Inserts need `n` where it costs least among its candidate slots; when those are
+/// full and its list was cut, among every slot that can reach it. Returns why it fits
+/// nowhere.
+pub(crate) fn insert_one(
+    problem: &Problem,
+    cands: &Candidates,
+    st: &mut Builder,
+    n: NeedIdx,
+) -> Option<(NeedIdx, Reason, String)> {
+    if let Some((reason, detail)) = cands.reason(n) {
+        return Some((n, *reason, detail.clone()));
+    }
+    let need = problem.need(n);
+    let insert = |st: &mut Builder, slots: &[Slot]| {
+        if need.caregivers == 1 {
+            st.insert_single(slots, n, None).then_some(()).ok_or(false)
+        } else {
+            st.insert_pair(slots, n, None)
+        }
+    };
+    let mut result = insert(st, cands.of(n));
+    let mut slots = cands.of(n).len();
+    if result.is_err() && cands.is_cut(n) {
+        let all = cands.all_of(problem, n);
+        slots = all.len();
+        result = insert(st, &all);
+    }
+    match result {
+        Ok(()) => None,
+        Err(true) => Some((
+            n,
+            Reason::NoPartner,
+            "one carer can still fit it, but no second carer is free at the same start".to_owned(),
+        )),
+        Err(false) => Some((
+            n,
+            Reason::OverCapacity,
+            format!(
+                "{slots} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority"
+            ),
+        )),
+    }
 }

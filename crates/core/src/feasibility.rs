@@ -13,14 +13,23 @@
 //! provider gets [`Reason::NoPartner`]. Downstream code (solver, explanations) asks this
 //! structure and never re-derives it.
 //!
-//! Cost: needs are processed in parallel (rayon); each scans only the providers that
-//! have the need's service as a skill.
+//! Cost: needs are processed in parallel (rayon); each looks only at the providers that
+//! have the need's rarest required skill. With `options.candidates = K > 0` (default
+//! 32) and coordinates (haversine or euclidean), those providers are visited nearest
+//! start first through an R-tree per skill ([`rstar`]), and the scan stops once `K` of
+//! them can reach the need: near-linear in the number of needs for a city. Such a need
+//! is *cut* ([`Candidates::is_cut`]); it has at least `K` reachable providers, so its
+//! reason (none) is still exact. A need with fewer than `K` is scanned to the end, so
+//! its candidates and reason are exact too. Matrix problems are scanned in full.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
 
 use crate::model::{earliest_in, Disqualified, NeedIdx, Problem, ProviderIdx, SkillId, Window};
+use crate::travel::Point;
 use crate::wire::{ProviderKind, Reason};
 
 /// Why a need cannot be served: the reason and a readable detail.
@@ -41,7 +50,81 @@ pub struct Candidates {
     offsets: Vec<u32>,
     slots: Vec<Slot>,
     reasons: Vec<Option<Why>>,
-    complete: bool,
+    cut: Vec<bool>,
+    index: SkillIndex,
+}
+
+type Located = GeomWithData<[f64; 2], u32>;
+
+/// The providers of every skill, and an R-tree of their starts where a scan may stop
+/// early.
+#[derive(Debug, Clone)]
+struct SkillIndex {
+    by_skill: HashMap<SkillId, Vec<ProviderIdx>>,
+    trees: HashMap<SkillId, RTree<Located>>,
+    /// Cosine of the mean provider latitude (haversine): the x scale of the projection.
+    cos_lat: f64,
+    keep: usize,
+}
+
+impl SkillIndex {
+    fn new(problem: &Problem) -> Self {
+        let mut by_skill: HashMap<SkillId, Vec<ProviderIdx>> = HashMap::new();
+        for (i, p) in problem.providers().iter().enumerate() {
+            for &s in &p.skills {
+                by_skill.entry(s).or_default().push(ProviderIdx(i as u32));
+            }
+        }
+        let provs = problem.providers();
+        let lats: Vec<f64> = provs
+            .iter()
+            .filter_map(|p| match p.start {
+                Point::Geo { lat, .. } => Some(lat),
+                _ => None,
+            })
+            .collect();
+        let cos_lat = if lats.is_empty() {
+            1.0
+        } else {
+            (lats.iter().sum::<f64>() / lats.len() as f64).cos()
+        };
+        let keep = match problem.options().candidates {
+            0 => 0,
+            k => k.max(2),
+        };
+        let mut index = Self {
+            by_skill,
+            trees: HashMap::new(),
+            cos_lat,
+            keep,
+        };
+        if keep > 0 {
+            let mut trees = HashMap::new();
+            for (&s, pool) in &index.by_skill {
+                if pool.len() <= keep {
+                    continue;
+                }
+                let pts: Option<Vec<Located>> = pool
+                    .iter()
+                    .map(|&p| Some(Located::new(index.project(&provs[p.ix()].start)?, p.0)))
+                    .collect();
+                if let Some(pts) = pts {
+                    trees.insert(s, RTree::bulk_load(pts));
+                }
+            }
+            index.trees = trees;
+        }
+        index
+    }
+
+    /// Equirectangular projection (haversine) or the plane itself; none for a matrix.
+    fn project(&self, p: &Point) -> Option<[f64; 2]> {
+        match *p {
+            Point::Geo { lon, lat, .. } => Some([lon * self.cos_lat, lat]),
+            Point::Plane { x, y } => Some([x, y]),
+            Point::Index(_) => None,
+        }
+    }
 }
 
 impl Candidates {
@@ -61,35 +144,34 @@ impl Candidates {
     /// # Ok::<(), carematch_core::Error>(())
     /// ```
     pub fn new(problem: &Problem) -> Self {
-        let mut by_skill: HashMap<SkillId, Vec<ProviderIdx>> = HashMap::new();
-        for (i, p) in problem.providers().iter().enumerate() {
-            for &s in &p.skills {
-                by_skill.entry(s).or_default().push(ProviderIdx(i as u32));
-            }
-        }
-        let per_need: Vec<(Vec<Slot>, Option<Why>)> = (0..problem.needs().len())
+        let index = SkillIndex::new(problem);
+        let per_need: Vec<(Vec<Slot>, Option<Why>, bool)> = (0..problem.needs().len())
             .into_par_iter()
-            .map(|i| need_candidates(problem, &by_skill, NeedIdx(i as u32)))
+            .map(|i| need_candidates(problem, &index, NeedIdx(i as u32), false))
             .collect();
         let mut offsets = Vec::with_capacity(per_need.len() + 1);
         offsets.push(0u32);
-        let total: usize = per_need.iter().map(|(s, _)| s.len()).sum();
+        let total: usize = per_need.iter().map(|(s, _, _)| s.len()).sum();
         let mut slots = Vec::with_capacity(total);
         let mut reasons = Vec::with_capacity(per_need.len());
-        for (s, r) in per_need {
+        let mut cut = Vec::with_capacity(per_need.len());
+        for (s, r, c) in per_need {
             slots.extend_from_slice(&s);
             offsets.push(slots.len() as u32);
             reasons.push(r);
+            cut.push(c);
         }
         Self {
             offsets,
             slots,
             reasons,
-            complete: true,
+            cut,
+            index,
         }
     }
 
-    /// The candidate slots of need `n`, sorted.
+    /// The candidate slots of need `n`, sorted; for a cut need, those of its nearest
+    /// `options.candidates` reachable providers (see [`Candidates::all_of`]).
     pub fn of(&self, n: NeedIdx) -> &[Slot] {
         &self.slots[self.offsets[n.ix()] as usize..self.offsets[n.ix() + 1] as usize]
     }
@@ -99,10 +181,24 @@ impl Candidates {
         self.reasons[n.ix()].as_ref()
     }
 
-    /// Whether every slot that could serve a need is listed (no need's list was cut at
-    /// `options.candidates`); only then is the matching bound proven for all plans.
+    /// Whether need `n`'s list was cut at `options.candidates` reachable providers
+    /// (more could serve it).
+    pub fn is_cut(&self, n: NeedIdx) -> bool {
+        self.cut[n.ix()]
+    }
+
+    /// Every candidate slot of need `n`: its list, or for a cut need, a full scan.
+    pub fn all_of(&self, problem: &Problem, n: NeedIdx) -> std::borrow::Cow<'_, [Slot]> {
+        if self.is_cut(n) {
+            std::borrow::Cow::Owned(need_candidates(problem, &self.index, n, true).0)
+        } else {
+            std::borrow::Cow::Borrowed(self.of(n))
+        }
+    }
+
+    /// Whether every slot that could serve a need is listed (no need's list was cut).
     pub fn complete(&self) -> bool {
-        self.complete
+        !self.cut.contains(&true)
     }
 
     /// Total number of candidate slots (edges of the needs × slots graph).
@@ -146,18 +242,36 @@ pub fn reachable(
 
 fn need_candidates(
     problem: &Problem,
-    by_skill: &HashMap<SkillId, Vec<ProviderIdx>>,
+    index: &SkillIndex,
     n: NeedIdx,
-) -> (Vec<Slot>, Option<Why>) {
+    exhaustive: bool,
+) -> (Vec<Slot>, Option<Why>, bool) {
+    let keep = if exhaustive { 0 } else { index.keep };
     let need = problem.need(n);
     // required[] always holds the service's own skill; scan the providers having the
     // rarest required skill.
-    let pool: &[ProviderIdx] = need
+    let (skill, pool): (Option<SkillId>, &[ProviderIdx]) = need
         .required
         .iter()
-        .map(|s| by_skill.get(s).map_or(&[][..], |v| v.as_slice()))
-        .min_by_key(|v| v.len())
-        .unwrap_or(&[]);
+        .map(|&s| {
+            (
+                Some(s),
+                index.by_skill.get(&s).map_or(&[][..], |v| v.as_slice()),
+            )
+        })
+        .min_by_key(|(_, v)| v.len())
+        .unwrap_or((None, &[]));
+    let pinned_alone = need.pinned.filter(|_| need.caregivers == 1);
+    let tree = skill
+        .and_then(|s| index.trees.get(&s))
+        .filter(|_| pinned_alone.is_none() && !exhaustive);
+    let order: Box<dyn Iterator<Item = ProviderIdx> + '_> =
+        match (tree, index.project(problem.need_location(n))) {
+            (Some(tree), Some(at)) => {
+                Box::new(tree.nearest_neighbor_iter(at).map(|g| ProviderIdx(g.data)))
+            }
+            _ => Box::new(pool.iter().copied()),
+        };
     let windows = allowed_starts(problem, n);
     let mut slots = Vec::new();
     let mut qualified = 0usize;
@@ -165,12 +279,15 @@ fn need_candidates(
     let mut counts: HashMap<Disqualified, usize> = HashMap::new();
     let mut load_blocked = 0usize;
     let mut providers_reached = 0usize;
-    for &p in pool {
-        if let Some(pin) = need.pinned {
-            // The pinned provider is one carer; a partner (two-carer need) may be anyone.
-            if need.caregivers == 1 && pin.provider != p {
-                continue;
-            }
+    let mut visited = 0usize;
+    for p in order {
+        if keep > 0 && providers_reached >= keep {
+            break;
+        }
+        visited += 1;
+        // The pinned provider is one carer; a partner (two-carer need) may be anyone.
+        if pinned_alone.is_some_and(|pin| pin.provider != p) {
+            continue;
         }
         match problem.disqualification(p, n) {
             Some(d @ (Disqualified::Avoided | Disqualified::Gender)) => {
@@ -207,6 +324,7 @@ fn need_candidates(
         }
     }
     slots.sort_unstable();
+    let cut = visited < pool.len();
     let service = &need.service;
     let reason = if !slots.is_empty() {
         if need.caregivers == 2 && providers_reached < 2 {
@@ -239,7 +357,7 @@ fn need_candidates(
             no_qualified_detail(problem, n, pool, &counts, load_blocked),
         ))
     };
-    (slots, reason)
+    (slots, reason, cut)
 }
 
 fn no_qualified_detail(

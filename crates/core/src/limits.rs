@@ -37,6 +37,8 @@ pub const MAX_WORK: i64 = 864_000;
 pub const MAX_TIME_LIMIT_MS: i64 = 3_600_000;
 /// Most threads a problem may ask for.
 pub const MAX_THREADS: i64 = 1024;
+/// Largest `options.candidates`.
+pub const MAX_CANDIDATES: i64 = 1_000_000;
 /// Largest euclidean coordinate magnitude.
 pub const MAX_PLANE_COORD: f64 = 1e9;
 /// Range of `travel.detour`.

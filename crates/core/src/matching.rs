@@ -15,15 +15,19 @@
 //!    need spreads this over its two units. When these would not fit in 60 bits, the
 //!    travel level is dropped (costs 0; priority, then count, stay exact).
 //! 4. **Routes.** Pins are placed first. Then, in priority order, each need is inserted
-//!    into the routes of the provider(s) the assignment chose; the needs that do not
-//!    fit there (the estimate was optimistic) or were left out go through the baseline
-//!    insertion over all their candidate slots, which also gives the reasons.
+//!    into the routes of the provider(s) the assignment chose; a need that does not fit
+//!    there (the estimate was optimistic) or was left out goes at once, before any
+//!    need of lower priority, through the baseline insertion over all its candidate
+//!    slots (and then every reachable slot, when its list was cut), which also gives
+//!    the reasons.
 //! 5. **Bound.** A second kernel run with zero costs, penalties `2 · priority` per need
 //!    (split over its units), and capacities that no plan can exceed — `max_visits`,
 //!    and the most candidate needs whose durations fit in `min(max_work, Σ shifts)` —
-//!    gives an upper bound on the served priority of *every* feasible plan, as long as
-//!    the candidate graph is complete ([`Candidates::complete`]): a provider that can
-//!    serve a need in any plan can reach it alone, so it is a candidate.
+//!    gives an upper bound on the served priority of *every* feasible plan: a provider
+//!    that can serve a need in any plan can reach it alone, so it is a candidate. A need
+//!    whose list was cut ([`Candidates::is_cut`]) is counted as served and takes no
+//!    capacity, and capacities count only uncut needs: a relaxation, so the bound stays
+//!    proven (and is exact-tight only when nothing is cut, `options.candidates = 0`).
 
 use crate::assign::{self, Instance};
 use crate::baseline::{self, Builder, Construction};
@@ -66,7 +70,7 @@ pub struct Matched {
 /// ```
 pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error> {
     let graph = provider_edges(problem, cands);
-    let bound = cands.complete().then(|| priority_bound(problem, &graph));
+    let bound = Some(priority_bound(problem, cands, &graph));
 
     let mut inst = assignment_instance(problem, cands, &graph);
     set_penalties(problem, &mut inst);
@@ -75,7 +79,7 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error
     let mut st = Builder::new(problem);
     baseline::place_pins(problem, cands, &mut st)?;
     let order = baseline::priority_order(problem, cands);
-    let mut rest = Vec::new();
+    let mut unassigned = Vec::new();
     for &n in &order {
         let chosen: Vec<ProviderIdx> = inst
             .edge_range(n.ix())
@@ -99,10 +103,10 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error
             false
         };
         if !placed {
-            rest.push(n);
+            unassigned.extend(baseline::insert_one(problem, cands, &mut st, n));
         }
     }
-    let unassigned = baseline::insert_all(problem, cands, &mut st, &rest);
+    unassigned.sort_by_key(|u| u.0);
     Ok(Matched {
         construction: Construction {
             routes: st.routes,
@@ -236,11 +240,17 @@ fn set_penalties(problem: &Problem, inst: &mut Instance) {
 }
 
 /// The proven upper bound on served priority (see the module docs).
-fn priority_bound(problem: &Problem, g: &ProviderEdges) -> i64 {
+fn priority_bound(problem: &Problem, cands: &Candidates, g: &ProviderEdges) -> i64 {
     let m = problem.providers().len();
     let mut durations: Vec<Vec<i64>> = vec![Vec::new(); m];
+    let cut = |i: usize| cands.is_cut(NeedIdx(i as u32));
     let mut inst = Instance {
-        demand: problem.needs().iter().map(|n| n.caregivers).collect(),
+        demand: problem
+            .needs()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| if cut(i) { 0 } else { n.caregivers })
+            .collect(),
         penalty: problem
             .needs()
             .iter()
@@ -252,6 +262,9 @@ fn priority_bound(problem: &Problem, g: &ProviderEdges) -> i64 {
         costs: vec![0; g.providers.len()],
     };
     for (i, need) in problem.needs().iter().enumerate() {
+        if cut(i) {
+            continue;
+        }
         for e in g.offsets[i]..g.offsets[i + 1] {
             durations[g.providers[e] as usize].push(need.duration);
         }

@@ -189,6 +189,8 @@ pub struct Options {
     pub threads: usize,
     /// Seed.
     pub seed: u64,
+    /// Nearest reachable providers kept per need; 0 = all (see [`crate::feasibility`]).
+    pub candidates: usize,
 }
 
 impl Default for Options {
@@ -197,6 +199,7 @@ impl Default for Options {
             time_limit_ms: 2_000,
             threads: 0,
             seed: 1,
+            candidates: 32,
         }
     }
 }

@@ -467,6 +467,8 @@ fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Options> {
         threads: opt_bounded(&path.key("threads"), o.threads, 0, MAX_THREADS)?
             .map_or(d.threads, |v| v as usize),
         seed: o.seed.unwrap_or(d.seed),
+        candidates: opt_bounded(&path.key("candidates"), o.candidates, 0, MAX_CANDIDATES)?
+            .map_or(d.candidates, |v| v as usize),
     })
 }
 

@@ -317,6 +317,11 @@ pub struct OptionsInput {
     /// Same input + seed + threads => same plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// carematch extension: keep, per need, the candidate slots of this many nearest
+    /// providers that can reach it (default 32; 0 = every provider). Values 1 is read as 2
+    /// so that two-carer needs keep a choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<i64>,
 }
 
 // ---------------------------------------------------------------- plan

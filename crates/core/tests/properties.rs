@@ -37,6 +37,8 @@ struct Spec {
     providers: Vec<ProviderGen>,
     /// (need, provider) to pin, at the need's window open.
     pin: Option<(usize, usize)>,
+    /// `options.candidates`: small values cut candidate lists.
+    candidates: usize,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -75,12 +77,14 @@ fn spec() -> impl Strategy<Value = Spec> {
         proptest::collection::vec(need, 1..14),
         proptest::collection::vec(provider, 1..6),
         proptest::option::weighted(0.3, (0usize..14, 0usize..6)),
+        prop_oneof![Just(0usize), Just(2), Just(3), Just(32)],
     )
-        .prop_map(|(elders, needs, providers, pin)| Spec {
+        .prop_map(|(elders, needs, providers, pin, candidates)| Spec {
             elders,
             needs,
             providers,
             pin,
+            candidates,
         })
 }
 
@@ -158,7 +162,8 @@ fn to_json(s: &Spec, with_pin: bool) -> Value {
     let mut v = json!({
         "travel": {"metric": "euclidean", "speed": 1.0},
         "services": [{"id": "escort_x", "duration": 1200, "min_level": 1}],
-        "elders": elders, "needs": needs, "providers": providers
+        "elders": elders, "needs": needs, "providers": providers,
+        "options": {"candidates": s.candidates}
     });
     if let (true, Some((n, p))) = (with_pin, s.pin) {
         let n = n % s.needs.len();
@@ -179,7 +184,7 @@ fn problem(s: &Spec) -> Problem {
 fn with_threads(s: &Spec, threads: usize) -> Problem {
     let pin_ok = Problem::from_json(to_json(s, true).to_string().as_bytes()).is_ok();
     let mut v = to_json(s, pin_ok);
-    v["options"] = json!({"threads": threads});
+    v["options"]["threads"] = json!(threads);
     Problem::from_json(v.to_string().as_bytes()).expect("valid")
 }
 
@@ -273,6 +278,9 @@ proptest! {
     #[test]
     fn baseline_plans_pass_the_checker(s in spec()) {
         let pr = problem(&s);
+        if let Ok(auto) = solve(&pr) {
+            prop_assert!(check(&pr, &auto).is_empty());
+        }
         if let Ok(base) = solve_with(&pr, Algorithm::Baseline) {
             let violations = check(&pr, &base);
             prop_assert!(violations.is_empty(), "baseline: {:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
@@ -293,9 +301,17 @@ proptest! {
         prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
         prop_assert_eq!(plan.summary.assigned + plan.summary.unassigned, pr.needs().len() as u64);
         // The bound is proven: no plan serves more priority, and it never exceeds the total.
-        let bound = plan.summary.bound.expect("complete candidate graph: bound present").priority;
+        let bound = plan.summary.bound.expect("matching reports its bound").priority;
         prop_assert!(plan.summary.objective.priority <= bound, "{} > bound {bound}", plan.summary.objective.priority);
         prop_assert!(bound <= pr.total_priority());
+        // Cutting candidate lists only relaxes the bound: never below the full graph's.
+        if s.candidates > 0 {
+            let full = Spec { candidates: 0, ..s.clone() };
+            if let Ok(f) = solve_with(&problem(&full), Algorithm::Matching) {
+                let fb = f.summary.bound.expect("matching reports its bound").priority;
+                prop_assert!(bound >= fb, "cut bound {bound} < full bound {fb}");
+            }
+        }
         assert_reasons_sound(&pr, &plan);
     }
 

@@ -1,7 +1,10 @@
-//! Every reason for an unserved need, each produced by a problem made for it.
+//! Every reason for an unserved need, each produced by a problem made for it, through
+//! every construction; and the spatial cut of candidate lists.
 
+use carematch_core::feasibility::Candidates;
+use carematch_core::model::NeedIdx;
 use carematch_core::wire::Reason;
-use carematch_core::{check, solve};
+use carematch_core::{check, solve, solve_with, Algorithm};
 use serde_json::{json, Value};
 
 use crate::common::parse;
@@ -22,15 +25,25 @@ fn staff(id: &str, skills: Value, shift: [i64; 2]) -> Value {
            "start": [0.0, 0.0], "shifts": [shift]})
 }
 
-/// Solves, checks, and returns (need id, reason) of the unserved needs.
+/// Solves with each construction, checks, and returns (need id, reason) of the unserved
+/// needs, which must be the same for all of them.
 fn unserved(v: &Value) -> Vec<(String, Reason)> {
     let p = parse(v).expect("valid");
-    let plan = solve(&p).expect("solved");
-    assert!(check(&p, &plan).is_empty());
-    plan.unassigned
-        .into_iter()
-        .map(|u| (u.need, u.reason))
-        .collect()
+    let runs: Vec<Vec<(String, Reason)>> =
+        [Algorithm::Baseline, Algorithm::Matching, Algorithm::Auto]
+            .into_iter()
+            .map(|a| {
+                let plan = solve_with(&p, a).expect("solved");
+                assert!(check(&p, &plan).is_empty(), "{a:?}");
+                plan.unassigned
+                    .into_iter()
+                    .map(|u| (u.need, u.reason))
+                    .collect()
+            })
+            .collect();
+    assert_eq!(runs[0], runs[1], "baseline and matching disagree");
+    assert_eq!(runs[1], runs[2], "matching and auto disagree");
+    runs[0].clone()
 }
 
 #[test]
@@ -170,4 +183,60 @@ fn gaps_count_unmet_needs_by_area_and_service() {
                {"area": "grid-07", "service": "haircut", "unmet": 1, "unmet_priority": 30}])
     );
     assert_eq!(plan.summary.priority_served, 0.0);
+}
+
+/// Five carers at x = 10, 20, …, 50 (in a shuffled order); the elder at x = 100.
+fn five_carers(candidates: u64) -> Value {
+    let providers: Vec<Value> = [30, 10, 50, 20, 40]
+        .iter()
+        .map(|&x| {
+            json!({"id": format!("p{x}"), "kind": "staff", "skills": ["meals"],
+                   "start": [f64::from(x), 0.0], "shifts": [[0, 9000]], "max_visits": 1})
+        })
+        .collect();
+    let mut v = problem(
+        json!([{"id": "n1", "elder": "e1", "service": "meals", "windows": [[0, 9000]]},
+               {"id": "n2", "elder": "e1", "service": "meals", "windows": [[0, 9000]]},
+               {"id": "n3", "elder": "e1", "service": "meals", "windows": [[0, 9000]]}]),
+        json!(providers),
+    );
+    v["options"] = json!({"candidates": candidates});
+    v
+}
+
+#[test]
+fn cut_lists_keep_the_nearest_reachable_providers() {
+    let p = parse(&five_carers(2)).expect("valid");
+    let c = Candidates::new(&p);
+    let n = NeedIdx(0);
+    assert!(c.is_cut(n) && !c.complete());
+    let ids: Vec<&str> = c
+        .of(n)
+        .iter()
+        .map(|s| p.provider(s.provider).id.as_str())
+        .collect();
+    // Sorted by slot (input order): p50 and p40 are the nearest to x = 100.
+    assert_eq!(ids, ["p50", "p40"]);
+    assert_eq!(c.all_of(&p, n).len(), 5);
+
+    let full = Candidates::new(&parse(&five_carers(0)).expect("valid"));
+    assert!(!full.is_cut(n) && full.complete());
+    assert_eq!(full.of(n).len(), 5);
+}
+
+#[test]
+fn cut_needs_still_reach_the_far_providers() {
+    // Each carer makes one visit: three needs whose lists hold only the two nearest
+    // carers are all served, the third by a carer beyond its list.
+    for a in [Algorithm::Baseline, Algorithm::Matching, Algorithm::Auto] {
+        let p = parse(&five_carers(2)).expect("valid");
+        let plan = solve_with(&p, a).expect("solved");
+        assert!(check(&p, &plan).is_empty());
+        assert_eq!(plan.summary.assigned, 3, "{a:?}");
+        if a != Algorithm::Baseline {
+            // The bound of a cut graph is still an upper bound, here the total.
+            let bound = plan.summary.bound.map(|b| b.priority);
+            assert_eq!(bound, Some(p.total_priority()));
+        }
+    }
 }

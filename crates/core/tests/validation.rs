@@ -438,6 +438,16 @@ fn rejects_values_out_of_range() {
         "options.time_limit_ms",
         "not in",
     );
+    rejects(
+        |v| v["options"] = json!({"candidates": -1}),
+        "options.candidates",
+        "not in",
+    );
+    rejects(
+        |v| v["options"] = json!({"candidates": 2_000_000}),
+        "options.candidates",
+        "not in",
+    );
 }
 
 #[test]

@@ -52,6 +52,7 @@ pub fn generate(needs: usize, seed: u64) -> ProblemInput {
                 time_limit_ms: None,
                 threads: None,
                 seed: Some(seed),
+                candidates: None,
             }),
             ..Default::default()
         },
