@@ -17,6 +17,11 @@
 //! already serves, so the work is local in geographic instances. Worst case
 //! `O(units · E log V)`; near-linear in practice.
 //!
+//! **Dense instances.** A complete one-to-one instance (unit demands and capacities,
+//! every need linked to every provider, at least as many providers as needs, penalties
+//! above every edge cost) goes to a Jonker–Volgenant kernel over dense arrays instead
+//! (`lapjv.rs`), certified the same way.
+//!
 //! **Parallelism.** [`solve_parallel`] splits the graph into connected components
 //! ([`crate::graph::components`]) and solves them independently on the rayon pool,
 //! largest first; results are merged by global index, so they do not depend on the
@@ -169,6 +174,9 @@ pub fn solve(inst: &Instance) -> Solution {
 /// (same optimum; [`solve`] renumbers instances of 4096 needs or more).
 #[allow(clippy::needless_range_loop)] // parallel arrays indexed together
 pub fn solve_with(inst: &Instance, renumber: bool) -> Solution {
+    if let Some(sol) = crate::lapjv::try_solve(inst) {
+        return sol;
+    }
     // Highest penalty first (then index): needs that will lose out then mostly find
     // the sink through their own skip arc instead of displacing each other in turn.
     let mut order: Vec<u32> = (0..inst.needs() as u32).collect();
@@ -212,6 +220,9 @@ const RENUMBER_ABOVE: usize = 4096;
 /// Same result as [`solve`] (up to ties, which are broken the same way within each
 /// component), independent of the number of threads.
 pub fn solve_parallel(inst: &Instance) -> Solution {
+    if let Some(sol) = crate::lapjv::try_solve(inst) {
+        return sol; // complete, hence one component
+    }
     let comps = crate::graph::components(inst);
     if comps.len() <= 1 {
         return solve(inst);
@@ -437,6 +448,38 @@ pub fn read_text(text: &str) -> Result<Instance, String> {
     inst.costs = raw.iter().map(|r| r.2).collect();
     inst.validate()?;
     Ok(inst)
+}
+
+/// Writes `inst` in the kernel file format that [`read_text`] reads (every need's
+/// demand must be 1: the format has no demands).
+///
+/// ```
+/// use carematch_core::assign::{read_text, write_text};
+/// let inst = read_text("p 2 1 2\nc 0 1\nu 0 10\nu 1 50\ne 0 0 3\ne 1 0 7\n").unwrap();
+/// let mut out = Vec::new();
+/// write_text(&inst, &mut out).unwrap();
+/// assert_eq!(read_text(std::str::from_utf8(&out).unwrap()).unwrap(), inst);
+/// ```
+pub fn write_text(inst: &Instance, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "p {} {} {}",
+        inst.needs(),
+        inst.providers(),
+        inst.edges()
+    )?;
+    for (j, c) in inst.capacity.iter().enumerate() {
+        writeln!(w, "c {j} {c}")?;
+    }
+    for (i, p) in inst.penalty.iter().enumerate() {
+        writeln!(w, "u {i} {p}")?;
+    }
+    for i in 0..inst.needs() {
+        for e in inst.edge_range(i) {
+            writeln!(w, "e {i} {} {}", inst.targets[e], inst.costs[e])?;
+        }
+    }
+    Ok(())
 }
 
 const UNSEEN: i64 = i64::MAX;

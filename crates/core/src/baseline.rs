@@ -27,15 +27,32 @@ pub struct Construction {
     pub unassigned: Vec<(NeedIdx, Reason, String)>,
 }
 
+impl Construction {
+    /// The spec's objective as a key, larger is better: (served priority, served
+    /// needs, −travel).
+    pub fn objective(&self, problem: &Problem) -> (i64, i64, i64) {
+        let lost: i64 = self
+            .unassigned
+            .iter()
+            .map(|u| i64::from(problem.need(u.0).priority))
+            .sum();
+        (
+            problem.total_priority() - lost,
+            (problem.needs().len() - self.unassigned.len()) as i64,
+            -self.routes.iter().map(|r| r.travel).sum::<i64>(),
+        )
+    }
+}
+
 /// Routes of every provider shift under construction, with the per-provider limits
 /// (`max_visits`, `max_work`) and the insertion moves shared by the constructions.
 pub(crate) struct Builder<'a> {
     problem: &'a Problem,
     pub(crate) routes: Vec<RouteState>,
     /// First route index of each provider.
-    base: Vec<usize>,
-    visits: Vec<u32>,
-    work: Vec<i64>,
+    pub(crate) base: Vec<usize>,
+    pub(crate) visits: Vec<u32>,
+    pub(crate) work: Vec<i64>,
 }
 
 impl<'a> Builder<'a> {
@@ -64,12 +81,32 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn route_ix(&self, slot: Slot) -> usize {
+    /// A builder holding `routes` (one per provider shift, in slot order, as
+    /// [`Builder::new`] makes them), with the providers' counters recomputed.
+    pub(crate) fn from_routes(problem: &'a Problem, routes: Vec<RouteState>) -> Self {
+        let mut b = Self::new(problem);
+        debug_assert_eq!(b.routes.len(), routes.len());
+        b.routes = routes;
+        for r in &b.routes {
+            let p = r.provider().ix();
+            b.visits[p] += r.stops().len() as u32;
+            b.work[p] += r.travel + r.service;
+        }
+        b
+    }
+
+    pub(crate) fn route_ix(&self, slot: Slot) -> usize {
         self.base[slot.provider.ix()] + slot.shift as usize
     }
 
     /// Feasible insertions of `n` into `slot` that respect the provider's limits.
-    fn options(&self, slot: Slot, n: NeedIdx, fixed: Option<i64>, keep: usize) -> Vec<Insertion> {
+    pub(crate) fn options(
+        &self,
+        slot: Slot,
+        n: NeedIdx,
+        fixed: Option<i64>,
+        keep: usize,
+    ) -> Vec<Insertion> {
         let p = slot.provider;
         let prov = self.problem.provider(p);
         let need = self.problem.need(n);
@@ -90,7 +127,40 @@ impl<'a> Builder<'a> {
         ins
     }
 
-    fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
+    /// The cheapest feasible insertion of `n` into `slot` within the provider's limits
+    /// (ties to the earlier position), passing over the places for which `skip`
+    /// answers true.
+    pub(crate) fn best_option(
+        &self,
+        slot: Slot,
+        n: NeedIdx,
+        fixed: Option<i64>,
+        mut skip: impl FnMut() -> bool,
+    ) -> Option<Insertion> {
+        let p = slot.provider;
+        let prov = self.problem.provider(p);
+        let need = self.problem.need(n);
+        let r = &self.routes[self.route_ix(slot)];
+        if prov.max_visits.is_some_and(|m| self.visits[p.ix()] >= m)
+            || prov.capacity.is_some_and(|c| r.load + need.load > c)
+        {
+            return None;
+        }
+        let room = prov.max_work.map(|m| m - self.work[p.ix()] - need.duration);
+        let mut best: Option<Insertion> = None;
+        r.each_insertion(self.problem, n, fixed, |i| {
+            if room.is_some_and(|room| i.delta > room)
+                || best.as_ref().is_some_and(|b| b.delta <= i.delta)
+                || skip()
+            {
+                return;
+            }
+            best = Some(i);
+        });
+        best
+    }
+
+    pub(crate) fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
         let p = slot.provider.ix();
         let ri = self.route_ix(slot);
         let before = self.routes[ri].travel + self.routes[ri].service;
@@ -100,16 +170,26 @@ impl<'a> Builder<'a> {
         self.visits[p] += 1;
     }
 
-    fn prefers(&self, n: NeedIdx, p: ProviderIdx) -> bool {
+    pub(crate) fn prefers(&self, n: NeedIdx, p: ProviderIdx) -> bool {
         let e = self.problem.elder(self.problem.need(n).elder);
         e.prefers.contains(&p)
+    }
+
+    /// Removes the stop at `pos` of route `ri` and updates the provider's counters.
+    pub(crate) fn remove(&mut self, ri: usize, pos: usize) -> crate::schedule::StopState {
+        let p = self.routes[ri].provider().ix();
+        let before = self.routes[ri].travel + self.routes[ri].service;
+        let s = self.routes[ri].remove(self.problem, pos);
+        self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
+        self.visits[p] -= 1;
+        s
     }
 
     /// Inserts a one-carer need where it costs least. Returns false when it fits nowhere.
     pub(crate) fn insert_single(&mut self, slots: &[Slot], n: NeedIdx, fixed: Option<i64>) -> bool {
         let mut best: Option<((i64, bool, Slot), Insertion)> = None;
         for &slot in slots {
-            if let Some(ins) = self.options(slot, n, fixed, 1).into_iter().next() {
+            if let Some(ins) = self.best_option(slot, n, fixed, || false) {
                 let key = (ins.delta, !self.prefers(n, slot.provider), slot);
                 if best.as_ref().is_none_or(|(k, _)| key < *k) {
                     best = Some((key, ins));
@@ -134,6 +214,26 @@ impl<'a> Builder<'a> {
         n: NeedIdx,
         must: Option<ProviderIdx>,
     ) -> Result<(), bool> {
+        let pair = self.best_pair(slots, n, must)?;
+        self.apply_pair(n, &pair);
+        Ok(())
+    }
+
+    /// Applies a move found by [`Builder::best_pair`].
+    pub(crate) fn apply_pair(&mut self, n: NeedIdx, pair: &PairMove) {
+        self.apply(pair.a.0, n, &pair.a.1, Some(pair.start));
+        self.apply(pair.b.0, n, &pair.b.1, Some(pair.start));
+    }
+
+    /// The cheapest way to insert a two-carer need into two routes of different
+    /// providers at one common start; `Err(true)` when some single route could take it
+    /// but no pair could.
+    pub(crate) fn best_pair(
+        &self,
+        slots: &[Slot],
+        n: NeedIdx,
+        must: Option<ProviderIdx>,
+    ) -> Result<PairMove, bool> {
         const KEEP: usize = 4;
         let windows = allowed_starts(self.problem, n).into_owned();
         let mut opts: Vec<(Slot, Insertion)> = slots
@@ -178,16 +278,22 @@ impl<'a> Builder<'a> {
             }
         }
         match best {
-            Some((_, a, b, t)) => {
-                let (sa, ia) = opts[a].clone();
-                let (sb, ib) = opts[b].clone();
-                self.apply(sa, n, &ia, Some(t));
-                self.apply(sb, n, &ib, Some(t));
-                Ok(())
-            }
+            Some((_, a, b, start)) => Ok(PairMove {
+                a: opts[a].clone(),
+                b: opts[b].clone(),
+                start,
+            }),
             None => Err(!opts.is_empty()),
         }
     }
+}
+
+/// Two insertions of one synchronised need at one common start.
+#[derive(Debug, Clone)]
+pub(crate) struct PairMove {
+    pub(crate) a: (Slot, Insertion),
+    pub(crate) b: (Slot, Insertion),
+    pub(crate) start: i64,
 }
 
 /// Builds a plan's routes with the baseline construction.

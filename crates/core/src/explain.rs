@@ -72,6 +72,7 @@ pub fn build_plan(
                 travel,
             },
             bound: bound.map(|priority| Bound { priority }),
+            search: None,
             solve_ms,
             threads: threads as u64,
         },

@@ -76,18 +76,7 @@ impl SkillIndex {
             }
         }
         let provs = problem.providers();
-        let lats: Vec<f64> = provs
-            .iter()
-            .filter_map(|p| match p.start {
-                Point::Geo { lat, .. } => Some(lat),
-                _ => None,
-            })
-            .collect();
-        let cos_lat = if lats.is_empty() {
-            1.0
-        } else {
-            (lats.iter().sum::<f64>() / lats.len() as f64).cos()
-        };
+        let cos_lat = crate::travel::mean_cos_lat(provs.iter().map(|p| &p.start));
         let keep = match problem.options().candidates {
             0 => 0,
             k => k.max(2),
@@ -119,11 +108,7 @@ impl SkillIndex {
 
     /// Equirectangular projection (haversine) or the plane itself; none for a matrix.
     fn project(&self, p: &Point) -> Option<[f64; 2]> {
-        match *p {
-            Point::Geo { lon, lat, .. } => Some([lon * self.cos_lat, lat]),
-            Point::Plane { x, y } => Some([x, y]),
-            Point::Index(_) => None,
-        }
+        p.planar(self.cos_lat)
     }
 }
 

@@ -12,10 +12,14 @@
 //!   [`catalogue`] (standard services), [`priority`] (default priority),
 //!   [`travel`] (travel times), [`limits`] (bounds on untrusted input);
 //! - [`feasibility`]: which provider shifts may serve which need, and why not;
-//! - [`assign`] and [`graph`]: the exact assignment kernel with its certificate, and the
-//!   needs × providers graph's components;
+//! - [`assign`] and [`graph`]: the exact assignment kernel with its certificate (sparse
+//!   successive shortest paths; a dense Jonker–Volgenant path for complete one-to-one
+//!   instances), and the needs × providers graph's components;
 //! - [`schedule`], [`baseline`] and [`matching`]: routes, the baseline construction, and
-//!   the construction from the exact assignment (the default);
+//!   the construction from the exact assignment ([`Algorithm::Auto`], the default,
+//!   runs both and keeps the better plan);
+//! - [`search`]: ruin-and-recreate improvement of the better construction, within
+//!   `options.iterations` and `options.time_limit_ms`;
 //! - [`explain`]: the plan, reasons for unserved needs, the gap report;
 //! - [`check`](mod@check): the plan checker, the oracle of every test;
 //! - [`solve()`]: the entry point.
@@ -43,11 +47,13 @@ pub mod error;
 pub mod explain;
 pub mod feasibility;
 pub mod graph;
+mod lapjv;
 pub mod limits;
 pub mod matching;
 pub mod model;
 pub mod priority;
 pub mod schedule;
+pub mod search;
 mod solve;
 pub mod travel;
 mod validate;

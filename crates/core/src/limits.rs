@@ -21,8 +21,8 @@ pub const MAX_PREFERENCES: usize = 256;
 pub const MAX_ID_LEN: usize = 128;
 /// Largest time value (seconds; covers Unix time until the year 2286).
 pub const MAX_TIME: i64 = 10_000_000_000;
-/// Longest service duration: one day.
-pub const MAX_DURATION: i64 = 86_400;
+/// Longest service duration: one week.
+pub const MAX_DURATION: i64 = 604_800;
 /// Largest matrix side (`travel.durations` is at most this many rows).
 pub const MAX_MATRIX: usize = 5_000;
 /// Largest matrix entry: ten days.
@@ -39,6 +39,8 @@ pub const MAX_TIME_LIMIT_MS: i64 = 3_600_000;
 pub const MAX_THREADS: i64 = 1024;
 /// Largest `options.candidates`.
 pub const MAX_CANDIDATES: i64 = 1_000_000;
+/// Largest `options.iterations`.
+pub const MAX_ITERATIONS: i64 = 1_000_000_000;
 /// Largest euclidean coordinate magnitude.
 pub const MAX_PLANE_COORD: f64 = 1e9;
 /// Range of `travel.detour`.

@@ -191,6 +191,24 @@ pub struct Options {
     pub seed: u64,
     /// Nearest reachable providers kept per need; 0 = all (see [`crate::feasibility`]).
     pub candidates: usize,
+    /// Iterations of the improvement search; `None`: derived from the size (see
+    /// [`Options::iterations_for`]).
+    pub iterations: Option<u64>,
+}
+
+impl Options {
+    /// The iteration budget of the improvement search for `needs` needs: the given
+    /// one, or `clamp(100 × needs, 1,000, 1,000,000)`.
+    ///
+    /// ```
+    /// let o = carematch_core::model::Options::default();
+    /// assert_eq!(o.iterations_for(5), 1_000);
+    /// assert_eq!(o.iterations_for(2_000), 200_000);
+    /// ```
+    pub fn iterations_for(&self, needs: usize) -> u64 {
+        self.iterations
+            .unwrap_or_else(|| (100 * needs as u64).clamp(1_000, 1_000_000))
+    }
 }
 
 impl Default for Options {
@@ -200,6 +218,7 @@ impl Default for Options {
             threads: 0,
             seed: 1,
             candidates: 32,
+            iterations: None,
         }
     }
 }
@@ -237,6 +256,8 @@ pub enum Disqualified {
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub(crate) travel: Travel,
+    /// Whether travel from a to b always takes as long as from b to a.
+    pub(crate) symmetric: bool,
     pub(crate) elders: Vec<Elder>,
     pub(crate) needs: Vec<Need>,
     pub(crate) providers: Vec<Provider>,
@@ -316,6 +337,12 @@ impl Problem {
     /// Where need `n` takes place.
     pub fn need_location(&self, n: NeedIdx) -> &Point {
         &self.elders[self.needs[n.ix()].elder.ix()].location
+    }
+
+    /// Whether travel from a to b always takes as long as from b to a (haversine,
+    /// euclidean, or a symmetric matrix).
+    pub fn symmetric_travel(&self) -> bool {
+        self.symmetric
     }
 
     /// Seconds for provider `p` to go from `a` to `b`.

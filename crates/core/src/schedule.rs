@@ -18,6 +18,24 @@ use crate::model::{earliest_in, latest_in, NeedIdx, Problem, ProviderIdx, Window
 use crate::travel::Point;
 use crate::wire;
 
+/// The start times a stop may take: its fixed start (written into `buf`), or its
+/// need's allowed starts.
+fn stop_windows<'a>(problem: &'a Problem, s: &StopState, buf: &'a mut [Window; 1]) -> &'a [Window] {
+    match s.fixed {
+        Some(t) => {
+            buf[0] = Window { open: t, close: t };
+            buf
+        }
+        None => match allowed_starts(problem, s.need) {
+            Cow::Borrowed(w) => w,
+            Cow::Owned(w) => {
+                buf[0] = w[0];
+                buf
+            }
+        },
+    }
+}
+
 /// One visit in a [`RouteState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StopState {
@@ -50,6 +68,9 @@ pub struct RouteState {
     stops: Vec<StopState>,
     e: Vec<i64>,
     l: Vec<i64>,
+    /// `legs[i]`: travel into stop `i` (from the shift start for the first);
+    /// `legs[len]`: back to `end`. Empty when the route is.
+    legs: Vec<i64>,
     /// Travel seconds of the route (0 when empty: an unused shift travels nowhere).
     pub travel: i64,
     /// Service seconds.
@@ -67,6 +88,7 @@ impl RouteState {
             stops: Vec::new(),
             e: Vec::new(),
             l: Vec::new(),
+            legs: Vec::new(),
             travel: 0,
             service: 0,
             load: 0,
@@ -83,13 +105,6 @@ impl RouteState {
         self.slot.provider
     }
 
-    fn windows<'a>(&self, problem: &'a Problem, s: &StopState) -> Cow<'a, [Window]> {
-        match s.fixed {
-            Some(t) => Cow::Owned(vec![Window { open: t, close: t }]),
-            None => allowed_starts(problem, s.need),
-        }
-    }
-
     fn loc<'a>(&self, problem: &'a Problem, i: usize) -> &'a Point {
         problem.need_location(self.stops[i].need)
     }
@@ -103,16 +118,46 @@ impl RouteState {
         fixed: Option<i64>,
         keep: usize,
     ) -> Vec<Insertion> {
+        let mut out = Vec::new();
+        self.each_insertion(problem, n, fixed, |i| out.push(i));
+        out.sort_by_key(|i| (i.delta, i.pos));
+        if keep > 0 {
+            out.truncate(keep);
+        }
+        out
+    }
+
+    /// Calls `f` with every feasible insertion of `n` (start restricted to `fixed` when
+    /// given), in position order, without allocating.
+    pub fn each_insertion(
+        &self,
+        problem: &Problem,
+        n: NeedIdx,
+        fixed: Option<i64>,
+        mut f: impl FnMut(Insertion),
+    ) {
         let p = self.slot.provider;
         let prov = problem.provider(p);
         let need = problem.need(n);
         let here = problem.need_location(n);
+        // Borrowed (no allocation) unless the need is pinned.
         let windows: Cow<[Window]> = match fixed {
             Some(t) => Cow::Owned(vec![Window { open: t, close: t }]),
             None => allowed_starts(problem, n),
         };
-        let mut out = Vec::new();
-        for pos in 0..=self.stops.len() {
+        let windows = &*windows;
+        let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+            return;
+        };
+        let len = self.stops.len();
+        // Latest starts only grow along the route: before `lo`, the next stop (or the
+        // return) leaves no time for the visit whatever the travel.
+        let lo = self.l.partition_point(|&l| l - need.duration < first.open);
+        let symmetric = problem.symmetric_travel();
+        // Travel from the visit to the previous position's next stop: with symmetric
+        // travel, this position's travel to the visit.
+        let mut carry: Option<(usize, i64)> = None;
+        for pos in lo..=len {
             let (prev_loc, prev_end) = if pos == 0 {
                 (&prov.start, self.shift.open)
             } else {
@@ -122,49 +167,178 @@ impl RouteState {
                     self.e[i] + problem.need(self.stops[i].need).duration,
                 )
             };
-            let (next_loc, next_latest) = if pos == self.stops.len() {
+            // Ends of earlier stops only grow along the route: from here on, the
+            // visit would start after its last window whatever the travel.
+            if prev_end > last.close {
+                break;
+            }
+            let (next_loc, next_latest) = if pos == len {
                 (&prov.end, self.shift.close)
             } else {
                 (self.loc(problem, pos), self.l[pos])
             };
-            let to = problem.travel_time(p, prev_loc, here);
-            let Some(earliest) = earliest_in(&windows, prev_end + to) else {
+            let to = match carry {
+                Some((at, t)) if at == pos => t,
+                _ => problem.travel_time(p, prev_loc, here),
+            };
+            let Some(earliest) = earliest_in(windows, prev_end + to) else {
                 continue;
             };
             let from = problem.travel_time(p, here, next_loc);
-            let Some(latest) = latest_in(&windows, next_latest - from - need.duration) else {
+            if symmetric {
+                carry = Some((pos + 1, from));
+            }
+            let Some(latest) = latest_in(windows, next_latest - from - need.duration) else {
                 continue;
             };
             if earliest > latest {
                 continue;
             }
-            let delta = if self.stops.is_empty() {
+            let delta = if len == 0 {
                 to + from
             } else {
-                to + from - problem.travel_time(p, prev_loc, next_loc)
+                to + from - self.legs[pos]
             };
-            out.push(Insertion {
+            f(Insertion {
                 pos,
                 delta,
                 earliest,
                 latest,
             });
         }
-        out.sort_by_key(|i| (i.delta, i.pos));
-        if keep > 0 {
-            out.truncate(keep);
-        }
-        out
     }
 
-    /// Inserts `n` at `pos` (fixed at `fixed` when given) and recomputes the bounds.
+    /// Inserts `n` at `pos` (fixed at `fixed` when given) and updates the bounds.
     /// The caller must have obtained `pos` from [`RouteState::insertions`].
+    ///
+    /// Only what the visit changes is recomputed: two legs, earliest starts from `pos`
+    /// on until one comes out as before, latest starts from `pos` back likewise.
     pub fn insert(&mut self, problem: &Problem, n: NeedIdx, pos: usize, fixed: Option<i64>) {
+        let p = self.slot.provider;
+        let prov = problem.provider(p);
         self.stops.insert(pos, StopState { need: n, fixed });
         let need = problem.need(n);
         self.service += need.duration;
         self.load += need.load;
-        self.recompute(problem);
+        let here = problem.need_location(n);
+        let len = self.stops.len();
+        let prev = if pos == 0 {
+            &prov.start
+        } else {
+            self.loc(problem, pos - 1)
+        };
+        let next = if pos + 1 == len {
+            &prov.end
+        } else {
+            self.loc(problem, pos + 1)
+        };
+        let legs = [
+            problem.travel_time(p, prev, here),
+            problem.travel_time(p, here, next),
+        ];
+        let old = if len == 1 { 0 } else { self.legs[pos] };
+        let replaced = if len == 1 { 0..0 } else { pos..pos + 1 };
+        self.legs.splice(replaced, legs);
+        self.travel += legs[0] + legs[1] - old;
+        self.e.insert(pos, 0);
+        self.l.insert(pos, 0);
+        self.forward_from(problem, pos);
+        self.backward_from(problem, pos);
+        self.debug_assert_fresh(problem);
+    }
+
+    /// Removes the stop at `pos` and updates the bounds. When travel times break the
+    /// triangle inequality (a matrix may), the shortcut can be slower than the detour
+    /// and the route infeasible: callers check [`RouteState::is_consistent`].
+    pub fn remove(&mut self, problem: &Problem, pos: usize) -> StopState {
+        let p = self.slot.provider;
+        let prov = problem.provider(p);
+        let s = self.stops.remove(pos);
+        let need = problem.need(s.need);
+        self.service -= need.duration;
+        self.load -= need.load;
+        self.e.remove(pos);
+        self.l.remove(pos);
+        let len = self.stops.len();
+        let old = self.legs[pos] + self.legs[pos + 1];
+        if len == 0 {
+            self.legs.clear();
+            self.travel = 0;
+        } else {
+            let prev = if pos == 0 {
+                &prov.start
+            } else {
+                self.loc(problem, pos - 1)
+            };
+            let next = if pos == len {
+                &prov.end
+            } else {
+                self.loc(problem, pos)
+            };
+            let leg = problem.travel_time(p, prev, next);
+            self.legs.splice(pos..pos + 2, [leg]);
+            self.travel += leg - old;
+            self.forward_from(problem, pos);
+            if pos > 0 {
+                self.backward_from(problem, pos - 1);
+            }
+        }
+        self.debug_assert_fresh(problem);
+        s
+    }
+
+    /// Recomputes earliest starts from stop `from` on, stopping once one (after
+    /// `from`) comes out unchanged: the rest then is too.
+    fn forward_from(&mut self, problem: &Problem, from: usize) {
+        let mut t = match from {
+            0 => self.shift.open,
+            _ => self.e[from - 1] + problem.need(self.stops[from - 1].need).duration,
+        };
+        let mut buf = [Window { open: 0, close: 0 }];
+        for i in from..self.stops.len() {
+            let w = stop_windows(problem, &self.stops[i], &mut buf);
+            // Feasible by construction; saturate rather than panic if a caller erred.
+            let e = earliest_in(w, t + self.legs[i]).unwrap_or(i64::MAX / 4);
+            if i > from && e == self.e[i] {
+                break;
+            }
+            self.e[i] = e;
+            t = e + problem.need(self.stops[i].need).duration;
+        }
+    }
+
+    /// Recomputes latest starts from stop `from` back, stopping once one (before
+    /// `from`) comes out unchanged.
+    fn backward_from(&mut self, problem: &Problem, from: usize) {
+        let len = self.stops.len();
+        let mut t = if from + 1 == len {
+            self.shift.close
+        } else {
+            self.l[from + 1]
+        };
+        let mut buf = [Window { open: 0, close: 0 }];
+        for i in (0..=from).rev() {
+            let w = stop_windows(problem, &self.stops[i], &mut buf);
+            let bound = t - self.legs[i + 1] - problem.need(self.stops[i].need).duration;
+            let l = latest_in(w, bound).unwrap_or(i64::MIN / 4);
+            if i < from && l == self.l[i] {
+                break;
+            }
+            self.l[i] = l;
+            t = l;
+        }
+    }
+
+    /// In debug builds, checks the incremental bounds against a full recomputation.
+    fn debug_assert_fresh(&self, problem: &Problem) {
+        if cfg!(debug_assertions) {
+            let mut fresh = self.clone();
+            fresh.recompute(problem);
+            debug_assert_eq!(
+                (&fresh.e, &fresh.l, &fresh.legs, fresh.travel),
+                (&self.e, &self.l, &self.legs, self.travel)
+            );
+        }
     }
 
     fn recompute(&mut self, problem: &Problem) {
@@ -173,34 +347,27 @@ impl RouteState {
         let len = self.stops.len();
         self.e.resize(len, 0);
         self.l.resize(len, 0);
+        self.legs.clear();
         let mut loc = &prov.start;
-        let mut t = self.shift.open;
         let mut travel = 0;
         for i in 0..len {
             let here = self.loc(problem, i);
             let leg = problem.travel_time(p, loc, here);
+            self.legs.push(leg);
             travel += leg;
-            let w = self.windows(problem, &self.stops[i]);
-            // Feasible by construction; saturate rather than panic if a caller erred.
-            self.e[i] = earliest_in(&w, t + leg).unwrap_or(i64::MAX / 4);
-            t = self.e[i] + problem.need(self.stops[i].need).duration;
             loc = here;
         }
         if len > 0 {
-            travel += problem.travel_time(p, loc, &prov.end);
+            let leg = problem.travel_time(p, loc, &prov.end);
+            self.legs.push(leg);
+            travel += leg;
+            // Full passes: no old value can match (both saturate short of MIN).
+            self.e.iter_mut().for_each(|e| *e = i64::MIN);
+            self.l.iter_mut().for_each(|l| *l = i64::MIN);
+            self.forward_from(problem, 0);
+            self.backward_from(problem, len - 1);
         }
         self.travel = travel;
-        let mut loc = &prov.end;
-        let mut t = self.shift.close;
-        for i in (0..len).rev() {
-            let here = self.loc(problem, i);
-            let w = self.windows(problem, &self.stops[i]);
-            let bound =
-                t - problem.travel_time(p, here, loc) - problem.need(self.stops[i].need).duration;
-            self.l[i] = latest_in(&w, bound).unwrap_or(i64::MIN / 4);
-            t = self.l[i];
-            loc = here;
-        }
     }
 
     /// Whether every stop's earliest start is within its latest start.

@@ -50,6 +50,46 @@ impl Point {
     }
 }
 
+impl Point {
+    /// The point on a plane where straight-line distance orders points as travel
+    /// does: the equirectangular projection at latitude `acos(cos_lat)` (radians,
+    /// good within a city) for `Geo`, the plane itself for `Plane`, none for a matrix
+    /// index. Used by the spatial indexes (R-trees) of the engine.
+    ///
+    /// ```
+    /// use carematch_core::travel::Point;
+    /// assert_eq!(Point::Plane { x: 1.0, y: 2.0 }.planar(0.5), Some([1.0, 2.0]));
+    /// assert_eq!(Point::Index(3).planar(0.5), None);
+    /// ```
+    pub fn planar(&self, cos_lat: f64) -> Option<[f64; 2]> {
+        match *self {
+            Point::Geo { lon, lat, .. } => Some([lon * cos_lat, lat]),
+            Point::Plane { x, y } => Some([x, y]),
+            Point::Index(_) => None,
+        }
+    }
+}
+
+/// The cosine of the mean latitude of the `Geo` points (1 when there are none): the x
+/// scale of [`Point::planar`] for a set of points.
+///
+/// ```
+/// use carematch_core::travel::{mean_cos_lat, Point};
+/// let c = mean_cos_lat([Point::geo(116.4, 60.0), Point::geo(116.5, 60.0)].iter());
+/// assert!((c - 0.5).abs() < 1e-9);
+/// ```
+pub fn mean_cos_lat<'a>(points: impl Iterator<Item = &'a Point>) -> f64 {
+    let (sum, count) = points.fold((0.0, 0usize), |(s, c), p| match p {
+        Point::Geo { lat, .. } => (s + lat, c + 1),
+        _ => (s, c),
+    });
+    if count == 0 {
+        1.0
+    } else {
+        (sum / count as f64).cos()
+    }
+}
+
 /// Default speed in km/h of a travel mode.
 pub fn mode_speed_kmh(mode: Option<Mode>) -> f64 {
     match mode {
@@ -83,6 +123,24 @@ pub enum Travel {
 }
 
 impl Travel {
+    /// Whether `time(s, a, b) == time(s, b, a)` for all points: true for haversine
+    /// and euclidean (their formulas are symmetric, bit for bit), checked cell by cell
+    /// for a matrix (O(n²)).
+    ///
+    /// ```
+    /// use carematch_core::travel::Travel;
+    /// assert!(Travel::Euclidean { speed: 1.0 }.is_symmetric());
+    /// assert!(!Travel::Matrix { n: 2, seconds: vec![0, 3, 4, 0] }.is_symmetric());
+    /// ```
+    pub fn is_symmetric(&self) -> bool {
+        match self {
+            Travel::Haversine { .. } | Travel::Euclidean { .. } => true,
+            Travel::Matrix { n, seconds } => {
+                (0..*n).all(|i| (0..i).all(|j| seconds.get(i * n + j) == seconds.get(j * n + i)))
+            }
+        }
+    }
+
     /// Seconds to go from `a` to `b` at `speed` (km/h for haversine, units per second
     /// for euclidean, ignored for matrix).
     ///
@@ -97,6 +155,7 @@ impl Travel {
     /// // 0.01 degrees of latitude is about 1112 m; at 3.6 km/h (1 m/s) that is 1112 s.
     /// assert_eq!(h.time(3.6, &Point::geo(116.4, 39.90), &Point::geo(116.4, 39.91)), 1112);
     /// ```
+    #[inline]
     pub fn time(&self, speed: f64, a: &Point, b: &Point) -> i64 {
         match (self, a, b) {
             (Travel::Haversine { detour }, Point::Geo { .. }, Point::Geo { .. }) => {

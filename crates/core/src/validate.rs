@@ -253,7 +253,9 @@ pub(crate) fn validate(input: ProblemInput) -> R<Problem> {
     }
 
     let options = options(&root.key("options"), input.options.unwrap_or_default())?;
+    let symmetric = travel.is_symmetric();
     let problem = Problem {
+        symmetric,
         travel,
         elders,
         needs,
@@ -469,6 +471,8 @@ fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Options> {
         seed: o.seed.unwrap_or(d.seed),
         candidates: opt_bounded(&path.key("candidates"), o.candidates, 0, MAX_CANDIDATES)?
             .map_or(d.candidates, |v| v as usize),
+        iterations: opt_bounded(&path.key("iterations"), o.iterations, 0, MAX_ITERATIONS)?
+            .map(|v| v as u64),
     })
 }
 

@@ -322,9 +322,39 @@ pub struct OptionsInput {
     /// so that two-carer needs keep a choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<i64>,
+    /// carematch extension: iterations of the improvement search (ruin and recreate)
+    /// after the construction. Absent: `clamp(100 × needs, 1,000, 1,000,000)`; 0: no
+    /// search. The search also stops at `time_limit_ms`; the plan is the same for the
+    /// same input, seed and thread count when the iterations run out first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<i64>,
 }
 
 // ---------------------------------------------------------------- plan
+
+/// What the improvement search did: `summary.search`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSummary {
+    /// Iterations run.
+    pub iterations: u64,
+    /// Iterations that found a better plan.
+    pub improvements: u64,
+    /// `"iterations"` when the iteration budget ended the search (the plan is then
+    /// reproducible), `"time_limit"` when the deadline did.
+    pub stopped: Stopped,
+}
+
+/// Why the improvement search stopped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stopped {
+    /// The iteration budget ran out.
+    #[default]
+    Iterations,
+    /// The time limit came first.
+    TimeLimit,
+}
 
 /// A plan: the engine's answer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -364,6 +394,9 @@ pub struct Summary {
     /// Proven upper bound on the served priority, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound: Option<Bound>,
+    /// carematch extension: what the improvement search did (absent when none ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchSummary>,
     /// Wall-clock milliseconds of the solve (the only field that varies between runs).
     pub solve_ms: u64,
     /// Threads used.

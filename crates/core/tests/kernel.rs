@@ -279,3 +279,77 @@ fn reads_the_kernel_file_format() {
         assert!(read_text(bad).is_err(), "{bad:?}");
     }
 }
+
+/// A complete instance: `n` needs × `m` providers, each need's edges in a shuffled order.
+fn dense(n: usize, m: usize, costs: &[i64], penalty: i64, rot: usize) -> Instance {
+    let mut inst = Instance {
+        demand: vec![1; n],
+        penalty: vec![penalty; n],
+        capacity: vec![1; m],
+        offsets: vec![0],
+        ..Default::default()
+    };
+    for i in 0..n {
+        for k in 0..m {
+            let j = (k * 7 + rot + i) % m; // a permutation of 0..m when gcd(7, m) = 1
+            let j = if m % 7 == 0 { (k + rot + i) % m } else { j };
+            inst.targets.push(j as u32);
+            inst.costs.push(costs[i * m + j]);
+        }
+        inst.offsets.push(inst.targets.len());
+    }
+    inst
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
+
+    /// Complete one-to-one instances (the dense Jonker–Volgenant path when the
+    /// penalties allow it, the sparse one otherwise) against Bellman–Ford and brute force,
+    /// with many ties (costs 0..6).
+    #[test]
+    fn dense_instances_match_the_oracles(
+        (n, m, costs) in (1usize..=6, 0usize..=3).prop_flat_map(|(n, extra)| {
+            let m = n + extra;
+            (Just(n), Just(m), proptest::collection::vec(0i64..6, n * m))
+        }),
+        high_penalty in proptest::bool::weighted(0.8),
+        rot in 0usize..5,
+    ) {
+        let penalty = if high_penalty { 1_000 } else { 4 };
+        let inst = dense(n, m, &costs, penalty, rot);
+        let sol = solve(&inst);
+        prop_assert_eq!(sol.cost, brute_force(&inst));
+        prop_assert_eq!(sol.cost, solve_reference(&inst));
+        assert_certified(&inst, &sol);
+    }
+}
+
+#[test]
+fn dense_kernel_equals_the_sparse_one_on_larger_instances() {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |k: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % k) as i64
+    };
+    for (n, m, spread) in [
+        (100, 100, 1000),
+        (150, 150, 100_000),
+        (80, 97, 1000),
+        (120, 120, 3),
+        (64, 200, 50),
+    ] {
+        let costs: Vec<i64> = (0..n * m).map(|_| next(spread)).collect();
+        let inst = dense(n, m, &costs, 1 << 40, 0);
+        let fast = solve(&inst);
+        // The reference solves the same instance with Bellman–Ford.
+        let reference = solve_reference(&inst);
+        assert_eq!(fast.cost, reference, "{n} x {m}");
+        assert_certified(&inst, &fast);
+    }
+}

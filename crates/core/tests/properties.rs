@@ -278,13 +278,26 @@ proptest! {
     #[test]
     fn baseline_plans_pass_the_checker(s in spec()) {
         let pr = problem(&s);
-        if let Ok(auto) = solve(&pr) {
-            prop_assert!(check(&pr, &auto).is_empty());
+        let key = |p: &Plan| {
+            let o = p.summary.objective;
+            (o.priority, o.served, -o.travel)
+        };
+        let auto = solve(&pr).ok();
+        if let Some(auto) = &auto {
+            let violations = check(&pr, auto);
+            prop_assert!(violations.is_empty(), "auto: {:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            assert_reasons_sound(&pr, auto);
+            let search = auto.summary.search.expect("the default runs the search");
+            prop_assert!(search.iterations > 0);
         }
         if let Ok(base) = solve_with(&pr, Algorithm::Baseline) {
             let violations = check(&pr, &base);
             prop_assert!(violations.is_empty(), "baseline: {:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
             assert_reasons_sound(&pr, &base);
+            // The search starts from the better construction and keeps the best plan.
+            if let Some(auto) = &auto {
+                prop_assert!(key(auto) >= key(&base), "auto {:?} < baseline {:?}", key(auto), key(&base));
+            }
         }
         let plan = match solve_with(&pr, Algorithm::Matching) {
             Ok(plan) => plan,
@@ -300,6 +313,11 @@ proptest! {
         let violations = check(&pr, &plan);
         prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
         prop_assert_eq!(plan.summary.assigned + plan.summary.unassigned, pr.needs().len() as u64);
+        if let Some(auto) = &auto {
+            prop_assert!(key(auto) >= key(&plan), "auto {:?} < matching {:?}", key(auto), key(&plan));
+            let bound = plan.summary.bound.expect("matching reports its bound").priority;
+            prop_assert!(auto.summary.objective.priority <= bound);
+        }
         // The bound is proven: no plan serves more priority, and it never exceeds the total.
         let bound = plan.summary.bound.expect("matching reports its bound").priority;
         prop_assert!(plan.summary.objective.priority <= bound, "{} > bound {bound}", plan.summary.objective.priority);

@@ -25,6 +25,8 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod kernel;
+
 use carematch_core::wire::*;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
@@ -53,6 +55,7 @@ pub fn generate(needs: usize, seed: u64) -> ProblemInput {
                 threads: None,
                 seed: Some(seed),
                 candidates: None,
+                iterations: None,
             }),
             ..Default::default()
         },
