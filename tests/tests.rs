@@ -2,3 +2,4 @@
 #![allow(clippy::unwrap_used)] // in tests an unwrap is an assertion
 
 mod cli;
+mod dispatch;

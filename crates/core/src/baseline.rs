@@ -95,6 +95,26 @@ impl<'a> Builder<'a> {
         b
     }
 
+    /// Replaces route `ri` (same slot) and updates its provider's counters.
+    pub(crate) fn set_route(&mut self, ri: usize, route: RouteState) {
+        let p = route.provider().ix();
+        let old = std::mem::replace(&mut self.routes[ri], route);
+        let new = &self.routes[ri];
+        self.visits[p] = self.visits[p] + new.stops().len() as u32 - old.stops().len() as u32;
+        self.work[p] += new.travel + new.service - old.travel - old.service;
+    }
+
+    /// Provider `p`'s visits and work so far.
+    pub(crate) fn counters(&self, p: ProviderIdx) -> (u32, i64) {
+        (self.visits[p.ix()], self.work[p.ix()])
+    }
+
+    /// Restores provider `p`'s counters (after undoing a tentative move).
+    pub(crate) fn set_counters(&mut self, p: ProviderIdx, visits: u32, work: i64) {
+        self.visits[p.ix()] = visits;
+        self.work[p.ix()] = work;
+    }
+
     pub(crate) fn route_ix(&self, slot: Slot) -> usize {
         self.base[slot.provider.ix()] + slot.shift as usize
     }

@@ -44,15 +44,6 @@ pub fn build_plan(
     let needs = problem.needs().len() as u64;
     let served = needs - unassigned.len() as u64;
 
-    let mut gaps: BTreeMap<(Option<&str>, &str), (u64, i64)> = BTreeMap::new();
-    for (n, ..) in unassigned {
-        let need = problem.need(*n);
-        let area = problem.elder(need.elder).area.as_deref();
-        let g = gaps.entry((area, need.service.as_str())).or_default();
-        g.0 += 1;
-        g.1 += i64::from(need.priority);
-    }
-
     Plan {
         summary: Summary {
             needs,
@@ -85,14 +76,27 @@ pub fn build_plan(
                 detail: detail.clone(),
             })
             .collect(),
-        gaps: gaps
-            .into_iter()
-            .map(|((area, service), (unmet, unmet_priority))| Gap {
-                area: area.map(str::to_owned),
-                service: service.to_owned(),
-                unmet,
-                unmet_priority,
-            })
-            .collect(),
+        gaps: gaps(problem, unassigned.iter().map(|u| u.0)),
     }
+}
+
+/// The gap report of the unserved needs `unserved`: how many, and how much priority,
+/// by area and service, sorted.
+pub fn gaps(problem: &Problem, unserved: impl Iterator<Item = NeedIdx>) -> Vec<Gap> {
+    let mut gaps: BTreeMap<(Option<&str>, &str), (u64, i64)> = BTreeMap::new();
+    for n in unserved {
+        let need = problem.need(n);
+        let area = problem.elder(need.elder).area.as_deref();
+        let g = gaps.entry((area, need.service.as_str())).or_default();
+        g.0 += 1;
+        g.1 += i64::from(need.priority);
+    }
+    gaps.into_iter()
+        .map(|((area, service), (unmet, unmet_priority))| Gap {
+            area: area.map(str::to_owned),
+            service: service.to_owned(),
+            unmet,
+            unmet_priority,
+        })
+        .collect()
 }

@@ -68,19 +68,29 @@ struct SkillIndex {
 }
 
 impl SkillIndex {
+    /// The index of `problem`, keeping `options.candidates` providers per need.
     fn new(problem: &Problem) -> Self {
-        let mut by_skill: HashMap<SkillId, Vec<ProviderIdx>> = HashMap::new();
-        for (i, p) in problem.providers().iter().enumerate() {
-            for &s in &p.skills {
-                by_skill.entry(s).or_default().push(ProviderIdx(i as u32));
-            }
-        }
-        let provs = problem.providers();
-        let cos_lat = crate::travel::mean_cos_lat(provs.iter().map(|p| &p.start));
         let keep = match problem.options().candidates {
             0 => 0,
             k => k.max(2),
         };
+        Self::keeping(problem, keep, None)
+    }
+
+    /// The index keeping `keep` providers per need (0: all, and no R-trees), of the
+    /// skills of `only` (all skills when `None`: a need with another skill then finds
+    /// nobody).
+    fn keeping(problem: &Problem, keep: usize, only: Option<&[SkillId]>) -> Self {
+        let mut by_skill: HashMap<SkillId, Vec<ProviderIdx>> = HashMap::new();
+        for (i, p) in problem.providers().iter().enumerate() {
+            for &s in &p.skills {
+                if only.is_none_or(|o| o.contains(&s)) {
+                    by_skill.entry(s).or_default().push(ProviderIdx(i as u32));
+                }
+            }
+        }
+        let provs = problem.providers();
+        let cos_lat = crate::travel::mean_cos_lat(provs.iter().map(|p| &p.start));
         let mut index = Self {
             by_skill,
             trees: HashMap::new(),
@@ -90,7 +100,7 @@ impl SkillIndex {
         if keep > 0 {
             let mut trees = HashMap::new();
             for (&s, pool) in &index.by_skill {
-                if pool.len() <= keep {
+                if pool.len() <= keep || only.is_some_and(|o| !o.contains(&s)) {
                     continue;
                 }
                 let pts: Option<Vec<Located>> = pool
@@ -190,6 +200,34 @@ impl Candidates {
     pub fn edges(&self) -> usize {
         self.slots.len()
     }
+}
+
+/// The candidate slots of need `n` alone, sorted, as [`Candidates::new`] would list
+/// them (the `options.candidates` nearest reachable providers' slots; all of them when
+/// `exhaustive`), or why none may serve it: the candidates of one need without
+/// computing everyone's (urgent insertion, [`crate::dispatch`]). The flag says whether
+/// the list was cut.
+///
+/// ```
+/// use carematch_core::{feasibility::slots_of, model::NeedIdx, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}],
+///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+/// }"#)?;
+/// let (slots, why, cut) = slots_of(&problem, NeedIdx(0), false);
+/// assert_eq!(slots.len(), 1);
+/// assert!(why.is_none() && !cut);
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn slots_of(problem: &Problem, n: NeedIdx, exhaustive: bool) -> (Vec<Slot>, Option<Why>, bool) {
+    let keep = match (exhaustive, problem.options().candidates) {
+        (true, _) | (_, 0) => 0,
+        (false, k) => k.max(2),
+    };
+    let index = SkillIndex::keeping(problem, keep, Some(&problem.need(n).required));
+    need_candidates(problem, &index, n, exhaustive)
 }
 
 /// The start times allowed for a need: its windows, or its pinned start.

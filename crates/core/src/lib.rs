@@ -20,6 +20,7 @@
 //!   runs both and keeps the better plan);
 //! - [`search`]: ruin-and-recreate improvement of the better construction, within
 //!   `options.iterations` and `options.time_limit_ms`;
+//! - [`dispatch`]: urgent insertion of one new need into a running plan;
 //! - [`explain`]: the plan, reasons for unserved needs, the gap report;
 //! - [`check`](mod@check): the plan checker, the oracle of every test;
 //! - [`solve()`]: the entry point.
@@ -43,6 +44,7 @@ pub mod assign;
 pub mod baseline;
 pub mod catalogue;
 pub mod check;
+pub mod dispatch;
 pub mod error;
 pub mod explain;
 pub mod feasibility;

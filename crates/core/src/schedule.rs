@@ -95,6 +95,20 @@ impl RouteState {
         }
     }
 
+    /// The route of `slot` visiting `stops` in order (e.g. read back from a plan);
+    /// check [`RouteState::is_consistent`] before trusting it.
+    pub fn with_stops(problem: &Problem, slot: Slot, stops: Vec<StopState>) -> Self {
+        let mut r = Self::new(problem, slot);
+        for s in &stops {
+            let need = problem.need(s.need);
+            r.service += need.duration;
+            r.load += need.load;
+        }
+        r.stops = stops;
+        r.recompute(problem);
+        r
+    }
+
     /// The stops, in order.
     pub fn stops(&self) -> &[StopState] {
         &self.stops

@@ -110,6 +110,7 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                     let mut p = plan(&built, m.bound);
                     p.summary.search = Some(SearchSummary {
                         iterations: stats.iterations,
+                        runs: stats.runs,
                         improvements: stats.improvements,
                         stopped: if stats.stopped_by_time {
                             Stopped::TimeLimit

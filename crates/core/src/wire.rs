@@ -336,9 +336,12 @@ pub struct OptionsInput {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchSummary {
-    /// Iterations run.
+    /// Iterations run, summed over the searches.
     pub iterations: u64,
-    /// Iterations that found a better plan.
+    /// Searches run side by side from the same construction, one per thread, each
+    /// with its own seed; the best plan wins.
+    pub runs: u64,
+    /// Iterations of the winning search that found a better plan.
     pub improvements: u64,
     /// `"iterations"` when the iteration budget ended the search (the plan is then
     /// reproducible), `"time_limit"` when the deadline did.

@@ -2,7 +2,7 @@
 //! that the checker accepts, with sound reasons, identical at 1 and 2 threads.
 
 use carematch_core::model::{Disqualified, NeedIdx, Problem, ProviderIdx};
-use carematch_core::wire::{Plan, Reason};
+use carematch_core::wire::{Plan, Reason, Stopped};
 use carematch_core::{check, solve, solve_with, Algorithm};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -180,11 +180,17 @@ fn problem(s: &Spec) -> Problem {
         .expect("the generator makes valid problems")
 }
 
-/// The problem at a given thread count (the pin kept when it is valid).
-fn with_threads(s: &Spec, threads: usize) -> Problem {
+/// The problem at a given thread count and search budget (`None`: the default), the
+/// pin kept when it is valid.
+fn with_threads(s: &Spec, threads: usize, iterations: Option<u64>) -> Problem {
     let pin_ok = Problem::from_json(to_json(s, true).to_string().as_bytes()).is_ok();
     let mut v = to_json(s, pin_ok);
     v["options"]["threads"] = json!(threads);
+    // The iterations, never a busy machine's clock, end the search: reproducible.
+    v["options"]["time_limit_ms"] = json!(600_000);
+    if let Some(i) = iterations {
+        v["options"]["iterations"] = json!(i);
+    }
     Problem::from_json(v.to_string().as_bytes()).expect("valid")
 }
 
@@ -334,14 +340,27 @@ proptest! {
     }
 
     #[test]
-    fn same_input_same_plan_at_one_and_two_threads(s in spec()) {
-        let one = solve(&with_threads(&s, 1)).unwrap();
-        let two = solve(&with_threads(&s, 2)).unwrap();
-        let again = solve(&with_threads(&s, 2)).unwrap();
+    fn constructions_give_the_same_plan_at_one_and_two_threads(s in spec()) {
+        let one = solve(&with_threads(&s, 1, Some(0))).unwrap();
+        let two = solve(&with_threads(&s, 2, Some(0))).unwrap();
+        let again = solve(&with_threads(&s, 2, Some(0))).unwrap();
         prop_assert_eq!(one.summary.threads, 1);
         prop_assert_eq!(two.summary.threads, 2);
+        prop_assert!(one.summary.search.is_none());
         let (a, b, c) = (normalised(one), normalised(two), normalised(again));
         prop_assert_eq!(&a, &b);
         prop_assert_eq!(&b, &c);
+    }
+
+    #[test]
+    fn searches_give_the_same_plan_at_the_same_thread_count(s in spec()) {
+        for threads in [1, 2] {
+            let a = solve(&with_threads(&s, threads, None)).unwrap();
+            let b = solve(&with_threads(&s, threads, None)).unwrap();
+            let search = a.summary.search.expect("the default runs the search");
+            prop_assert_eq!(search.runs, threads as u64);
+            prop_assert_eq!(search.stopped, Stopped::Iterations);
+            prop_assert_eq!(normalised(a), normalised(b));
+        }
     }
 }

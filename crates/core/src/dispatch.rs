@@ -1,0 +1,409 @@
+//! Urgent insertion: one new need (an emergency call inside the 15-minute rescue
+//! circle, a same-day request) into a plan that is already running, with the least
+//! disruption.
+//!
+//! [`dispatch`] touches only the routes of the providers that may serve the need
+//! ([`crate::feasibility::slots_of`], a full scan): it rebuilds those from the plan,
+//! keeps every visit's order and provider, and inserts the need where it adds the least
+//! travel ([`crate::baseline`]'s insertion, with every rule of the spec). Visits that
+//! started at or before `now`, and synchronised visits, keep their start; the others
+//! of a changed route may move inside their windows. When no route has room and the
+//! need is a one-carer one, the lowest-priority visit whose removal makes room (below
+//! the need's priority, never pinned or synchronised) is displaced and becomes
+//! unassigned (`over_capacity`). When nothing works, the plan is returned unchanged but
+//! for the need, listed as unassigned with its reason.
+//!
+//! Cost: O(routes of the plan) to index it, plus the candidate providers' routes
+//! (rebuild and insertion), independent of the rest of the plan.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::baseline::Builder;
+use crate::error::{Error, FieldPath};
+use crate::feasibility::{slots_of, Slot};
+use crate::model::{NeedIdx, Problem, ProviderIdx};
+use crate::schedule::{RouteState, StopState};
+use crate::wire::{Gap, Plan, Reason, Unassigned};
+
+/// What [`dispatch`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispatch {
+    /// The updated plan (`summary.bound` dropped: it was proven for the old plan's
+    /// needs).
+    pub plan: Plan,
+    /// The providers now serving the need (two for a synchronised need); empty when it
+    /// could not be served.
+    pub providers: Vec<String>,
+    /// The need's start, when served.
+    pub start: Option<i64>,
+    /// A need displaced to make room, if any.
+    pub displaced: Option<String>,
+    /// Why the need could not be served, when it was not.
+    pub reason: Option<(Reason, String)>,
+}
+
+/// Inserts need `need` (an id of `problem`, absent from `plan`'s routes) into `plan`, a
+/// plan for `problem`'s other needs. Visits starting at or before `now` (when given)
+/// keep their start.
+///
+/// Errors (nothing is changed): an unknown need id, a need already served, or a plan
+/// route that names an unknown provider, shift or need, or that is not feasible for
+/// `problem`.
+///
+/// ```
+/// use carematch_core::{check, dispatch::dispatch, solve, Problem};
+/// let with = |extra: &str| Problem::from_json(format!(r#"{{
+///   "elders": [{{"id": "e1", "location": [116.43, 39.92]}}, {{"id": "e2", "location": [116.44, 39.92]}}],
+///   "needs": [{{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}}{extra}],
+///   "providers": [{{"id": "p1", "kind": "staff", "level": 2, "skills": ["meals", "emergency"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}}]
+/// }}"#).as_bytes());
+/// let before = with("")?;
+/// let plan = solve(&before)?;
+/// let after = with(r#", {"id": "sos", "elder": "e2", "service": "emergency", "windows": [[40000, 40900]]}"#)?;
+/// let d = dispatch(&after, plan, "sos", Some(39000))?;
+/// assert_eq!(d.providers, ["p1"]);
+/// assert!(check(&after, &d.plan).is_empty());
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn dispatch(
+    problem: &Problem,
+    plan: Plan,
+    need: &str,
+    now: Option<i64>,
+) -> Result<Dispatch, Error> {
+    let n = problem
+        .need_by_id(need)
+        .ok_or_else(|| Error::invalid(&FieldPath::root().key("need"), "unknown need id"))?;
+    for (i, r) in plan.routes.iter().enumerate() {
+        if let Some(k) = r.stops.iter().position(|s| s.need == need) {
+            return Err(Error::invalid(
+                &route_path(i).key("stops").index(k).key("need"),
+                "the need to dispatch is already served",
+            ));
+        }
+    }
+    let (near, why, cut) = slots_of(problem, n, false);
+    let mut out = Dispatch {
+        plan: Plan::default(),
+        providers: Vec::new(),
+        start: None,
+        displaced: None,
+        reason: None,
+    };
+    if let Some((reason, detail)) = why {
+        out.reason = Some((reason, detail));
+        out.plan = finish(problem, plan, &[], n, out.reason.clone(), None);
+        return Ok(out);
+    }
+    // Rebuild the routes of the nearest providers that may serve the need; of every
+    // one when those have no room.
+    let mut st = Builder::new(problem);
+    let mut touched: Vec<usize> = Vec::new();
+    let mut at = HashMap::new();
+    load(problem, &plan, now, &near, &mut st, &mut at)?;
+    let single = problem.need(n).caregivers == 1;
+    let insert = |st: &mut Builder, slots: &[Slot]| {
+        if single {
+            st.insert_single(slots, n, None)
+        } else {
+            st.insert_pair(slots, n, None).is_ok()
+        }
+    };
+    // Nearest first: a free place among the nearest providers, then making room
+    // there, then a free place anywhere.
+    let mut slots = near;
+    let mut placed = insert(&mut st, &slots);
+    let mut displaced = None;
+    if !placed && single {
+        if let Some((victim, ri)) = displace(problem, &mut st, &slots, n) {
+            touched.push(ri);
+            displaced = Some(victim);
+            out.displaced = Some(problem.need(victim).id.clone());
+        }
+    }
+    if !placed && displaced.is_none() && cut {
+        let (all, _, _) = slots_of(problem, n, true);
+        load(problem, &plan, now, &all, &mut st, &mut at)?;
+        placed = insert(&mut st, &all);
+        slots = all;
+    }
+    if placed || displaced.is_some() {
+        for &s in &slots {
+            let ri = st.route_ix(s);
+            let r = &st.routes[ri];
+            if let Some(k) = r.stops().iter().position(|x| x.need == n) {
+                touched.push(ri);
+                out.providers.push(problem.provider(s.provider).id.clone());
+                out.start = Some(r.start_of(k));
+            }
+        }
+    } else {
+        let detail = format!(
+            "{} provider shift(s) could serve it, but none has room at its times",
+            slots.len()
+        );
+        let reason = if single {
+            Reason::OverCapacity
+        } else {
+            Reason::NoPartner
+        };
+        out.reason = Some((reason, detail));
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    let changed: Vec<(Slot, Option<usize>, crate::wire::Route)> = touched
+        .iter()
+        .map(|&ri| {
+            let r = &st.routes[ri];
+            (r.slot, at.get(&r.slot).copied(), r.to_wire(problem))
+        })
+        .collect();
+    out.plan = finish(problem, plan, &changed, n, out.reason.clone(), displaced);
+    Ok(out)
+}
+
+/// The path of the plan's route `i` in errors.
+fn route_path(i: usize) -> FieldPath {
+    FieldPath::root().key("plan").key("routes").index(i)
+}
+
+/// Rebuilds into `st` the routes in `plan` of the providers of `slots` not loaded yet
+/// (one pass over the plan's routes, comparing provider ids), and records each one's
+/// place in `at`. Visits of synchronised needs, and visits started by `now`, are fixed.
+/// Routes of other providers are neither read nor checked.
+fn load(
+    problem: &Problem,
+    plan: &Plan,
+    now: Option<i64>,
+    slots: &[Slot],
+    st: &mut Builder,
+    at: &mut HashMap<Slot, usize>,
+) -> Result<(), Error> {
+    let loaded: HashSet<ProviderIdx> = at.keys().map(|s| s.provider).collect();
+    let wanted: HashMap<&str, ProviderIdx> = slots
+        .iter()
+        .filter(|s| !loaded.contains(&s.provider))
+        .map(|s| (problem.provider(s.provider).id.as_str(), s.provider))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    for (i, r) in plan.routes.iter().enumerate() {
+        let Some(&p) = wanted.get(r.provider.as_str()) else {
+            continue;
+        };
+        let path = route_path(i);
+        if r.shift >= problem.provider(p).shifts.len() {
+            return Err(Error::invalid(&path.key("shift"), "no such shift"));
+        }
+        let slot = Slot {
+            provider: p,
+            shift: r.shift as u16,
+        };
+        if at.insert(slot, i).is_some() {
+            return Err(Error::invalid(&path, "a second route for one shift"));
+        }
+        let mut stops = Vec::with_capacity(r.stops.len());
+        for (k, s) in r.stops.iter().enumerate() {
+            let m = problem.need_by_id(&s.need).ok_or_else(|| {
+                Error::invalid(&path.key("stops").index(k).key("need"), "unknown need")
+            })?;
+            let keep = problem.need(m).caregivers == 2 || now.is_some_and(|t| s.start <= t);
+            stops.push(StopState {
+                need: m,
+                fixed: keep.then_some(s.start),
+            });
+        }
+        let route = RouteState::with_stops(problem, slot, stops);
+        if !route.is_consistent() {
+            return Err(Error::invalid(
+                &path,
+                "the route is not feasible for the problem",
+            ));
+        }
+        let ri = st.route_ix(slot);
+        st.set_route(ri, route);
+    }
+    Ok(())
+}
+
+/// Makes room for one-carer need `n` by removing the lowest-priority visit (below
+/// `n`'s, unpinned, not synchronised, not fixed) whose removal lets `n` in, the
+/// cheapest such insertion on ties. Returns the displaced need and the route, when
+/// `n` was placed.
+fn displace(
+    problem: &Problem,
+    st: &mut Builder,
+    slots: &[Slot],
+    n: NeedIdx,
+) -> Option<(NeedIdx, usize)> {
+    let priority = problem.need(n).priority;
+    // (victim priority, added travel, route, position)
+    let mut best: Option<((u32, i64, usize, usize), crate::schedule::Insertion)> = None;
+    for &slot in slots {
+        let ri = st.route_ix(slot);
+        for pos in 0..st.routes[ri].stops().len() {
+            let s = st.routes[ri].stops()[pos];
+            let victim = problem.need(s.need);
+            if victim.priority >= priority || victim.pinned.is_some() || s.fixed.is_some() {
+                continue;
+            }
+            if best.as_ref().is_some_and(|(k, _)| k.0 < victim.priority) {
+                continue;
+            }
+            let saved = st.routes[ri].clone();
+            let (visits, work) = st.counters(slot.provider);
+            let travel = saved.travel;
+            st.remove(ri, pos);
+            if st.routes[ri].is_consistent() {
+                if let Some(ins) = st.best_option(slot, n, None, || false) {
+                    let delta = st.routes[ri].travel + ins.delta - travel;
+                    let key = (victim.priority, delta, ri, pos);
+                    if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                        best = Some((key, ins));
+                    }
+                }
+            }
+            st.routes[ri] = saved;
+            st.set_counters(slot.provider, visits, work);
+        }
+    }
+    let ((_, _, ri, pos), ins) = best?;
+    let slot = st.routes[ri].slot;
+    let victim = st.remove(ri, pos).need;
+    st.apply(slot, n, &ins, None);
+    Some((victim, ri))
+}
+
+/// The plan with the changed routes in place, `n` served or unassigned, the displaced
+/// need unassigned, and the summary and gaps updated by difference: O(changed routes +
+/// log of the plan), never a pass over the whole plan.
+fn finish(
+    problem: &Problem,
+    mut plan: Plan,
+    changed: &[(Slot, Option<usize>, crate::wire::Route)],
+    n: NeedIdx,
+    reason: Option<(Reason, String)>,
+    displaced: Option<NeedIdx>,
+) -> Plan {
+    let s = &mut plan.summary;
+    for (slot, old, route) in changed {
+        let waiting =
+            |r: &crate::wire::Route| -> i64 { r.stops.iter().map(|x| x.start - x.arrival).sum() };
+        s.travel += route.travel;
+        s.service += route.service;
+        s.waiting += waiting(route);
+        match old {
+            Some(i) => {
+                let was = &plan.routes[*i];
+                s.travel -= was.travel;
+                s.service -= was.service;
+                s.waiting -= waiting(was);
+                plan.routes[*i] = route.clone();
+            }
+            None => {
+                // Slot order, as the solver writes routes.
+                let key = |r: &crate::wire::Route| {
+                    (
+                        problem
+                            .provider_by_id(&r.provider)
+                            .map_or(u32::MAX, |p| p.0),
+                        r.shift,
+                    )
+                };
+                let at = plan
+                    .routes
+                    .partition_point(|r| key(r) < (slot.provider.0, slot.shift as usize));
+                plan.routes.insert(at, route.clone());
+            }
+        }
+    }
+    plan.routes.retain(|r| !r.stops.is_empty());
+    let s = &mut plan.summary;
+    s.objective.travel = s.travel;
+    s.bound = None;
+    s.needs = problem.needs().len() as u64;
+    let mut served = |m: NeedIdx, sign: i64| {
+        s.assigned = (s.assigned as i64 + sign) as u64;
+        s.objective.served += sign;
+        s.objective.priority += sign * i64::from(problem.need(m).priority);
+    };
+    if reason.is_none() {
+        served(n, 1);
+    }
+    if let Some(d) = displaced {
+        served(d, -1);
+    }
+    let total = problem.total_priority();
+    s.priority_served = if total == 0 {
+        1.0
+    } else {
+        s.objective.priority as f64 / total as f64
+    };
+    // Unassigned needs stay in need order.
+    let index = |id: &str| problem.need_by_id(id).map_or(u32::MAX, |i| i.0);
+    let unlist = |plan: &mut Plan, m: NeedIdx, entry: Option<Unassigned>| {
+        let at = plan.unassigned.partition_point(|u| index(&u.need) < m.0);
+        let listed = plan
+            .unassigned
+            .get(at)
+            .is_some_and(|u| u.need == problem.need(m).id);
+        match (listed, entry) {
+            (true, None) => {
+                plan.unassigned.remove(at);
+                gap(problem, &mut plan.gaps, m, -1);
+            }
+            (true, Some(e)) => plan.unassigned[at] = e,
+            (false, Some(e)) => {
+                plan.unassigned.insert(at, e);
+                gap(problem, &mut plan.gaps, m, 1);
+            }
+            (false, None) => {}
+        }
+    };
+    let entry = reason.map(|(reason, detail)| Unassigned {
+        need: problem.need(n).id.clone(),
+        reason,
+        detail,
+    });
+    unlist(&mut plan, n, entry);
+    if let Some(d) = displaced {
+        let entry = Unassigned {
+            need: problem.need(d).id.clone(),
+            reason: Reason::OverCapacity,
+            detail: "displaced by an urgent need of higher priority".to_owned(),
+        };
+        unlist(&mut plan, d, Some(entry));
+    }
+    plan.summary.unassigned = plan.unassigned.len() as u64;
+    plan
+}
+
+/// Adds (`sign` 1) or removes (−1) unmet need `m` to or from the gap report, which
+/// stays sorted by (area, service) as [`crate::explain::gaps`] makes it.
+fn gap(problem: &Problem, gaps: &mut Vec<Gap>, m: NeedIdx, sign: i64) {
+    let need = problem.need(m);
+    let area = problem.elder(need.elder).area.as_deref();
+    let key = (area, need.service.as_str());
+    let at = gaps.partition_point(|g| (g.area.as_deref(), g.service.as_str()) < key);
+    match gaps.get_mut(at) {
+        Some(g) if (g.area.as_deref(), g.service.as_str()) == key => {
+            g.unmet = (g.unmet as i64 + sign) as u64;
+            g.unmet_priority += sign * i64::from(need.priority);
+            if g.unmet == 0 {
+                gaps.remove(at);
+            }
+        }
+        _ if sign > 0 => gaps.insert(
+            at,
+            Gap {
+                area: area.map(str::to_owned),
+                service: need.service.clone(),
+                unmet: 1,
+                unmet_priority: i64::from(need.priority),
+            },
+        ),
+        _ => {}
+    }
+}
