@@ -14,12 +14,14 @@
 //!    largest edge cost) and `A = N·B + B` (more than any count difference). A two-carer
 //!    need spreads this over its two units. When these would not fit in 60 bits, the
 //!    travel level is dropped (costs 0; priority, then count, stay exact).
-//! 4. **Routes.** Pins are placed first. Then, in priority order, each need is inserted
-//!    into the routes of the provider(s) the assignment chose; a need that does not fit
-//!    there (the estimate was optimistic) or was left out goes at once, before any
-//!    need of lower priority, through the baseline insertion over all its candidate
-//!    slots (and then every reachable slot, when its list was cut), which also gives
-//!    the reasons.
+//! 4. **Routes, and the repair loop.** Pins are placed first. Then, in priority order,
+//!    each need is inserted into the routes of the provider(s) the assignment chose.
+//!    A need that does not fit there (the capacity estimate was optimistic) loses
+//!    those edges, and needs of lower priority wait; the kernel is solved again for the
+//!    needs left, with what is left of each provider's capacity, and they are inserted
+//!    again: up to four rounds, until a round places nothing. What is still left goes through the baseline insertion over
+//!    all its candidate slots (and then every reachable slot, when its list was cut),
+//!    in priority order, which also gives the reasons.
 //! 5. **Bound.** A second kernel run with zero costs, penalties `2 · priority` per need
 //!    (split over its units), and capacities that no plan can exceed — `max_visits`,
 //!    and the most candidate needs whose durations fit in `min(max_work, Σ shifts)` —
@@ -72,40 +74,71 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error
     let graph = provider_edges(problem, cands);
     let bound = Some(priority_bound(problem, cands, &graph));
 
-    let mut inst = assignment_instance(problem, cands, &graph);
-    set_penalties(problem, &mut inst);
-    let sol = assign::solve_parallel(&inst);
-
+    let base = assignment_instance(problem, cands, &graph);
+    let mut inst = base.clone();
+    let mut banned: Vec<(usize, u32)> = Vec::new();
     let mut st = Builder::new(problem);
     baseline::place_pins(problem, cands, &mut st)?;
-    let order = baseline::priority_order(problem, cands);
-    let mut unassigned = Vec::new();
-    for &n in &order {
-        let chosen: Vec<ProviderIdx> = inst
-            .edge_range(n.ix())
-            .filter(|&e| sol.flow[e] == 1)
-            .map(|e| ProviderIdx(inst.targets[e]))
-            .collect();
-        let need = problem.need(n);
-        let placed = if chosen.len() == usize::from(need.caregivers) && cands.reason(n).is_none() {
-            let slots: Vec<Slot> = cands
-                .of(n)
-                .iter()
-                .copied()
-                .filter(|s| chosen.contains(&s.provider))
-                .collect();
-            if need.caregivers == 1 {
-                st.insert_single(&slots, n, None)
-            } else {
-                st.insert_pair(&slots, n, None).is_ok()
+    let mut pending = baseline::priority_order(problem, cands);
+    let mut placed_by = vec![0u32; problem.providers().len()];
+    // The repair loop: needs the routes could not take on the providers the
+    // assignment chose lose those edges, and the kernel is solved again for what is
+    // left, with what is left of each provider's capacity, until a round places
+    // nothing or REPAIR_ROUNDS have run.
+    for _ in 0..REPAIR_ROUNDS {
+        set_penalties(problem, &mut inst);
+        let sol = assign::solve_parallel(&inst);
+        let mut failed = Vec::new();
+        let mut progress = false;
+        // Once a need fails, needs of lower priority wait for the next round, so that
+        // they cannot take the room it is reassigned to.
+        let mut cut: Option<u32> = None;
+        for &n in &pending {
+            if cut.is_some_and(|c| problem.need(n).priority < c) {
+                failed.push(n);
+                continue;
             }
-        } else {
-            false
-        };
-        if !placed {
-            unassigned.extend(baseline::insert_one(problem, cands, &mut st, n));
+            let chosen: Vec<ProviderIdx> = inst
+                .edge_range(n.ix())
+                .filter(|&e| sol.flow[e] == 1)
+                .map(|e| ProviderIdx(inst.targets[e]))
+                .collect();
+            let need = problem.need(n);
+            let placed =
+                chosen.len() == usize::from(need.caregivers) && cands.reason(n).is_none() && {
+                    let slots: Vec<Slot> = cands
+                        .of(n)
+                        .iter()
+                        .copied()
+                        .filter(|s| chosen.contains(&s.provider))
+                        .collect();
+                    if need.caregivers == 1 {
+                        st.insert_single(&slots, n, None)
+                    } else {
+                        st.insert_pair(&slots, n, None).is_ok()
+                    }
+                };
+            if placed {
+                progress = true;
+                chosen.iter().for_each(|p| placed_by[p.ix()] += 1);
+            } else {
+                banned.extend(chosen.iter().map(|p| (n.ix(), p.0)));
+                failed.push(n);
+                cut.get_or_insert(problem.need(n).priority);
+            }
         }
+        pending = failed;
+        if !progress || pending.is_empty() {
+            break;
+        }
+        inst = residual(&base, &pending, &banned, &placed_by);
     }
+    // What the assignment could not place goes through the baseline insertion, in
+    // priority order, which also gives the reasons.
+    let mut unassigned: Vec<_> = pending
+        .iter()
+        .filter_map(|&n| baseline::insert_one(problem, cands, &mut st, n))
+        .collect();
     unassigned.sort_by_key(|u| u.0);
     Ok(Matched {
         construction: Construction {
@@ -114,6 +147,54 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error
         },
         bound,
     })
+}
+
+/// Rounds of the repair loop between the assignment and the routes.
+const REPAIR_ROUNDS: usize = 4;
+
+/// The instance `base` for the needs still `pending` (the others get demand 0),
+/// without the `banned` (need, provider) edges, and with each provider's capacity less
+/// the visits `placed` so far.
+fn residual(
+    inst: &Instance,
+    pending: &[NeedIdx],
+    banned: &[(usize, u32)],
+    placed: &[u32],
+) -> Instance {
+    let n = inst.needs();
+    let mut open = vec![false; n];
+    pending.iter().for_each(|p| open[p.ix()] = true);
+    let mut banned = banned.to_vec();
+    banned.sort_unstable();
+    let mut out = Instance {
+        demand: Vec::with_capacity(n),
+        penalty: vec![0; n],
+        capacity: Vec::with_capacity(inst.capacity.len()),
+        offsets: Vec::with_capacity(n + 1),
+        targets: Vec::new(),
+        costs: Vec::new(),
+    };
+    out.offsets.push(0);
+    for (i, &is_open) in open.iter().enumerate() {
+        out.demand.push(if is_open { inst.demand[i] } else { 0 });
+        if is_open {
+            for e in inst.edge_range(i) {
+                let p = inst.targets[e];
+                if banned.binary_search(&(i, p)).is_err() {
+                    out.targets.push(p);
+                    out.costs.push(inst.costs[e]);
+                }
+            }
+        }
+        out.offsets.push(out.targets.len());
+    }
+    out.capacity = inst
+        .capacity
+        .iter()
+        .zip(placed)
+        .map(|(&c, &used)| c.saturating_sub(used))
+        .collect();
+    out
 }
 
 /// Provider-level edges of every need, from its candidate slots.

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Day plans against VROOM on generated city problems, in the same run.
+
+For each size, generates a city (`carematch generate --needs N --seed S`), drops its
+two-carer needs (VROOM has no synchronised visits), and converts it with
+`examples/to_vroom.rs` (the same integer travel times, one matrix per provider speed;
+rule 2 as VROOM skills; VROOM's per-shift limits are looser than carematch's per-day
+ones). VROOM (pyvroom, exploration level 5, 2 threads) solves first; carematch then
+gets VROOM's wall time as its `time_limit_ms` (at least --min-ms). carematch's plan is
+checked with `carematch check`. Prints served needs, served priority, travel and wall
+time per engine, and the verdict of the issue's target (at least VROOM's served
+priority, at most its travel, in no more time).
+
+    benches/peers.sh city [--needs 2000] [--seed 7] [--threads 2] [--min-ms 2000]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, **kw)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--needs", default="2000", help="sizes, comma-separated")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--level", type=int, default=5, help="VROOM exploration level")
+    ap.add_argument("--min-ms", type=int, default=2000, help="smallest carematch time limit")
+    a = ap.parse_args()
+    subprocess.run(
+        ["cargo", "build", "--release", "--quiet", "--bin", "carematch", "--example", "to_vroom"],
+        cwd=ROOT,
+        check=True,
+    )
+    import vroom
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in a.needs.split(","):
+            problem = json.loads(run([os.path.join(BIN, "carematch"), "generate", "--needs", n, "--seed", str(a.seed)]).stdout)
+            dropped = [x for x in problem["needs"] if x.get("caregivers", 1) == 2]
+            problem["needs"] = [x for x in problem["needs"] if x.get("caregivers", 1) == 1]
+            pfile = os.path.join(tmp, f"city{n}.json")
+            with open(pfile, "w") as f:
+                json.dump(problem, f)
+            vfile = os.path.join(tmp, f"city{n}.vroom.json")
+            with open(vfile, "wb") as f:
+                f.write(run([os.path.join(BIN, "examples", "to_vroom"), pfile]).stdout)
+            print(f"== city of {len(problem['needs'])} needs (seed {a.seed}; {len(dropped)} two-carer needs dropped), "
+                  f"{len(problem['providers'])} providers")
+
+            inp = vroom.Input.from_json(vfile)
+            t = time.perf_counter()
+            sol = inp.solve(exploration_level=a.level, nb_threads=a.threads)
+            v_wall = time.perf_counter() - t
+            with open(vfile) as f:
+                jobs = {j["id"]: j for j in json.load(f)["jobs"]}
+            unassigned = {int(u) for u in sol.unassigned["id"]} if len(sol.unassigned) else set()
+            v_served = len(jobs) - len(unassigned)
+            v_priority = sum(j["priority"] for i, j in jobs.items() if i not in unassigned)
+            v_travel = int(sol.summary.duration) if hasattr(sol.summary, "duration") else int(sol.summary.cost)
+
+            ms = max(a.min_ms, int(v_wall * 1000))
+            problem.setdefault("options", {}).update({"time_limit_ms": ms, "threads": a.threads})
+            with open(pfile, "w") as f:
+                json.dump(problem, f)
+            plan_file = os.path.join(tmp, f"city{n}.plan.json")
+            t = time.perf_counter()
+            run([os.path.join(BIN, "carematch"), "solve", pfile, "-o", plan_file])
+            c_wall = time.perf_counter() - t
+            chk = subprocess.run([os.path.join(BIN, "carematch"), "check", pfile, plan_file], capture_output=True, text=True)
+            if chk.returncode != 0:
+                raise SystemExit(f"carematch plan fails the checker:\n{chk.stdout}")
+            with open(plan_file) as f:
+                s = json.load(f)["summary"]
+            print(f"  {'engine':10} {'served':>7} {'priority':>9} {'travel s':>10} {'wall s':>7}")
+            print(f"  {'vroom':10} {v_served:>7} {v_priority:>9} {v_travel:>10} {v_wall:>7.1f}")
+            print(f"  {'carematch':10} {s['assigned']:>7} {s['objective']['priority']:>9} {s['travel']:>10} {c_wall:>7.1f}")
+            ok = (s["objective"]["priority"] >= v_priority, s["travel"] <= v_travel, c_wall <= max(v_wall, a.min_ms / 1000) * 1.1)
+            print(f"  priority >= VROOM: {ok[0]}; travel <= VROOM: {ok[1]}; time <= VROOM: {ok[2]}")
+
+
+if __name__ == "__main__":
+    main()

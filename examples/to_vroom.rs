@@ -1,0 +1,122 @@
+//! Writes a carematch problem as a VROOM input (JSON), for `benches/city_peers.py`.
+//!
+//! - one VROOM vehicle per provider shift (`time_window` = the shift, `start`/`end` =
+//!   the provider's), `capacity`, `max_tasks` = `max_visits` and `max_travel_time` =
+//!   `max_work` per shift (looser than carematch's per-day limits: in VROOM's favour);
+//! - one job per need: its windows (service start), duration, priority, load;
+//! - rule 2 (skills, level, volunteer rule, avoids, carer gender) as VROOM skills: job
+//!   `i` requires skill `i + 1`, which every qualified provider's vehicles have;
+//! - one duration matrix per provider speed, computed with carematch's exact travel
+//!   formula, so both engines see the same integer travel times.
+//!
+//! Two-carer needs have no VROOM equivalent: the problem must have none (the bench
+//! drops them for both engines). Pins are ignored.
+//!
+//! `cargo run --release --example to_vroom -- PROBLEM.json > vroom.json`
+
+use std::collections::BTreeMap;
+
+use carematch_core::model::{NeedIdx, ProviderIdx};
+use carematch_core::travel::Point;
+use carematch_core::Problem;
+use serde_json::{json, Value};
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: to_vroom PROBLEM.json");
+        std::process::exit(2);
+    };
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        eprintln!("error: cannot read {path}: {e}");
+        std::process::exit(2)
+    });
+    let problem = Problem::from_json(&bytes).unwrap_or_else(|e| {
+        eprintln!("error: {path}: {e}");
+        std::process::exit(2)
+    });
+    if problem.needs().iter().any(|n| n.caregivers == 2) {
+        eprintln!("error: two-carer needs have no VROOM equivalent; drop them first");
+        std::process::exit(2);
+    }
+    // Locations: elders first, then provider starts and ends.
+    let mut points: Vec<Point> = problem.elders().iter().map(|e| e.location).collect();
+    let mut ends = Vec::new();
+    for p in problem.providers() {
+        points.push(p.start);
+        points.push(p.end);
+        ends.push((points.len() - 2, points.len() - 1));
+    }
+    // One matrix per speed, named after the first provider having it.
+    let mut profiles: BTreeMap<u64, (String, ProviderIdx)> = BTreeMap::new();
+    for (i, p) in problem.providers().iter().enumerate() {
+        profiles
+            .entry(p.speed.to_bits())
+            .or_insert_with(|| (format!("p{i}"), ProviderIdx(i as u32)));
+    }
+    let mut matrices = serde_json::Map::new();
+    for (name, p) in profiles.values() {
+        let rows: Vec<Vec<i64>> = points
+            .iter()
+            .map(|a| {
+                points
+                    .iter()
+                    .map(|b| problem.travel_time(*p, a, b))
+                    .collect()
+            })
+            .collect();
+        matrices.insert(name.clone(), json!({ "durations": rows }));
+    }
+    let with_capacity = problem.providers().iter().any(|p| p.capacity.is_some());
+    let mut vehicles = Vec::new();
+    for (i, p) in problem.providers().iter().enumerate() {
+        let pi = ProviderIdx(i as u32);
+        let skills: Vec<usize> = (0..problem.needs().len())
+            .filter(|&n| problem.disqualification(pi, NeedIdx(n as u32)).is_none())
+            .map(|n| n + 1)
+            .collect();
+        let profile = &profiles[&p.speed.to_bits()].0;
+        for (s, w) in p.shifts.iter().enumerate() {
+            let mut v = json!({
+                "id": vehicles.len(),
+                "description": format!("{}#{s}", p.id),
+                "profile": profile,
+                "start_index": ends[i].0,
+                "end_index": ends[i].1,
+                "time_window": [w.open, w.close],
+                "skills": skills,
+            });
+            if with_capacity {
+                v["capacity"] = json!([p.capacity.unwrap_or(1_000_000_000)]);
+            }
+            if let Some(m) = p.max_visits {
+                v["max_tasks"] = json!(m);
+            }
+            if let Some(m) = p.max_work {
+                v["max_travel_time"] = json!(m);
+            }
+            vehicles.push(v);
+        }
+    }
+    let jobs: Vec<Value> = problem
+        .needs()
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let mut j = json!({
+                "id": i + 1,
+                "description": n.id,
+                "location_index": n.elder.ix(),
+                "service": n.duration,
+                "time_windows": n.windows.iter().map(|w| [w.open, w.close]).collect::<Vec<_>>(),
+                "priority": n.priority,
+                "skills": [i + 1],
+            });
+            if with_capacity {
+                j["delivery"] = json!([n.load]);
+            }
+            j
+        })
+        .collect();
+    let out = json!({ "vehicles": vehicles, "jobs": jobs, "matrices": matrices });
+    println!("{out}");
+}
