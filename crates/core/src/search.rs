@@ -9,7 +9,7 @@
 //! is kept by simulated annealing on travel; anything serving less is undone. The best
 //! plan seen is returned.
 //!
-//! Every move goes through [`RouteState`] and the [`Builder`]'s limits, so every
+//! Every move goes through [`RouteState`] and the construction builder's limits, so every
 //! intermediate plan is feasible; a removal that breaks a route (travel without the
 //! triangle inequality) is undone. Pinned visits never move. A two-carer need leaves
 //! both routes and comes back as a pair at one common start.
