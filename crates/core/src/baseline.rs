@@ -420,7 +420,8 @@ pub(crate) fn insert_all(
 }
 
 /// Inserts need `n` where it costs least among its candidate slots; when those are
-/// full and its list was cut, among every slot that can reach it. Returns why it fits
+/// full and its list was cut, among the slots of its `WIDEN` times more nearest reachable
+/// providers ([`Candidates::widened`]). Returns why it fits
 /// nowhere.
 pub(crate) fn insert_one(
     problem: &Problem,
@@ -442,7 +443,7 @@ pub(crate) fn insert_one(
     let mut result = insert(st, cands.of(n));
     let mut slots = cands.of(n).len();
     if result.is_err() && cands.is_cut(n) {
-        let all = cands.all_of(problem, n);
+        let all = cands.widened(problem, n);
         slots = all.len();
         result = insert(st, &all);
     }

@@ -142,7 +142,7 @@ impl Candidates {
         let index = SkillIndex::new(problem);
         let per_need: Vec<(Vec<Slot>, Option<Why>, bool)> = (0..problem.needs().len())
             .into_par_iter()
-            .map(|i| need_candidates(problem, &index, NeedIdx(i as u32), false))
+            .map(|i| need_candidates(problem, &index, NeedIdx(i as u32), index.keep))
             .collect();
         let mut offsets = Vec::with_capacity(per_need.len() + 1);
         offsets.push(0u32);
@@ -185,7 +185,20 @@ impl Candidates {
     /// Every candidate slot of need `n`: its list, or for a cut need, a full scan.
     pub fn all_of(&self, problem: &Problem, n: NeedIdx) -> std::borrow::Cow<'_, [Slot]> {
         if self.is_cut(n) {
-            std::borrow::Cow::Owned(need_candidates(problem, &self.index, n, true).0)
+            std::borrow::Cow::Owned(need_candidates(problem, &self.index, n, 0).0)
+        } else {
+            std::borrow::Cow::Borrowed(self.of(n))
+        }
+    }
+
+    /// The candidate slots of need `n` among its `WIDEN × options.candidates` nearest
+    /// reachable providers: its list when it was not cut. What the constructions try
+    /// when a need's own list is full; a bounded search, unlike [`Candidates::all_of`],
+    /// so that a saturated city does not scan every provider for every need left out.
+    pub fn widened(&self, problem: &Problem, n: NeedIdx) -> std::borrow::Cow<'_, [Slot]> {
+        if self.is_cut(n) {
+            let keep = self.index.keep.saturating_mul(WIDEN);
+            std::borrow::Cow::Owned(need_candidates(problem, &self.index, n, keep).0)
         } else {
             std::borrow::Cow::Borrowed(self.of(n))
         }
@@ -227,8 +240,11 @@ pub fn slots_of(problem: &Problem, n: NeedIdx, exhaustive: bool) -> (Vec<Slot>, 
         (false, k) => k.max(2),
     };
     let index = SkillIndex::keeping(problem, keep, Some(&problem.need(n).required));
-    need_candidates(problem, &index, n, exhaustive)
+    need_candidates(problem, &index, n, keep)
 }
+
+/// How many times `options.candidates` providers [`Candidates::widened`] looks at.
+pub const WIDEN: usize = 8;
 
 /// The start times allowed for a need: its windows, or its pinned start.
 pub fn allowed_starts(problem: &Problem, n: NeedIdx) -> std::borrow::Cow<'_, [Window]> {
@@ -267,9 +283,8 @@ fn need_candidates(
     problem: &Problem,
     index: &SkillIndex,
     n: NeedIdx,
-    exhaustive: bool,
+    keep: usize,
 ) -> (Vec<Slot>, Option<Why>, bool) {
-    let keep = if exhaustive { 0 } else { index.keep };
     let need = problem.need(n);
     // required[] always holds the service's own skill; scan the providers having the
     // rarest required skill.
@@ -287,7 +302,7 @@ fn need_candidates(
     let pinned_alone = need.pinned.filter(|_| need.caregivers == 1);
     let tree = skill
         .and_then(|s| index.trees.get(&s))
-        .filter(|_| pinned_alone.is_none() && !exhaustive);
+        .filter(|_| pinned_alone.is_none() && keep > 0);
     let order: Box<dyn Iterator<Item = ProviderIdx> + '_> =
         match (tree, index.project(problem.need_location(n))) {
             (Some(tree), Some(at)) => {

@@ -20,7 +20,7 @@
 //!    those edges, and needs of lower priority wait; the kernel is solved again for the
 //!    needs left, with what is left of each provider's capacity, and they are inserted
 //!    again: up to four rounds, until a round places nothing. What is still left goes through the baseline insertion over
-//!    all its candidate slots (and then every reachable slot, when its list was cut),
+//!    all its candidate slots (and then a widened list, when its list was cut),
 //!    in priority order, which also gives the reasons.
 //! 5. **Bound.** A second kernel run with zero costs, penalties `2 · priority` per need
 //!    (split over its units), and capacities that no plan can exceed — `max_visits`,
