@@ -119,6 +119,22 @@ impl<'a> Builder<'a> {
         self.base[slot.provider.ix()] + slot.shift as usize
     }
 
+    /// The provider's limits for one more visit of `n` in `slot`: `None` when
+    /// `max_visits` or the route's `capacity` leave no room; otherwise the most travel
+    /// the visit may add within `max_work` (`None` inside: unlimited).
+    fn room(&self, slot: Slot, n: NeedIdx) -> Option<Option<i64>> {
+        let p = slot.provider;
+        let prov = self.problem.provider(p);
+        let need = self.problem.need(n);
+        let r = &self.routes[self.route_ix(slot)];
+        if prov.max_visits.is_some_and(|m| self.visits[p.ix()] >= m)
+            || prov.capacity.is_some_and(|c| r.load + need.load > c)
+        {
+            return None;
+        }
+        Some(prov.max_work.map(|m| m - self.work[p.ix()] - need.duration))
+    }
+
     /// Feasible insertions of `n` into `slot` that respect the provider's limits.
     pub(crate) fn options(
         &self,
@@ -127,19 +143,13 @@ impl<'a> Builder<'a> {
         fixed: Option<i64>,
         keep: usize,
     ) -> Vec<Insertion> {
-        let p = slot.provider;
-        let prov = self.problem.provider(p);
-        let need = self.problem.need(n);
-        let r = &self.routes[self.route_ix(slot)];
-        if prov.max_visits.is_some_and(|m| self.visits[p.ix()] >= m)
-            || prov.capacity.is_some_and(|c| r.load + need.load > c)
-        {
+        let Some(room) = self.room(slot, n) else {
             return Vec::new();
-        }
+        };
+        let r = &self.routes[self.route_ix(slot)];
         let mut ins = r.insertions(self.problem, n, fixed, 0);
-        if let Some(m) = prov.max_work {
-            let used = self.work[p.ix()];
-            ins.retain(|i| used + i.delta + need.duration <= m);
+        if let Some(room) = room {
+            ins.retain(|i| i.delta <= room);
         }
         if keep > 0 {
             ins.truncate(keep);
@@ -157,16 +167,8 @@ impl<'a> Builder<'a> {
         fixed: Option<i64>,
         mut skip: impl FnMut() -> bool,
     ) -> Option<Insertion> {
-        let p = slot.provider;
-        let prov = self.problem.provider(p);
-        let need = self.problem.need(n);
+        let room = self.room(slot, n)?;
         let r = &self.routes[self.route_ix(slot)];
-        if prov.max_visits.is_some_and(|m| self.visits[p.ix()] >= m)
-            || prov.capacity.is_some_and(|c| r.load + need.load > c)
-        {
-            return None;
-        }
-        let room = prov.max_work.map(|m| m - self.work[p.ix()] - need.duration);
         let mut best: Option<Insertion> = None;
         r.each_insertion(self.problem, n, fixed, |i| {
             if room.is_some_and(|room| i.delta > room)
