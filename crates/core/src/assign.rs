@@ -38,6 +38,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -174,22 +175,29 @@ pub fn solve(inst: &Instance) -> Solution {
 /// (same optimum; [`solve`] renumbers instances of 4096 needs or more).
 #[allow(clippy::needless_range_loop)] // parallel arrays indexed together
 pub fn solve_with(inst: &Instance, renumber: bool) -> Solution {
+    solve_until(inst, renumber, None).unwrap_or_else(|| unreachable!("no deadline"))
+}
+
+/// [`solve_with`] that gives up, returning `None`, once `deadline` has passed (checked
+/// every [`DEADLINE_EVERY`] units of demand).
+#[allow(clippy::needless_range_loop)] // parallel arrays indexed together
+fn solve_until(inst: &Instance, renumber: bool, deadline: Option<Instant>) -> Option<Solution> {
     if let Some(sol) = crate::lapjv::try_solve(inst) {
-        return sol;
+        return Some(sol);
     }
     // Highest penalty first (then index): needs that will lose out then mostly find
     // the sink through their own skip arc instead of displacing each other in turn.
     let mut order: Vec<u32> = (0..inst.needs() as u32).collect();
     order.sort_by_key(|&i| (Reverse(inst.penalty[i as usize]), i));
     if !renumber {
-        return Kernel::new(inst).run(&order);
+        return Kernel::new(inst).run(&order, deadline);
     }
     // Large instances: work on a locality-preserving renumbering (the searches then
     // touch memory that is near), but process needs in the same order.
     let (need_rank, provider_rank) = crate::graph::bfs_order(inst);
     let local = crate::graph::permute(inst, &need_rank, &provider_rank);
     let order: Vec<u32> = order.iter().map(|&i| need_rank[i as usize]).collect();
-    let sol = Kernel::new(&local).run(&order);
+    let sol = Kernel::new(&local).run(&order, deadline)?;
     let mut out = Solution {
         flow: vec![0; inst.edges()],
         skipped: vec![0; inst.needs()],
@@ -209,7 +217,7 @@ pub fn solve_with(inst: &Instance, renumber: bool) -> Solution {
     for (j, &r) in provider_rank.iter().enumerate() {
         out.provider_pot[j] = sol.provider_pot[r as usize];
     }
-    out
+    Some(out)
 }
 
 /// Instances with at least this many needs are renumbered for memory locality.
@@ -220,21 +228,52 @@ const RENUMBER_ABOVE: usize = 4096;
 /// Same result as [`solve`] (up to ties, which are broken the same way within each
 /// component), independent of the number of threads.
 pub fn solve_parallel(inst: &Instance) -> Solution {
+    solve_parallel_until(inst, None).unwrap_or_else(|| unreachable!("no deadline"))
+}
+
+/// [`solve_parallel`] that gives up once `deadline` has passed: `None` then, else the
+/// same solution. The deadline is checked every [`DEADLINE_EVERY`] units of demand, so
+/// it is overrun by a few milliseconds at most on geographic instances. The kernel's
+/// time is hard to predict from the instance's size alone: a city whose capacity is
+/// short makes low-priority needs search long chains of displacements (the
+/// 200,000-need generated city takes minutes), so callers with a time budget use this.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use carematch_core::assign::{solve_parallel, solve_parallel_until, Instance};
+/// let inst = Instance {
+///     demand: vec![1, 1],
+///     penalty: vec![10, 50],
+///     capacity: vec![1],
+///     offsets: vec![0, 1, 2],
+///     targets: vec![0, 0],
+///     costs: vec![3, 7],
+/// };
+/// let later = Instant::now() + Duration::from_secs(60);
+/// assert_eq!(solve_parallel_until(&inst, Some(later)), Some(solve_parallel(&inst)));
+/// let past = Instant::now() - Duration::from_secs(1);
+/// assert_eq!(solve_parallel_until(&inst, Some(past)), None);
+/// ```
+pub fn solve_parallel_until(inst: &Instance, deadline: Option<Instant>) -> Option<Solution> {
+    if deadline.is_some_and(|d| Instant::now() >= d) {
+        return None;
+    }
     if let Some(sol) = crate::lapjv::try_solve(inst) {
-        return sol; // complete, hence one component
+        return Some(sol); // complete, hence one component
     }
     let comps = crate::graph::components(inst);
+    let renumber = |n: usize| n >= RENUMBER_ABOVE;
     if comps.len() <= 1 {
-        return solve(inst);
+        return solve_until(inst, renumber(inst.needs()), deadline);
     }
     let parts: Vec<(crate::graph::Component, Solution)> = comps
         .into_par_iter()
         .map(|c| {
             let sub = c.extract(inst);
-            let sol = solve(&sub);
-            (c, sol)
+            let sol = solve_until(&sub, renumber(sub.needs()), deadline)?;
+            Some((c, sol))
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut out = Solution {
         flow: vec![0; inst.edges()],
         skipped: vec![0; inst.needs()],
@@ -245,8 +284,11 @@ pub fn solve_parallel(inst: &Instance) -> Solution {
     for (c, sol) in parts {
         c.merge(inst, &sol, &mut out);
     }
-    out
+    Some(out)
 }
+
+/// Units of demand routed between two looks at the clock.
+pub const DEADLINE_EVERY: usize = 16;
 
 /// What [`certify`] proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -544,11 +586,17 @@ impl<'a> Kernel<'a> {
         }
     }
 
-    /// Routes every unit of demand, needs in `order` (a permutation).
-    fn run(mut self, order: &[u32]) -> Solution {
+    /// Routes every unit of demand, needs in `order` (a permutation); `None` once
+    /// `deadline` has passed.
+    fn run(mut self, order: &[u32], deadline: Option<Instant>) -> Option<Solution> {
+        let mut units = 0;
         for &i in order {
             for _ in 0..self.inst.demand[i as usize] {
                 self.augment(i as usize);
+                units += 1;
+                if units % DEADLINE_EVERY == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+                    return None;
+                }
             }
         }
         let inst = self.inst;
@@ -563,13 +611,13 @@ impl<'a> Kernel<'a> {
         }
         // Normalise so that the sink's potential is 0 (it is, by construction).
         let ps = self.pot[self.sink];
-        Solution {
+        Some(Solution {
             flow: self.flow,
             skipped: self.skipped,
             cost,
             need_pot: self.pot[..self.n].iter().map(|p| p - ps).collect(),
             provider_pot: self.pot[self.n..self.sink].iter().map(|p| p - ps).collect(),
-        }
+        })
     }
 
     #[inline]
@@ -641,7 +689,11 @@ impl<'a> Kernel<'a> {
             if d > self.dist[v] {
                 continue;
             }
-            if v == sink {
+            // The sink is final once nothing cheaper is left, even when other nodes
+            // tie with it (zero-cost plateaus would otherwise be searched whole, as
+            // the sink has the largest index): they stay unsettled, at distance
+            // ≥ the sink's, which the potential update allows.
+            if v == sink || d >= self.dist[sink] {
                 break;
             }
             self.settled.push(v as u32);

@@ -31,6 +31,8 @@
 //!    capacity, and capacities count only uncut needs: a relaxation, so the bound stays
 //!    proven (and is exact-tight only when nothing is cut, `options.candidates = 0`).
 
+use std::time::Instant;
+
 use crate::assign::{self, Instance};
 use crate::baseline::{self, Builder, Construction};
 use crate::error::Error;
@@ -72,9 +74,57 @@ pub struct Matched {
 /// ```
 pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error> {
     let graph = provider_edges(problem, cands);
-    let bound = Some(priority_bound(problem, cands, &graph));
+    let bound = priority_bound(problem, cands, &graph, None);
+    let construction = build(problem, cands, &graph, None)?;
+    Ok(Matched {
+        construction: construction.unwrap_or_else(|| unreachable!("no deadline")),
+        bound,
+    })
+}
 
-    let base = assignment_instance(problem, cands, &graph);
+/// [`construct`] on a time budget: the bound and the construction are each `None` when
+/// their first kernel run has not finished by `deadline`. A later repair round that
+/// runs out of time ends the loop, and its needs go through the baseline insertion.
+/// So the result depends on the clock only when a deadline passes.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use carematch_core::{feasibility::Candidates, matching, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]], "priority": 40}],
+///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+/// }"#)?;
+/// let cands = Candidates::new(&problem);
+/// let past = Instant::now() - Duration::from_secs(1);
+/// let (construction, bound) = matching::construct_until(&problem, &cands, Some(past))?;
+/// assert!(construction.is_none() && bound.is_none());
+/// let later = Instant::now() + Duration::from_secs(600);
+/// let (construction, bound) = matching::construct_until(&problem, &cands, Some(later))?;
+/// let full = matching::construct(&problem, &cands)?;
+/// assert_eq!(construction.map(|c| c.routes.len()), Some(full.construction.routes.len()));
+/// assert_eq!(bound, full.bound);
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn construct_until(
+    problem: &Problem,
+    cands: &Candidates,
+    deadline: Option<Instant>,
+) -> Result<(Option<Construction>, Option<i64>), Error> {
+    let graph = provider_edges(problem, cands);
+    let bound = priority_bound(problem, cands, &graph, deadline);
+    Ok((build(problem, cands, &graph, deadline)?, bound))
+}
+
+/// Steps 1–4 of the module docs; `None` when the first kernel run misses `deadline`.
+fn build(
+    problem: &Problem,
+    cands: &Candidates,
+    graph: &ProviderEdges,
+    deadline: Option<Instant>,
+) -> Result<Option<Construction>, Error> {
+    let base = assignment_instance(problem, cands, graph);
     let mut inst = base.clone();
     let mut banned: Vec<(usize, u32)> = Vec::new();
     let mut st = Builder::new(problem);
@@ -85,9 +135,14 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error
     // assignment chose lose those edges, and the kernel is solved again for what is
     // left, with what is left of each provider's capacity, until a round places
     // nothing or REPAIR_ROUNDS have run.
-    for _ in 0..REPAIR_ROUNDS {
+    for round in 0..REPAIR_ROUNDS {
         set_penalties(problem, &mut inst);
-        let sol = assign::solve_parallel(&inst);
+        let Some(sol) = assign::solve_parallel_until(&inst, deadline) else {
+            if round == 0 {
+                return Ok(None);
+            }
+            break;
+        };
         let mut failed = Vec::new();
         let mut progress = false;
         // Once a need fails, needs of lower priority wait for the next round, so that
@@ -140,13 +195,10 @@ pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error
         .filter_map(|&n| baseline::insert_one(problem, cands, &mut st, n))
         .collect();
     unassigned.sort_by_key(|u| u.0);
-    Ok(Matched {
-        construction: Construction {
-            routes: st.routes,
-            unassigned,
-        },
-        bound,
-    })
+    Ok(Some(Construction {
+        routes: st.routes,
+        unassigned,
+    }))
 }
 
 /// Rounds of the repair loop between the assignment and the routes.
@@ -321,7 +373,12 @@ fn set_penalties(problem: &Problem, inst: &mut Instance) {
 }
 
 /// The proven upper bound on served priority (see the module docs).
-fn priority_bound(problem: &Problem, cands: &Candidates, g: &ProviderEdges) -> i64 {
+fn priority_bound(
+    problem: &Problem,
+    cands: &Candidates,
+    g: &ProviderEdges,
+    deadline: Option<Instant>,
+) -> Option<i64> {
     let m = problem.providers().len();
     let mut durations: Vec<Vec<i64>> = vec![Vec::new(); m];
     let cut = |i: usize| cands.is_cut(NeedIdx(i as u32));
@@ -365,7 +422,7 @@ fn priority_bound(problem: &Problem, cands: &Candidates, g: &ProviderEdges) -> i
         }
         inst.capacity[p] = prov.max_visits.map_or(fit, |v| fit.min(v));
     }
-    let sol = assign::solve_parallel(&inst);
+    let sol = assign::solve_parallel_until(&inst, deadline)?;
     let total2 = 2 * problem.total_priority() as i128;
-    ((total2 - sol.cost) / 2) as i64
+    Some(((total2 - sol.cost) / 2) as i64)
 }

@@ -163,7 +163,9 @@ fn to_json(s: &Spec, with_pin: bool) -> Value {
         "travel": {"metric": "euclidean", "speed": 1.0},
         "services": [{"id": "escort_x", "duration": 1200, "min_level": 1}],
         "elders": elders, "needs": needs, "providers": providers,
-        "options": {"candidates": s.candidates}
+        // The iterations, never a busy machine's clock, end the search, and the
+        // matching side always finishes inside its share of the limit.
+        "options": {"candidates": s.candidates, "time_limit_ms": 600_000}
     });
     if let (true, Some((n, p))) = (with_pin, s.pin) {
         let n = n % s.needs.len();
@@ -186,8 +188,6 @@ fn with_threads(s: &Spec, threads: usize, iterations: Option<u64>) -> Problem {
     let pin_ok = Problem::from_json(to_json(s, true).to_string().as_bytes()).is_ok();
     let mut v = to_json(s, pin_ok);
     v["options"]["threads"] = json!(threads);
-    // The iterations, never a busy machine's clock, end the search: reproducible.
-    v["options"]["time_limit_ms"] = json!(600_000);
     if let Some(i) = iterations {
         v["options"]["iterations"] = json!(i);
     }
@@ -337,6 +337,23 @@ proptest! {
             }
         }
         assert_reasons_sound(&pr, &plan);
+    }
+
+    #[test]
+    fn a_zero_time_limit_still_gives_a_checked_plan(s in spec()) {
+        let mut v = to_json(&s, Problem::from_json(to_json(&s, true).to_string().as_bytes()).is_ok());
+        v["options"]["time_limit_ms"] = json!(0);
+        let pr = Problem::from_json(v.to_string().as_bytes()).expect("valid");
+        if let Ok(plan) = solve(&pr) {
+            // The matching side had no time: no bound, the baseline's routes, no search.
+            prop_assert!(plan.summary.bound.is_none());
+            let search = plan.summary.search.expect("the default runs the search");
+            prop_assert_eq!(search.iterations, 0);
+            let violations = check(&pr, &plan);
+            prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            let base = solve_with(&pr, Algorithm::Baseline).expect("the baseline solves it too");
+            prop_assert_eq!(plan.summary.objective, base.summary.objective);
+        }
     }
 
     #[test]
