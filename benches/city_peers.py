@@ -62,12 +62,14 @@ def main():
             t = time.perf_counter()
             sol = inp.solve(exploration_level=a.level, nb_threads=a.threads)
             v_wall = time.perf_counter() - t
+            print(f"  vroom solved in {v_wall:.1f} s", flush=True)
             with open(vfile) as f:
                 jobs = {j["id"]: j for j in json.load(f)["jobs"]}
-            unassigned = {int(u) for u in sol.unassigned["id"]} if len(sol.unassigned) else set()
+            out = sol.to_dict()  # VROOM's own JSON output
+            unassigned = {int(u["id"]) for u in out["unassigned"]}
             v_served = len(jobs) - len(unassigned)
             v_priority = sum(j["priority"] for i, j in jobs.items() if i not in unassigned)
-            v_travel = int(sol.summary.duration) if hasattr(sol.summary, "duration") else int(sol.summary.cost)
+            v_travel = int(out["summary"]["duration"])
 
             ms = max(a.min_ms, int(v_wall * 1000))
             problem.setdefault("options", {}).update({"time_limit_ms": ms, "threads": a.threads})

@@ -64,12 +64,38 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Run the HTTP service (not yet built: issue #5).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
-    },
+    /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
+    Serve(ServeArgs),
+}
+
+/// The flags of `serve` (defaults: [`carematch_server::Config::default`]).
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// A file holding the API key; when given, `/v1/*` and `/metrics` require
+    /// `Authorization: Bearer KEY` (or `X-Api-Key: KEY`).
+    #[arg(long, value_name = "FILE")]
+    api_key_file: Option<PathBuf>,
+    /// Largest request body, MiB.
+    #[arg(long, default_value_t = 64)]
+    max_body_mib: usize,
+    /// Most needs in one problem.
+    #[arg(long, default_value_t = 50_000)]
+    max_needs: usize,
+    /// Largest time limit a request may ask for, ms (larger ones are clamped).
+    #[arg(long, default_value_t = 30_000)]
+    max_time_limit_ms: u64,
+    /// Solves running at once (beyond them and --queue waiting: 503).
+    #[arg(long, default_value_t = 1)]
+    solve_slots: usize,
+    /// Requests waiting for a solve slot.
+    #[arg(long, default_value_t = 8)]
+    queue: usize,
+    /// Plan sessions kept for /v1/dispatch (0: none).
+    #[arg(long, default_value_t = 16)]
+    sessions: usize,
 }
 
 /// The `--algorithm` of `solve`.
@@ -216,10 +242,55 @@ fn run(command: Command) -> Result<u8, Failure> {
             );
             Ok(0)
         }
-        Command::Serve { addr } => Err(Failure::Other(format!(
-            "the HTTP service is not built yet (issue #5); cannot listen on {addr}"
-        ))),
+        Command::Serve(args) => serve(args),
     }
+}
+
+fn serve(args: ServeArgs) -> Result<u8, Failure> {
+    let addr = args
+        .addr
+        .parse()
+        .map_err(|e| Failure::Input(input_error(&format!("--addr {}: {e}", args.addr))))?;
+    let api_key = match &args.api_key_file {
+        None => None,
+        Some(f) => {
+            let key = std::fs::read_to_string(f)
+                .map_err(|e| Failure::Other(format!("cannot read {}: {e}", f.display())))?;
+            let key = key.trim().to_owned();
+            if key.is_empty() {
+                return Err(Failure::Other(format!("{} is empty", f.display())));
+            }
+            Some(key)
+        }
+    };
+    let config = carematch_server::Config {
+        addr,
+        max_body_bytes: args.max_body_mib.saturating_mul(1 << 20),
+        max_needs: args.max_needs.min(carematch_core::limits::MAX_NEEDS),
+        max_time_limit_ms: args
+            .max_time_limit_ms
+            .min(carematch_core::limits::MAX_TIME_LIMIT_MS as u64),
+        solve_slots: args.solve_slots.max(1),
+        queue: args.queue,
+        sessions: args.sessions,
+        api_key,
+        ..carematch_server::Config::default()
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(format!("cannot start the runtime: {e}")))?;
+    runtime
+        .block_on(carematch_server::serve(config))
+        .map_err(|e| Failure::Other(format!("cannot serve on {}: {e}", args.addr)))?;
+    Ok(0)
 }
 
 fn input_error(msg: &str) -> Error {

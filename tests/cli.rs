@@ -179,12 +179,12 @@ fn check_with_an_invalid_plan_document_exits_2() {
 }
 
 #[test]
-fn serve_says_it_is_not_built_yet() {
+fn serve_refuses_a_bad_address() {
     carematch()
-        .arg("serve")
+        .args(["serve", "--addr", "not-an-address"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("not built yet"));
+        .code(2)
+        .stderr(predicate::str::contains("--addr"));
 }
 
 #[test]

@@ -40,6 +40,9 @@ pub struct Dispatch {
     pub displaced: Option<String>,
     /// Why the need could not be served, when it was not.
     pub reason: Option<(Reason, String)>,
+    /// The routes this dispatch wrote into the plan (replaced or added), as they are in
+    /// `plan`: what a client holding the old plan needs to update it.
+    pub changed: Vec<crate::wire::Route>,
 }
 
 /// Inserts need `need` (an id of `problem`, absent from `plan`'s routes) into `plan`, a
@@ -90,6 +93,7 @@ pub fn dispatch(
         start: None,
         displaced: None,
         reason: None,
+        changed: Vec::new(),
     };
     if let Some((reason, detail)) = why {
         out.reason = Some((reason, detail));
@@ -160,6 +164,7 @@ pub fn dispatch(
         })
         .collect();
     out.plan = finish(problem, plan, &changed, n, out.reason.clone(), displaced);
+    out.changed = changed.into_iter().map(|c| c.2).collect();
     Ok(out)
 }
 

@@ -157,6 +157,21 @@ impl Error {
         &self.message
     }
 
+    /// The same error, its path placed under the object key `key` (for a document
+    /// embedded in a larger request).
+    ///
+    /// ```
+    /// use carematch_core::{Error, FieldPath};
+    /// let e = Error::invalid(&FieldPath::root().key("needs").index(3), "bad").within("problem");
+    /// assert_eq!(e.path().pointer(), "/problem/needs/3");
+    /// ```
+    pub fn within(mut self, key: &str) -> Self {
+        let mut segments = vec![Segment::Key(key.to_owned())];
+        segments.extend(self.path.0);
+        self.path = FieldPath(segments);
+        self
+    }
+
     /// The wire error object of the spec:
     /// `{"error": {"code", "message", "path"}}`.
     pub fn to_wire(&self) -> serde_json::Value {
@@ -184,7 +199,15 @@ impl std::error::Error for Error {}
 
 /// Parse JSON into `T`, turning serde's errors into an [`Error`] with the field path
 /// (syntax errors become [`ErrorKind::MalformedJson`], shape errors `data_kind`).
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+///
+/// ```
+/// use carematch_core::{error::from_json, ErrorKind, ProblemInput};
+/// let e = from_json::<ProblemInput>(b"{\"needs\": 3", ErrorKind::InvalidProblem).unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::MalformedJson);
+/// let e = from_json::<ProblemInput>(br#"{"needs": 3}"#, ErrorKind::InvalidProblem).unwrap_err();
+/// assert_eq!((e.kind(), e.path().pointer()), (ErrorKind::InvalidProblem, "/needs".to_owned()));
+/// ```
+pub fn from_json<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
     data_kind: ErrorKind,
 ) -> Result<T, Error> {

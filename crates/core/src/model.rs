@@ -265,6 +265,8 @@ pub struct Problem {
     pub(crate) options: Options,
     pub(crate) need_ids: HashMap<String, NeedIdx>,
     pub(crate) provider_ids: HashMap<String, ProviderIdx>,
+    /// Elder ids, services and skill names, for [`Problem::push_need`].
+    pub(crate) lookup: crate::validate::Lookup,
 }
 
 impl Problem {
@@ -277,6 +279,45 @@ impl Problem {
     /// Validate a parsed problem.
     pub fn from_input(input: crate::wire::ProblemInput) -> Result<Self, Error> {
         crate::validate::validate(input)
+    }
+
+    /// Appends one need — and its elder, when `elder` is given — validated as
+    /// [`Problem::from_input`] would validate them, at the indices they take
+    /// (`needs[k]`, `elders[m]` in error paths). On error the problem is unchanged.
+    /// Costs O(the need), not O(the problem): this is how a service adds an urgent
+    /// need to a plan's problem before [`crate::dispatch::dispatch`]. Pinned needs are
+    /// refused.
+    ///
+    /// ```
+    /// use carematch_core::Problem;
+    /// let mut p = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [], "providers": []
+    /// }"#)?;
+    /// let need = serde_json::from_str(r#"{"id": "sos", "elder": "e2", "service": "emergency",
+    ///   "windows": [[40000, 40900]]}"#).unwrap();
+    /// let elder = serde_json::from_str(r#"{"id": "e2", "location": [116.44, 39.92]}"#).unwrap();
+    /// let n = p.push_need(need, Some(elder))?;
+    /// assert_eq!(p.need(n).priority, 90); // emergency help comes first
+    /// assert_eq!(p.elders().len(), 2);
+    /// p.pop_need(true);
+    /// assert!(p.need_by_id("sos").is_none() && p.elders().len() == 1);
+    /// let bad = serde_json::from_str(r#"{"id": "x", "elder": "nobody", "service": "meals",
+    ///   "windows": [[0, 60]]}"#).unwrap();
+    /// assert_eq!(p.push_need(bad, None).unwrap_err().path().to_string(), "needs[0].elder");
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn push_need(
+        &mut self,
+        need: crate::wire::NeedInput,
+        elder: Option<crate::wire::ElderInput>,
+    ) -> Result<NeedIdx, Error> {
+        crate::validate::push_need(self, need, elder)
+    }
+
+    /// Undoes the last [`Problem::push_need`] (with its elder when `with_elder`).
+    pub fn pop_need(&mut self, with_elder: bool) {
+        crate::validate::pop_need(self, with_elder)
     }
 
     /// How travel times are computed.

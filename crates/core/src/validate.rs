@@ -127,31 +127,7 @@ pub(crate) fn validate(input: ProblemInput) -> R<Problem> {
                 format!("duplicate elder id '{}'", e.id),
             ));
         }
-        let location = ctx.location(&path.key("location"), &e.location)?;
-        if let Some(a) = &e.area {
-            id(&path.key("area"), a)?;
-        }
-        let profile = e.profile.unwrap_or_default();
-        opt_bounded(&path.key("profile").key("age"), profile.age, 0, MAX_AGE)?;
-        opt_bounded(
-            &path.key("profile").key("ability_level"),
-            profile.ability_level,
-            0,
-            4,
-        )?;
-        let prefers = provider_refs(&path.key("prefers"), &e.prefers, &provider_ids)?;
-        let mut avoids = provider_refs(&path.key("avoids"), &e.avoids, &provider_ids)?;
-        avoids.sort_unstable();
-        avoids.dedup();
-        elders.push(Elder {
-            id: e.id,
-            location,
-            area: e.area,
-            profile,
-            prefers,
-            avoids,
-            caregiver_gender: e.caregiver_gender,
-        });
+        elders.push(elder(&ctx, &path, e, &provider_ids)?);
     }
 
     // Needs.
@@ -169,87 +145,17 @@ pub(crate) fn validate(input: ProblemInput) -> R<Problem> {
                 format!("duplicate need id '{}'", n.id),
             ));
         }
-        let elder = *elder_ids.get(&n.elder).ok_or_else(|| {
-            Error::invalid(&path.key("elder"), format!("unknown elder '{}'", n.elder))
-        })?;
-        id(&path.key("service"), &n.service)?;
-        let svc = services.resolve(&n.service);
-        let duration = match n.duration.or(svc.duration) {
-            Some(d) => bounded(&path.key("duration"), d, 0, MAX_DURATION)?,
-            None => {
-                return Err(Error::invalid(
-                    &path.key("duration"),
-                    format!(
-                        "service '{}' is not in the catalogue and has no duration; give one here or in `services`",
-                        n.service
-                    ),
-                ))
-            }
+        let tables = Tables {
+            elder_ids: &elder_ids,
+            elders: &elders,
+            services: &services,
+            provider_ids: &provider_ids,
         };
-        let windows = intervals(&path.key("windows"), &n.windows, MAX_WINDOWS, true)?;
-        let priority = match n.priority {
-            Some(p) => bounded(&path.key("priority"), p, 0, 100)? as u32,
-            None => default_priority(&n.service, &elders[elder.ix()].profile),
-        };
-        too_many(&path.key("skills"), n.skills.len(), MAX_SKILLS)?;
-        let mut required = vec![skills.get(&n.service)];
-        for (j, s) in n.skills.iter().enumerate() {
-            id(&path.key("skills").index(j), s)?;
-            required.push(skills.get(s));
+        let (need, pin) = need(&path, n, &tables, &mut skills)?;
+        if let Some(pp) = pin {
+            pins.push((NeedIdx(i as u32), pp));
         }
-        required.sort_unstable();
-        required.dedup();
-        let min_level = match n.min_level {
-            Some(l) => bounded(&path.key("min_level"), l, 0, MAX_LEVEL)? as u32,
-            None => svc.min_level,
-        };
-        let caregivers = match n.caregivers.unwrap_or(1) {
-            c @ (1 | 2) => c as u8,
-            c => {
-                return Err(Error::invalid(
-                    &path.key("caregivers"),
-                    format!("{c} caregivers: must be 1 or 2"),
-                ))
-            }
-        };
-        let load = bounded(&path.key("load"), n.load.unwrap_or(0), 0, MAX_COUNT)?;
-        let pinned = match &n.pinned {
-            None => None,
-            Some(pin) => {
-                let pp = path.key("pinned");
-                let provider = *provider_ids.get(&pin.provider).ok_or_else(|| {
-                    Error::invalid(
-                        &pp.key("provider"),
-                        format!("unknown provider '{}'", pin.provider),
-                    )
-                })?;
-                if !windows.iter().any(|w| w.contains(pin.start)) {
-                    return Err(Error::invalid(
-                        &pp.key("start"),
-                        format!("pinned start {} is outside the need's windows", pin.start),
-                    ));
-                }
-                pins.push((NeedIdx(i as u32), pp));
-                Some(Pin {
-                    provider,
-                    start: pin.start,
-                })
-            }
-        };
-        needs.push(Need {
-            id: n.id,
-            elder,
-            service: n.service,
-            required,
-            duration,
-            windows,
-            priority,
-            min_level,
-            volunteer_ok: svc.volunteer_ok,
-            caregivers,
-            load,
-            pinned,
-        });
+        needs.push(need);
     }
 
     let options = options(&root.key("options"), input.options.unwrap_or_default())?;
@@ -260,13 +166,257 @@ pub(crate) fn validate(input: ProblemInput) -> R<Problem> {
         elders,
         needs,
         providers,
-        skills: skills.names,
+        skills: skills.names.clone(),
         options,
         need_ids,
         provider_ids,
+        lookup: Lookup {
+            services,
+            elder_ids,
+            skills,
+        },
     };
     check_pins(&problem, &pins)?;
     Ok(problem)
+}
+
+/// What validation looked up, kept for [`push_need`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lookup {
+    services: Services,
+    elder_ids: HashMap<String, ElderIdx>,
+    skills: Interner,
+}
+
+/// Appends `n` (and its elder `e`, when given) to `problem`, validated as [`validate`]
+/// would, with paths `needs[k]` and `elders[m]` at the indices they take. On error
+/// nothing is changed. A pinned need is refused: pins are fixed before the day starts.
+pub(crate) fn push_need(
+    problem: &mut Problem,
+    n: crate::wire::NeedInput,
+    e: Option<crate::wire::ElderInput>,
+) -> R<NeedIdx> {
+    let root = FieldPath::root();
+    let k = problem.needs.len();
+    let path = root.key("needs").index(k);
+    too_many(&root.key("needs"), k + 1, MAX_NEEDS)?;
+    id(&path.key("id"), &n.id)?;
+    if problem.need_ids.contains_key(&n.id) {
+        return Err(Error::invalid(
+            &path.key("id"),
+            format!("duplicate need id '{}'", n.id),
+        ));
+    }
+    if n.pinned.is_some() {
+        return Err(Error::invalid(
+            &path.key("pinned"),
+            "a need added to a running plan cannot be pinned",
+        ));
+    }
+    let mut elders_added = None;
+    if let Some(e) = e {
+        let m = problem.elders.len();
+        let epath = root.key("elders").index(m);
+        too_many(&root.key("elders"), m + 1, MAX_ELDERS)?;
+        id(&epath.key("id"), &e.id)?;
+        if problem.lookup.elder_ids.contains_key(&e.id) {
+            return Err(Error::invalid(
+                &epath.key("id"),
+                format!("duplicate elder id '{}'", e.id),
+            ));
+        }
+        let metric = match problem.travel {
+            Travel::Haversine { .. } => Metric::Haversine,
+            Travel::Euclidean { .. } => Metric::Euclidean,
+            Travel::Matrix { .. } => Metric::Matrix,
+        };
+        let ctx = Ctx {
+            travel: &problem.travel,
+            metric,
+        };
+        let id = e.id.clone();
+        let elder = elder(&ctx, &epath, e, &problem.provider_ids)?;
+        problem
+            .lookup
+            .elder_ids
+            .insert(id.clone(), ElderIdx(m as u32));
+        problem.elders.push(elder);
+        elders_added = Some(id);
+    }
+    let mut skills = std::mem::take(&mut problem.lookup.skills);
+    let known = skills.names.len();
+    let tables = Tables {
+        elder_ids: &problem.lookup.elder_ids,
+        elders: &problem.elders,
+        services: &problem.lookup.services,
+        provider_ids: &problem.provider_ids,
+    };
+    let result = need(&path, n, &tables, &mut skills);
+    match result {
+        Ok((need, _)) => {
+            problem.skills.extend(skills.names[known..].iter().cloned());
+            problem.lookup.skills = skills;
+            problem.need_ids.insert(need.id.clone(), NeedIdx(k as u32));
+            problem.needs.push(need);
+            Ok(NeedIdx(k as u32))
+        }
+        Err(err) => {
+            problem.lookup.skills = skills;
+            if let Some(id) = elders_added {
+                problem.lookup.elder_ids.remove(&id);
+                problem.elders.pop();
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Undoes the last [`push_need`]: removes the last need, and the last elder when
+/// `with_elder` (skills it named stay interned; no provider has them).
+pub(crate) fn pop_need(problem: &mut Problem, with_elder: bool) {
+    if let Some(n) = problem.needs.pop() {
+        problem.need_ids.remove(&n.id);
+    }
+    if with_elder {
+        if let Some(e) = problem.elders.pop() {
+            problem.lookup.elder_ids.remove(&e.id);
+        }
+    }
+}
+
+/// One elder (its id's uniqueness is the caller's).
+fn elder(
+    ctx: &Ctx,
+    path: &FieldPath,
+    e: crate::wire::ElderInput,
+    provider_ids: &HashMap<String, ProviderIdx>,
+) -> R<Elder> {
+    let location = ctx.location(&path.key("location"), &e.location)?;
+    if let Some(a) = &e.area {
+        id(&path.key("area"), a)?;
+    }
+    let profile = e.profile.unwrap_or_default();
+    opt_bounded(&path.key("profile").key("age"), profile.age, 0, MAX_AGE)?;
+    opt_bounded(
+        &path.key("profile").key("ability_level"),
+        profile.ability_level,
+        0,
+        4,
+    )?;
+    let prefers = provider_refs(&path.key("prefers"), &e.prefers, provider_ids)?;
+    let mut avoids = provider_refs(&path.key("avoids"), &e.avoids, provider_ids)?;
+    avoids.sort_unstable();
+    avoids.dedup();
+    Ok(Elder {
+        id: e.id,
+        location,
+        area: e.area,
+        profile,
+        prefers,
+        avoids,
+        caregiver_gender: e.caregiver_gender,
+    })
+}
+
+/// What validating a need looks up.
+struct Tables<'a> {
+    elder_ids: &'a HashMap<String, ElderIdx>,
+    elders: &'a [Elder],
+    services: &'a Services,
+    provider_ids: &'a HashMap<String, ProviderIdx>,
+}
+
+/// One need (its id's uniqueness is the caller's), and the path of its pin when it has
+/// one (pins are checked once every need is known).
+fn need(
+    path: &FieldPath,
+    n: crate::wire::NeedInput,
+    t: &Tables,
+    skills: &mut Interner,
+) -> R<(Need, Option<FieldPath>)> {
+    let mut pin_path = None;
+    let elder = *t.elder_ids.get(&n.elder).ok_or_else(|| {
+        Error::invalid(&path.key("elder"), format!("unknown elder '{}'", n.elder))
+    })?;
+    id(&path.key("service"), &n.service)?;
+    let svc = t.services.resolve(&n.service);
+    let duration = match n.duration.or(svc.duration) {
+        Some(d) => bounded(&path.key("duration"), d, 0, MAX_DURATION)?,
+        None => {
+            return Err(Error::invalid(
+                &path.key("duration"),
+                format!(
+                    "service '{}' is not in the catalogue and has no duration; give one here or in `services`",
+                    n.service
+                ),
+            ))
+        }
+    };
+    let windows = intervals(&path.key("windows"), &n.windows, MAX_WINDOWS, true)?;
+    let priority = match n.priority {
+        Some(p) => bounded(&path.key("priority"), p, 0, 100)? as u32,
+        None => default_priority(&n.service, &t.elders[elder.ix()].profile),
+    };
+    too_many(&path.key("skills"), n.skills.len(), MAX_SKILLS)?;
+    let mut required = vec![skills.get(&n.service)];
+    for (j, s) in n.skills.iter().enumerate() {
+        id(&path.key("skills").index(j), s)?;
+        required.push(skills.get(s));
+    }
+    required.sort_unstable();
+    required.dedup();
+    let min_level = match n.min_level {
+        Some(l) => bounded(&path.key("min_level"), l, 0, MAX_LEVEL)? as u32,
+        None => svc.min_level,
+    };
+    let caregivers = match n.caregivers.unwrap_or(1) {
+        c @ (1 | 2) => c as u8,
+        c => {
+            return Err(Error::invalid(
+                &path.key("caregivers"),
+                format!("{c} caregivers: must be 1 or 2"),
+            ))
+        }
+    };
+    let load = bounded(&path.key("load"), n.load.unwrap_or(0), 0, MAX_COUNT)?;
+    let pinned = match &n.pinned {
+        None => None,
+        Some(pin) => {
+            let pp = path.key("pinned");
+            let provider = *t.provider_ids.get(&pin.provider).ok_or_else(|| {
+                Error::invalid(
+                    &pp.key("provider"),
+                    format!("unknown provider '{}'", pin.provider),
+                )
+            })?;
+            if !windows.iter().any(|w| w.contains(pin.start)) {
+                return Err(Error::invalid(
+                    &pp.key("start"),
+                    format!("pinned start {} is outside the need's windows", pin.start),
+                ));
+            }
+            pin_path = Some(pp);
+            Some(Pin {
+                provider,
+                start: pin.start,
+            })
+        }
+    };
+    let need = Need {
+        id: n.id,
+        elder,
+        service: n.service,
+        required,
+        duration,
+        windows,
+        priority,
+        min_level,
+        volunteer_ok: svc.volunteer_ok,
+        caregivers,
+        load,
+        pinned,
+    };
+    Ok((need, pin_path))
 }
 
 struct Ctx<'a> {
@@ -397,13 +547,15 @@ fn travel(path: &FieldPath, t: crate::wire::TravelInput) -> R<Travel> {
     }
 }
 
+#[derive(Debug, Clone)]
 struct ServiceRule {
     duration: Option<i64>,
     min_level: u32,
     volunteer_ok: bool,
 }
 
-struct Services(HashMap<String, ServiceRule>);
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Services(HashMap<String, ServiceRule>);
 
 impl Services {
     /// The effective rule for `service`: override, else catalogue, else custom defaults
@@ -600,8 +752,9 @@ fn check_pins(problem: &Problem, pins: &[(NeedIdx, FieldPath)]) -> R<()> {
     Ok(())
 }
 
-#[derive(Default)]
-struct Interner {
+/// Skill names to ids, in order of first use.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Interner {
     ids: HashMap<String, SkillId>,
     names: Vec<String>,
 }

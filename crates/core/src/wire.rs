@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A problem as sent by a caller.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProblemInput {
     /// How travel times are computed; default haversine.
@@ -34,6 +35,7 @@ pub struct ProblemInput {
 
 /// How travel times are computed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TravelInput {
     /// The metric; default haversine.
@@ -52,6 +54,7 @@ pub struct TravelInput {
 
 /// The travel metric.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// Great-circle distance on `[lon, lat]` with a detour factor and per-mode speeds.
@@ -65,6 +68,7 @@ pub enum Metric {
 
 /// A catalogue entry override or a custom service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceInput {
     /// The service id needs refer to.
@@ -88,6 +92,27 @@ pub enum Location {
     /// An index into `travel.durations` (matrix).
     Index(u64),
 }
+
+/// `Location` is `[x, y]` or a matrix index on the wire.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Location {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let point = ArrayBuilder::new()
+            .items(ObjectBuilder::new().schema_type(Type::Number))
+            .min_items(Some(2))
+            .max_items(Some(2))
+            .description(Some("`[lon, lat]` (haversine) or `[x, y]` (euclidean)"));
+        let index = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+            .description(Some("an index into `travel.durations` (matrix)"));
+        OneOfBuilder::new().item(point).item(index).into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Location {}
 
 impl Serialize for Location {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -138,6 +163,7 @@ impl<'de> Deserialize<'de> for Location {
 
 /// An elder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ElderInput {
     /// Pseudonymous id.
@@ -163,6 +189,7 @@ pub struct ElderInput {
 
 /// The elder's profile: what the default priority formula reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInput {
     /// Age in years.
@@ -184,6 +211,7 @@ pub struct ProfileInput {
 
 /// A gender, for `caregiver_gender` and a provider's `gender`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     /// Female.
@@ -194,6 +222,7 @@ pub enum Gender {
 
 /// A need: one visit of one service to one elder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NeedInput {
     /// Pseudonymous id.
@@ -229,6 +258,7 @@ pub struct NeedInput {
 
 /// A pinned assignment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PinnedInput {
     /// The provider's id.
@@ -239,6 +269,7 @@ pub struct PinnedInput {
 
 /// A provider: a staff member, an organisation's carer or a volunteer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProviderInput {
     /// Pseudonymous id.
@@ -280,6 +311,7 @@ pub struct ProviderInput {
 
 /// The kind of provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
     /// Staff of a community service station.
@@ -292,6 +324,7 @@ pub enum ProviderKind {
 
 /// A travel mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// 4.5 km/h.
@@ -306,6 +339,7 @@ pub enum Mode {
 
 /// Solver options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OptionsInput {
     /// Wall-clock budget for the solve.
@@ -334,6 +368,7 @@ pub struct OptionsInput {
 
 /// What the improvement search did: `summary.search`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SearchSummary {
     /// Iterations run, summed over the searches.
@@ -350,6 +385,7 @@ pub struct SearchSummary {
 
 /// Why the improvement search stopped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stopped {
     /// The iteration budget ran out.
@@ -361,6 +397,7 @@ pub enum Stopped {
 
 /// A plan: the engine's answer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Totals and the objective.
@@ -376,6 +413,7 @@ pub struct Plan {
 
 /// Totals of a plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     /// Needs in the problem.
@@ -408,6 +446,7 @@ pub struct Summary {
 
 /// The lexicographic objective: priority, then served, then travel.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// Sum of priority over served needs.
@@ -420,6 +459,7 @@ pub struct Objective {
 
 /// A proven bound.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bound {
     /// Upper bound on the served priority of any plan.
@@ -428,6 +468,7 @@ pub struct Bound {
 
 /// One provider's route for one shift.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     /// The provider's id.
@@ -451,6 +492,7 @@ pub struct Route {
 
 /// One visit in a route.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Stop {
     /// The need's id.
@@ -467,6 +509,7 @@ pub struct Stop {
 
 /// A need not served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unassigned {
     /// The need's id.
@@ -479,6 +522,7 @@ pub struct Unassigned {
 
 /// Why a need was not served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Skills, level or the volunteer rule leave no provider.
@@ -517,6 +561,7 @@ impl Reason {
 
 /// Unmet needs in one area for one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Gap {
     /// The elders' area; null when they have none.

@@ -542,3 +542,51 @@ fn services_override_the_catalogue() {
     assert!(p.needs()[1].volunteer_ok);
     assert_eq!(p.needs()[1].min_level, 0);
 }
+
+/// `Problem::push_need` validates a need exactly as `from_input` does: the same need,
+/// or the same error (path and message), and on error the problem is unchanged.
+#[test]
+fn push_need_validates_as_from_input_does() {
+    let full = base();
+    let last = full["needs"].as_array().unwrap().len() - 1;
+    let without = |v: &Value| {
+        let mut w = v.clone();
+        w["needs"].as_array_mut().unwrap().pop();
+        parse(&w).expect("valid without its last need")
+    };
+    let mut p = without(&full);
+    let need: carematch_core::wire::NeedInput =
+        serde_json::from_value(full["needs"][last].clone()).unwrap();
+    p.push_need(need, None).expect("valid");
+    assert_eq!(
+        format!("{:?}", p.needs()),
+        format!("{:?}", parse(&full).unwrap().needs())
+    );
+    let cases: Vec<Box<dyn Fn(&mut Value)>> = vec![
+        Box::new(|n| n["windows"] = json!([[900, 100]])),
+        Box::new(|n| n["elder"] = json!("nobody")),
+        Box::new(|n| n["priority"] = json!(101)),
+        Box::new(|n| n["caregivers"] = json!(3)),
+        Box::new(|n| n["id"] = json!("")),
+        Box::new(|n| n["service"] = json!("unknown_service")),
+        Box::new(|n| n["load"] = json!(-1)),
+    ];
+    for change in cases {
+        let mut v = full.clone();
+        change(&mut v["needs"][last]);
+        let want = parse(&v).expect_err("invalid");
+        let mut p = without(&v);
+        let before = format!("{:?}", p.needs());
+        let need: carematch_core::wire::NeedInput =
+            serde_json::from_value(v["needs"][last].clone()).unwrap();
+        let got = p.push_need(need, None).expect_err("invalid");
+        assert_eq!(got.to_string(), want.to_string());
+        assert_eq!(format!("{:?}", p.needs()), before, "unchanged on error");
+    }
+    // A duplicate id, and a pinned need, are refused too.
+    let mut p = parse(&full).unwrap();
+    let dup: carematch_core::wire::NeedInput =
+        serde_json::from_value(full["needs"][0].clone()).unwrap();
+    let err = p.push_need(dup, None).unwrap_err();
+    assert!(err.to_string().contains("duplicate need id"), "{err}");
+}

@@ -1,0 +1,405 @@
+//! `app().oneshot` tests: every route and every error code of the table, without a
+//! socket.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use carematch_server::{app, Config};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+fn config() -> Config {
+    Config {
+        max_body_bytes: 1 << 20,
+        max_time_limit_ms: 200,
+        ..Config::default()
+    }
+}
+
+fn problem() -> Value {
+    json!({
+        "elders": [
+            {"id": "e1", "location": [116.43, 39.92]},
+            {"id": "e2", "location": [116.44, 39.92]}
+        ],
+        "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}],
+        "providers": [{"id": "p1", "kind": "staff", "level": 2, "skills": ["meals", "emergency"],
+                       "start": [116.42, 39.92], "shifts": [[36000, 50400]]}],
+        "options": {"time_limit_ms": 100}
+    })
+}
+
+async fn call(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let res = app.clone().oneshot(req).await.expect("the service answers");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("a body").to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, headers, body)
+}
+
+fn post(path: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .expect("a request")
+}
+
+fn post_json(path: &str, v: &Value) -> Request<Body> {
+    post(path, v.to_string())
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::get(path).body(Body::empty()).expect("a request")
+}
+
+fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn plans_solves_and_opens_a_session() {
+    let app = app(config());
+    let (status, headers, plan) = call(&app, post_json("/v1/plans", &problem())).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["summary"]["assigned"], 1);
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/v1/plans/"));
+    assert!(headers.contains_key("x-request-id"));
+    let (status, _, again) = call(&app, get(&location)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["routes"], plan["routes"]);
+    let (status, _, body) = call(&app, get("/v1/plans/nope")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+}
+
+#[tokio::test]
+async fn the_time_limit_is_clamped_to_the_servers_maximum() {
+    let app = app(config());
+    let mut p = problem();
+    p["options"]["time_limit_ms"] = json!(3_600_000);
+    let started = std::time::Instant::now();
+    let (status, _, plan) = call(&app, post_json("/v1/plans", &p)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(plan["summary"]["solve_ms"].as_u64().unwrap() < 5_000);
+}
+
+#[tokio::test]
+async fn check_lists_violations() {
+    let app = app(config());
+    let (_, _, plan) = call(&app, post_json("/v1/plans", &problem())).await;
+    let (status, _, ok) = call(
+        &app,
+        post_json("/v1/check", &json!({"problem": problem(), "plan": plan})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{ok}");
+    assert_eq!(ok, json!({"feasible": true, "violations": []}));
+    let mut bad = plan.clone();
+    bad["routes"][0]["stops"][0]["start"] = json!(100);
+    let (status, _, v) = call(
+        &app,
+        post_json("/v1/check", &json!({"problem": problem(), "plan": bad})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["feasible"], false);
+    assert!(
+        v["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["name"] == "window"),
+        "{v}"
+    );
+    assert!(v["violations"][0]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/routes/0"));
+}
+
+#[tokio::test]
+async fn dispatch_into_a_session_and_stateless() {
+    let app = app(config());
+    let (_, headers, plan) = call(&app, post_json("/v1/plans", &problem())).await;
+    let id = headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let sos =
+        json!({"id": "sos", "elder": "e2", "service": "emergency", "windows": [[40000, 40900]]});
+    // Preview: the session keeps its plan.
+    let req = json!({"plan_id": id, "need": sos, "now": 39000, "commit": false});
+    let (status, _, out) = call(&app, post_json("/v1/dispatch", &req)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["served"], true);
+    assert_eq!(out["providers"], json!(["p1"]));
+    assert_eq!(out["changed_routes"].as_array().unwrap().len(), 1);
+    let (_, _, kept) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+    assert_eq!(kept["summary"]["assigned"], 1);
+    // Commit: the session's plan now serves it, and checks out against the problem with it.
+    let req = json!({"plan_id": id, "need": sos, "now": 39000});
+    let (status, _, out) = call(&app, post_json("/v1/dispatch", &req)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (_, _, now) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+    assert_eq!(now["summary"]["assigned"], 2);
+    let mut with = problem();
+    with["needs"].as_array_mut().unwrap().push(sos.clone());
+    let (_, _, v) = call(
+        &app,
+        post_json("/v1/check", &json!({"problem": with, "plan": now})),
+    )
+    .await;
+    assert_eq!(v["feasible"], true, "{v}");
+    // The same id again is an input error naming the need.
+    let (status, _, body) = call(&app, post_json("/v1/dispatch", &req)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["path"].as_str().unwrap().starts_with("/need"),
+        "{body}"
+    );
+    // Stateless: problem and plan in the body, the whole plan back.
+    let req = json!({"problem": with, "plan": plan, "need": "sos", "now": 39000});
+    let (status, _, out) = call(&app, post_json("/v1/dispatch", &req)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["plan"]["summary"]["assigned"], 2);
+    // A bad field of the new need is reported at its place in the request.
+    let bad = json!({"plan_id": id, "need": {"id": "x", "elder": "e2", "service": "meals", "windows": [[5, 1]]}});
+    let (status, _, body) = call(&app, post_json("/v1/dispatch", &bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["path"], "/need/windows/0", "{body}");
+    // Neither form, or both.
+    let (status, _, body) = call(&app, post_json("/v1/dispatch", &json!({"need": "sos"}))).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_problem")
+    );
+    let (status, _, _) = call(
+        &app,
+        post_json("/v1/dispatch", &json!({"plan_id": "gone", "need": sos})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn bad_input_gets_the_tables_codes() {
+    let app = app(config());
+    let (status, _, body) = call(&app, post("/v1/plans", "{\"needs\": [")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
+    let mut p = problem();
+    p["needs"][0]["windows"] = json!([[43200, 39600]]);
+    let (status, _, body) = call(&app, post_json("/v1/plans", &p)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_problem")
+    );
+    assert_eq!(body["error"]["path"], "/needs/0/windows/0");
+    let mut p = problem();
+    p["bogus"] = json!(1);
+    let (status, _, _) = call(&app, post_json("/v1/plans", &p)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Inside /v1/check, the path names the problem.
+    let mut p = problem();
+    p["needs"][0]["elder"] = json!("nobody");
+    let (status, _, body) = call(
+        &app,
+        post_json("/v1/check", &json!({"problem": p, "plan": {}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["path"].as_str().unwrap().starts_with("/p"),
+        "{body}"
+    );
+    // Too large.
+    let big = format!("{{\"elders\": [], \"pad\": \"{}\"}}", "x".repeat(2 << 20));
+    let (status, _, body) = call(&app, post("/v1/plans", big)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+    );
+    // Too many needs for this server.
+    let small = app_with(Config {
+        max_needs: 0,
+        ..config()
+    });
+    let (status, _, body) = call(&small, post_json("/v1/plans", &problem())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["path"], "/needs");
+    // Unknown route, wrong method.
+    let (status, _, body) = call(&app, get("/v2/nothing")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+    let (status, _, body) = call(&app, get("/v1/plans")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+}
+
+fn app_with(c: Config) -> Router {
+    app(c)
+}
+
+#[tokio::test]
+async fn an_api_key_guards_v1_and_metrics_only() {
+    let app = app(Config {
+        api_key: Some("s3cret".into()),
+        ..config()
+    });
+    let (status, headers, body) = call(&app, post_json("/v1/plans", &problem())).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNAUTHORIZED, "unauthorized")
+    );
+    assert!(headers.contains_key(header::WWW_AUTHENTICATE));
+    let wrong = Request::get("/metrics")
+        .header(header::AUTHORIZATION, "Bearer s3creT")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&app, wrong).await.0, StatusCode::UNAUTHORIZED);
+    let right = Request::post("/v1/plans")
+        .header(header::AUTHORIZATION, "Bearer s3cret")
+        .body(Body::from(problem().to_string()))
+        .unwrap();
+    assert_eq!(call(&app, right).await.0, StatusCode::OK);
+    let header_form = Request::get("/metrics")
+        .header("x-api-key", "s3cret")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&app, header_form).await.0, StatusCode::OK);
+    assert_eq!(call(&app, get("/healthz")).await.0, StatusCode::OK);
+    assert_eq!(call(&app, get("/openapi.json")).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn saturation_sheds_with_503_and_health_still_answers() {
+    // One slot, no queue: while a long solve runs, the next solve is shed.
+    let app = app(Config {
+        solve_slots: 1,
+        queue: 0,
+        max_time_limit_ms: 1_500,
+        ..config()
+    });
+    let mut slow = problem();
+    slow["options"]["time_limit_ms"] = json!(1_500);
+    slow["options"]["iterations"] = json!(1_000_000_000);
+    let first = tokio::spawn({
+        let app = app.clone();
+        async move { call(&app, post_json("/v1/plans", &slow)).await.0 }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, headers, body) = call(&app, post_json("/v1/plans", &problem())).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::SERVICE_UNAVAILABLE, "saturated")
+    );
+    assert_eq!(headers[header::RETRY_AFTER], "1");
+    let (status, _, health) = call(&app, get("/healthz")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(health["in_flight"], 1);
+    assert_eq!(first.await.unwrap(), StatusCode::OK);
+    // Recovers at once.
+    assert_eq!(
+        call(&app, post_json("/v1/plans", &problem())).await.0,
+        StatusCode::OK
+    );
+    let (_, _, metrics) = call(&app, get("/metrics")).await;
+    let text = metrics.as_str().unwrap();
+    assert!(text.contains("carematch_shed_total 1"), "{text}");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let app = app(config());
+    let (_, headers, _) = call(&app, post_json("/v1/plans", &problem())).await;
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    call(&app, get(&location)).await;
+    let (status, headers, body) = call(&app, get("/metrics")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = body.as_str().unwrap();
+    assert!(
+        text.contains(r#"carematch_http_requests_total{route="/v1/plans",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="/v1/plans/{id}""#), "{text}");
+    assert!(
+        !text.contains(location.rsplit('/').next().unwrap()),
+        "no session id in metrics"
+    );
+    assert!(text.contains("carematch_engine_seconds"));
+    assert!(text.contains("carematch_problem_needs"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let app = app(config());
+    let (status, _, doc) = call(&app, get("/openapi.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for (path, method) in [
+        ("/v1/plans", "post"),
+        ("/v1/plans/{id}", "get"),
+        ("/v1/check", "post"),
+        ("/v1/dispatch", "post"),
+        ("/healthz", "get"),
+        ("/metrics", "get"),
+        ("/openapi.json", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{path} {method}");
+    }
+    let schemas = &doc["components"]["schemas"];
+    for s in [
+        "ProblemInput",
+        "NeedInput",
+        "Plan",
+        "Route",
+        "DispatchRequest",
+        "CheckResponse",
+        "ErrorBody",
+    ] {
+        assert!(schemas[s].is_object(), "{s}");
+    }
+    // `deny_unknown_fields` is in the schema, as the parser enforces it.
+    assert_eq!(schemas["ProblemInput"]["additionalProperties"], false);
+}
+
+#[tokio::test]
+async fn a_panic_in_an_engine_job_is_a_500_for_that_job_only() {
+    use carematch_server::{error::ApiError, metrics::Metrics, Engine};
+    let engine = Engine::new(1, 0, Duration::from_secs(5));
+    let metrics = Metrics::default();
+    let boom = engine
+        .run(&metrics, "test", || -> u32 { panic!("boom") })
+        .await;
+    assert_eq!(boom, Err(ApiError::Internal));
+    assert_eq!(
+        ApiError::Internal.code().1,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    // The slot is free again and the next job runs.
+    assert_eq!(engine.run(&metrics, "test", || 7).await, Ok(7));
+    assert_eq!(engine.in_flight(), 0);
+    assert!(metrics.render().contains("carematch_engine_panics_total 1"));
+}
