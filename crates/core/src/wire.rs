@@ -350,6 +350,7 @@ pub struct OptionsInput {
     pub threads: Option<i64>,
     /// Same input + seed + threads => same plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "uint64", minimum = 0))]
     pub seed: Option<u64>,
     /// carematch extension: keep, per need, the candidate slots of this many nearest
     /// providers that can reach it (default 32; 0 = every provider). Values 1 is read as 2
