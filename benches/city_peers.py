@@ -6,12 +6,18 @@ two-carer needs (VROOM has no synchronised visits), and converts it with
 `examples/to_vroom.rs` (the same integer travel times, one matrix per provider speed;
 rule 2 as VROOM skills; VROOM's per-shift limits are looser than carematch's per-day
 ones). VROOM (pyvroom, exploration level 5, 2 threads) solves first; carematch then
-gets VROOM's wall time as its `time_limit_ms` (at least --min-ms). carematch's plan is
+gets VROOM's wall time as its `time_limit_ms` (at least --min-ms), with no iteration
+limit. carematch's plan is
 checked with `carematch check`. Prints served needs, served priority, travel and wall
 time per engine, and the verdict of the issue's target (at least VROOM's served
 priority, at most its travel, in no more time).
 
     benches/peers.sh city [--needs 2000] [--seed 7] [--threads 2] [--min-ms 2000]
+                          [--level 5] [--same-limits]
+
+With --same-limits both engines solve exactly the same problem (see
+one_shift_per_provider); without it VROOM gets per-shift limits where carematch has
+per-day ones (in VROOM's favour).
 """
 
 import argparse
@@ -29,6 +35,39 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, **kw)
 
 
+def one_shift_per_provider(problem):
+    """Rewrites `problem` so that VROOM's per-vehicle limits mean what carematch's
+    per-day ones do: each shift becomes its own provider (same start, end, skills),
+    `max_visits` is split over the shifts in proportion to their length (rounded
+    down, at least 1 when the day had any), and `max_work` is dropped (VROOM's
+    `max_travel_time` counts travel only; carematch's `max_work` counts travel and
+    service). Elders' `prefers` / `avoids` name every part of a split provider."""
+    parts = {}
+    providers = []
+    for p in problem["providers"]:
+        shifts = p["shifts"]
+        total = sum(b - a for a, b in shifts) or 1
+        ids = []
+        for k, (a, b) in enumerate(shifts):
+            q = dict(p)
+            q["id"] = p["id"] if len(shifts) == 1 else f"{p['id']}-{k}"
+            q["shifts"] = [[a, b]]
+            q.pop("max_work", None)
+            if "max_visits" in p:
+                v = p["max_visits"]
+                q["max_visits"] = max(1 if v > 0 else 0, v * (b - a) // total)
+            providers.append(q)
+            ids.append(q["id"])
+        parts[p["id"]] = ids
+    problem["providers"] = providers
+    for e in problem["elders"]:
+        for key in ("prefers", "avoids"):
+            if key in e:
+                e[key] = [q for x in e[key] for q in parts.get(x, [x])]
+    for n in problem["needs"]:
+        n.pop("pinned", None)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--needs", default="2000", help="sizes, comma-separated")
@@ -36,6 +75,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--level", type=int, default=5, help="VROOM exploration level")
     ap.add_argument("--min-ms", type=int, default=2000, help="smallest carematch time limit")
+    ap.add_argument("--same-limits", action="store_true",
+                    help="make both engines solve the same problem: one provider per shift, "
+                         "max_visits split over the shifts, no max_work (VROOM has no travel+service limit)")
     a = ap.parse_args()
     subprocess.run(
         ["cargo", "build", "--release", "--quiet", "--bin", "carematch", "--example", "to_vroom"],
@@ -49,6 +91,8 @@ def main():
             problem = json.loads(run([os.path.join(BIN, "carematch"), "generate", "--needs", n, "--seed", str(a.seed)]).stdout)
             dropped = [x for x in problem["needs"] if x.get("caregivers", 1) == 2]
             problem["needs"] = [x for x in problem["needs"] if x.get("caregivers", 1) == 1]
+            if a.same_limits:
+                one_shift_per_provider(problem)
             pfile = os.path.join(tmp, f"city{n}.json")
             with open(pfile, "w") as f:
                 json.dump(problem, f)
@@ -72,7 +116,9 @@ def main():
             v_travel = int(out["summary"]["duration"])
 
             ms = max(a.min_ms, int(v_wall * 1000))
-            problem.setdefault("options", {}).update({"time_limit_ms": ms, "threads": a.threads})
+            # The same time as VROOM took: the time limit, not the iterations, ends the search.
+            problem.setdefault("options", {}).update({"time_limit_ms": ms, "threads": a.threads,
+                                                      "iterations": 1_000_000_000})
             with open(pfile, "w") as f:
                 json.dump(problem, f)
             plan_file = os.path.join(tmp, f"city{n}.plan.json")
