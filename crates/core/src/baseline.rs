@@ -6,8 +6,9 @@
 //! is inserted where it adds the least travel among its candidate slots
 //! ([`crate::feasibility`]) without breaking any rule: windows, shifts, `max_visits`,
 //! `max_work`, `capacity`. A two-carer need is inserted into two routes of different
-//! providers at one common start, fixed from then on. Ties prefer the elder's trusted
-//! carers (`prefers`), then the lower slot.
+//! providers at one common start, fixed from then on. Ties (the same added travel) go
+//! by `Builder::tie`: the elder's trusted carers (`prefers`, continuity of care), then
+//! the provider with less work so far (balance), then the lower slot.
 //!
 //! It is simple and always feasible, and it stays as the reference the later solvers
 //! are measured against. Cost: O(needs × candidate slots × route length).
@@ -17,6 +18,10 @@ use crate::feasibility::{allowed_starts, Candidates, Slot};
 use crate::model::{earliest_in, NeedIdx, Problem, ProviderIdx};
 use crate::schedule::{Insertion, RouteState};
 use crate::wire::Reason;
+
+/// How places for a one-carer need compare, smaller first: added travel, then
+/// [`Builder::tie`], then the slot.
+pub(crate) type InsertKey = (i64, (bool, i64), Slot);
 
 /// The result of a construction: routes (some empty) and the needs left out.
 #[derive(Debug, Clone)]
@@ -197,6 +202,15 @@ impl<'a> Builder<'a> {
         e.prefers.contains(&p)
     }
 
+    /// The tie-break between places for `n` that add the same travel, smaller first:
+    /// not one of the elder's trusted carers (continuity of care), then the provider's
+    /// work so far, travel and service (balance: carers who start from one station tie
+    /// exactly whenever a visit would open a new route). Tie-breaks only: never at the
+    /// cost of served priority, served needs or travel.
+    pub(crate) fn tie(&self, n: NeedIdx, p: ProviderIdx) -> (bool, i64) {
+        (!self.prefers(n, p), self.work[p.ix()])
+    }
+
     /// Removes the stop at `pos` of route `ri` and updates the provider's counters.
     pub(crate) fn remove(&mut self, ri: usize, pos: usize) -> crate::schedule::StopState {
         let p = self.routes[ri].provider().ix();
@@ -209,10 +223,10 @@ impl<'a> Builder<'a> {
 
     /// Inserts a one-carer need where it costs least. Returns false when it fits nowhere.
     pub(crate) fn insert_single(&mut self, slots: &[Slot], n: NeedIdx, fixed: Option<i64>) -> bool {
-        let mut best: Option<((i64, bool, Slot), Insertion)> = None;
+        let mut best: Option<(InsertKey, Insertion)> = None;
         for &slot in slots {
             if let Some(ins) = self.best_option(slot, n, fixed, || false) {
-                let key = (ins.delta, !self.prefers(n, slot.provider), slot);
+                let key = (ins.delta, self.tie(n, slot.provider), slot);
                 if best.as_ref().is_none_or(|(k, _)| key < *k) {
                     best = Some((key, ins));
                 }
@@ -268,7 +282,7 @@ impl<'a> Builder<'a> {
             .collect();
         // Cheapest first, so that both loops stop once no pair can beat the best.
         opts.sort_by_key(|(s, i)| (i.delta, *s, i.pos));
-        type Key = (i64, i64, bool, Slot, Slot);
+        type Key = (i64, i64, bool, i64, Slot, Slot);
         let mut best: Option<(Key, usize, usize, i64)> = None;
         for (a, (sa, ia)) in opts.iter().enumerate() {
             if best.as_ref().is_some_and(|(k, ..)| 2 * ia.delta > k.0) {
@@ -292,8 +306,15 @@ impl<'a> Builder<'a> {
                 let Some(t) = earliest_in(&windows, lo).filter(|&t| t <= hi) else {
                     continue;
                 };
-                let pref = self.prefers(n, sa.provider) || self.prefers(n, sb.provider);
-                let key = (ia.delta + ib.delta, t, !pref, *sa.min(sb), *sa.max(sb));
+                let (ta, tb) = (self.tie(n, sa.provider), self.tie(n, sb.provider));
+                let key = (
+                    ia.delta + ib.delta,
+                    t,
+                    ta.0 && tb.0,
+                    ta.1 + tb.1,
+                    *sa.min(sb),
+                    *sa.max(sb),
+                );
                 if best.as_ref().is_none_or(|(k, ..)| key < *k) {
                     best = Some((key, a, b, t));
                 }

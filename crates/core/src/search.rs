@@ -388,7 +388,7 @@ impl<'a> Search<'a> {
             self.score.travel += pair.a.1.delta + pair.b.1.delta;
             self.at[n.ix()] = [ra as u32, rb as u32];
         } else {
-            let mut best: Option<((i64, bool, crate::feasibility::Slot), _)> = None;
+            let mut best: Option<(crate::baseline::InsertKey, _)> = None;
             for &slot in slots {
                 let rng = &mut self.rng;
                 let Some(ins) = self
@@ -397,7 +397,7 @@ impl<'a> Search<'a> {
                 else {
                     continue;
                 };
-                let key = (ins.delta, !self.st.prefers(n, slot.provider), slot);
+                let key = (ins.delta, self.st.tie(n, slot.provider), slot);
                 if best.as_ref().is_none_or(|(k, _)| key < *k) {
                     best = Some((key, ins));
                 }

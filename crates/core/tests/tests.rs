@@ -6,4 +6,5 @@ mod common;
 mod kernel;
 mod properties;
 mod reasons;
+mod ties;
 mod validation;
