@@ -562,14 +562,14 @@ fn push_need_validates_as_from_input_does() {
         format!("{:?}", p.needs()),
         format!("{:?}", parse(&full).unwrap().needs())
     );
-    let cases: Vec<Box<dyn Fn(&mut Value)>> = vec![
-        Box::new(|n| n["windows"] = json!([[900, 100]])),
-        Box::new(|n| n["elder"] = json!("nobody")),
-        Box::new(|n| n["priority"] = json!(101)),
-        Box::new(|n| n["caregivers"] = json!(3)),
-        Box::new(|n| n["id"] = json!("")),
-        Box::new(|n| n["service"] = json!("unknown_service")),
-        Box::new(|n| n["load"] = json!(-1)),
+    let cases: [fn(&mut Value); 7] = [
+        |n| n["windows"] = json!([[900, 100]]),
+        |n| n["elder"] = json!("nobody"),
+        |n| n["priority"] = json!(101),
+        |n| n["caregivers"] = json!(3),
+        |n| n["id"] = json!(""),
+        |n| n["service"] = json!("unknown_service"),
+        |n| n["load"] = json!(-1),
     ];
     for change in cases {
         let mut v = full.clone();
