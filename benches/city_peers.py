@@ -75,6 +75,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--level", type=int, default=5, help="VROOM exploration level")
     ap.add_argument("--min-ms", type=int, default=2000, help="smallest carematch time limit")
+    ap.add_argument("--vroom-timeout", type=float, default=None,
+                    help="VROOM's time limit, seconds (pyvroom `timeout`); default: none")
     ap.add_argument("--same-limits", action="store_true",
                     help="make both engines solve the same problem: one provider per shift, "
                          "max_visits split over the shifts, no max_work (VROOM has no travel+service limit)")
@@ -97,14 +99,31 @@ def main():
             with open(pfile, "w") as f:
                 json.dump(problem, f)
             vfile = os.path.join(tmp, f"city{n}.vroom.json")
+            # Big cities: matrices as raw u32 files (JSON would take GBs).
+            binary = len(problem["needs"]) > 5000
+            mdir = os.path.join(tmp, f"m{n}")
+            os.makedirs(mdir, exist_ok=True)
             with open(vfile, "wb") as f:
-                f.write(run([os.path.join(BIN, "examples", "to_vroom"), pfile]).stdout)
+                f.write(run([os.path.join(BIN, "examples", "to_vroom"), pfile] + (["--matrices", mdir] if binary else [])).stdout)
             print(f"== city of {len(problem['needs'])} needs (seed {a.seed}; {len(dropped)} two-carer needs dropped), "
                   f"{len(problem['providers'])} providers")
 
             inp = vroom.Input.from_json(vfile)
+            if binary:
+                import numpy as np
+                with open(os.path.join(mdir, "matrices.json")) as f:
+                    listing = json.load(f)
+                size = listing["size"]
+                for profile, path in listing["profiles"].items():
+                    m = np.fromfile(path, dtype=np.uint32).reshape(size, size)
+                    inp.set_durations_matrix(profile=profile, matrix_input=m)
+                    del m
+            kw = {}
+            if a.vroom_timeout:
+                from datetime import timedelta
+                kw["timeout"] = timedelta(seconds=a.vroom_timeout)
             t = time.perf_counter()
-            sol = inp.solve(exploration_level=a.level, nb_threads=a.threads)
+            sol = inp.solve(exploration_level=a.level, nb_threads=a.threads, **kw)
             v_wall = time.perf_counter() - t
             print(f"  vroom solved in {v_wall:.1f} s", flush=True)
             with open(vfile) as f:

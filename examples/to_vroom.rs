@@ -12,7 +12,13 @@
 //! Two-carer needs have no VROOM equivalent: the problem must have none (the bench
 //! drops them for both engines). Pins are ignored.
 //!
-//! `cargo run --release --example to_vroom -- PROBLEM.json > vroom.json`
+//! `cargo run --release --example to_vroom -- PROBLEM.json [--matrices DIR] > vroom.json`
+//!
+//! Locations are deduplicated. With `--matrices DIR` the matrices are not put in the
+//! JSON (a 20,000-need city has ~10,000 locations: GBs of JSON) but written as raw
+//! little-endian `u32` row-major files, `DIR/<profile>.u32`, listed with their size in
+//! `DIR/matrices.json` (`{"size": n, "profiles": {"<profile>": "<file>"}}`), for
+//! `numpy.fromfile` and pyvroom's `set_durations_matrix`.
 
 use std::collections::BTreeMap;
 
@@ -22,10 +28,16 @@ use carematch_core::Problem;
 use serde_json::{json, Value};
 
 fn main() {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: to_vroom PROBLEM.json");
+    let args: Vec<String> = std::env::args().collect();
+    let Some(path) = args.get(1).cloned() else {
+        eprintln!("usage: to_vroom PROBLEM.json [--matrices DIR]");
         std::process::exit(2);
     };
+    let matrix_dir = args
+        .iter()
+        .position(|a| a == "--matrices")
+        .and_then(|k| args.get(k + 1))
+        .map(std::path::PathBuf::from);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         eprintln!("error: cannot read {path}: {e}");
         std::process::exit(2)
@@ -38,14 +50,21 @@ fn main() {
         eprintln!("error: two-carer needs have no VROOM equivalent; drop them first");
         std::process::exit(2);
     }
-    // Locations: elders first, then provider starts and ends.
-    let mut points: Vec<Point> = problem.elders().iter().map(|e| e.location).collect();
-    let mut ends = Vec::new();
-    for p in problem.providers() {
-        points.push(p.start);
-        points.push(p.end);
-        ends.push((points.len() - 2, points.len() - 1));
-    }
+    // Locations, each once: elders first, then provider starts and ends.
+    let mut points: Vec<Point> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut at = |p: Point| {
+        *index.entry(format!("{p:?}")).or_insert_with(|| {
+            points.push(p);
+            points.len() - 1
+        })
+    };
+    let elder_at: Vec<usize> = problem.elders().iter().map(|e| at(e.location)).collect();
+    let ends: Vec<(usize, usize)> = problem
+        .providers()
+        .iter()
+        .map(|p| (at(p.start), at(p.end)))
+        .collect();
     // One matrix per speed, named after the first provider having it.
     let mut profiles: BTreeMap<u64, (String, ProviderIdx)> = BTreeMap::new();
     for (i, p) in problem.providers().iter().enumerate() {
@@ -54,9 +73,11 @@ fn main() {
             .or_insert_with(|| (format!("p{i}"), ProviderIdx(i as u32)));
     }
     let mut matrices = serde_json::Map::new();
+    let mut files = serde_json::Map::new();
     for (name, p) in profiles.values() {
+        use rayon::prelude::*;
         let rows: Vec<Vec<i64>> = points
-            .iter()
+            .par_iter()
             .map(|a| {
                 points
                     .iter()
@@ -64,7 +85,31 @@ fn main() {
                     .collect()
             })
             .collect();
-        matrices.insert(name.clone(), json!({ "durations": rows }));
+        match &matrix_dir {
+            None => {
+                matrices.insert(name.clone(), json!({ "durations": rows }));
+            }
+            Some(dir) => {
+                let file = dir.join(format!("{name}.u32"));
+                let mut bytes = Vec::with_capacity(points.len() * points.len() * 4);
+                for v in rows.iter().flatten() {
+                    let v = u32::try_from(*v).unwrap_or(u32::MAX);
+                    bytes.extend_from_slice(&v.to_le_bytes());
+                }
+                std::fs::write(&file, bytes).unwrap_or_else(|e| {
+                    eprintln!("error: cannot write {}: {e}", file.display());
+                    std::process::exit(1)
+                });
+                files.insert(name.clone(), json!(file.display().to_string()));
+            }
+        }
+    }
+    if let Some(dir) = &matrix_dir {
+        let list = json!({ "size": points.len(), "profiles": files });
+        std::fs::write(dir.join("matrices.json"), list.to_string()).unwrap_or_else(|e| {
+            eprintln!("error: cannot write the matrix list: {e}");
+            std::process::exit(1)
+        });
     }
     let with_capacity = problem.providers().iter().any(|p| p.capacity.is_some());
     let mut vehicles = Vec::new();
@@ -105,7 +150,7 @@ fn main() {
             let mut j = json!({
                 "id": i + 1,
                 "description": n.id,
-                "location_index": n.elder.ix(),
+                "location_index": elder_at[n.elder.ix()],
                 "service": n.duration,
                 "time_windows": n.windows.iter().map(|w| [w.open, w.close]).collect::<Vec<_>>(),
                 "priority": n.priority,
@@ -117,6 +162,9 @@ fn main() {
             j
         })
         .collect();
-    let out = json!({ "vehicles": vehicles, "jobs": jobs, "matrices": matrices });
+    let mut out = json!({ "vehicles": vehicles, "jobs": jobs });
+    if matrix_dir.is_none() {
+        out["matrices"] = Value::Object(matrices);
+    }
     println!("{out}");
 }
