@@ -293,7 +293,10 @@ fn finish(
     displaced: Option<NeedIdx>,
 ) -> Plan {
     let s = &mut plan.summary;
-    for (slot, old, route) in changed {
+    // Replacements first, by their index in the plan; then the new routes, whose
+    // insertion would shift those indices.
+    let (replaced, added): (Vec<_>, Vec<_>) = changed.iter().partition(|c| c.1.is_some());
+    for (slot, old, route) in replaced.into_iter().chain(added) {
         let waiting =
             |r: &crate::wire::Route| -> i64 { r.stops.iter().map(|x| x.start - x.arrival).sum() };
         s.travel += route.travel;

@@ -340,6 +340,24 @@ proptest! {
     }
 
     #[test]
+    fn dispatched_plans_pass_the_checker(s in spec(), open in 28_800i64..60_000, svc in 0usize..4, caregivers in 1u8..=2) {
+        // A solved plan, then one urgent need added to the problem (Problem::push_need)
+        // and dispatched into it: the result must pass the checker and count every need.
+        let mut pr = problem(&s);
+        let Ok(plan) = solve(&pr) else { return Ok(()) };
+        let need = serde_json::from_value(json!({
+            "id": "urgent", "elder": "e0", "service": SERVICES[svc],
+            "windows": [[open, open + 3_600]], "priority": 100, "caregivers": caregivers
+        })).expect("a need");
+        pr.push_need(need, None).expect("a valid need");
+        let d = carematch_core::dispatch::dispatch(&pr, plan, "urgent", Some(open)).expect("dispatches");
+        let violations = check(&pr, &d.plan);
+        prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(d.plan.summary.assigned + d.plan.summary.unassigned, pr.needs().len() as u64);
+        prop_assert_eq!(d.reason.is_none(), !d.providers.is_empty());
+    }
+
+    #[test]
     fn a_zero_time_limit_still_gives_a_checked_plan(s in spec()) {
         let mut v = to_json(&s, Problem::from_json(to_json(&s, true).to_string().as_bytes()).is_ok());
         v["options"]["time_limit_ms"] = json!(0);
