@@ -234,7 +234,7 @@ async fn bad_input_gets_the_tables_codes() {
         (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
     );
     // Too many needs for this server.
-    let small = app(Config {
+    let small = app_with(Config {
         max_needs: 0,
         ..config()
     });
@@ -252,6 +252,10 @@ async fn bad_input_gets_the_tables_codes() {
         (status, error_code(&body)),
         (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
     );
+}
+
+fn app_with(c: Config) -> Router {
+    app(c)
 }
 
 #[tokio::test]
