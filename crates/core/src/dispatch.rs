@@ -18,12 +18,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::baseline::Builder;
 use crate::error::{Error, FieldPath};
-use crate::feasibility::{slots_of, Slot};
-use crate::model::{NeedIdx, Problem, ProviderIdx};
-use crate::schedule::{RouteState, StopState};
-use crate::wire::{Gap, Plan, Reason, Unassigned};
+use crate::explain::adjust_gap;
+use crate::feasibility::slots_of;
+use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
+use crate::objective::{priority_served, waiting, Score};
+use crate::routes::{Builder, Insertion, RouteState, StopState};
+use crate::wire::{Plan, Reason, Unassigned};
 
 /// What [`dispatch`] did.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,37 +104,11 @@ pub fn dispatch(
     // Rebuild the routes of the nearest providers that may serve the need; of every
     // one when those have no room.
     let mut st = Builder::new(problem);
-    let mut touched: Vec<usize> = Vec::new();
     let mut at = HashMap::new();
-    load(problem, &plan, now, &near, &mut st, &mut at)?;
-    let single = problem.need(n).caregivers == 1;
-    let insert = |st: &mut Builder, slots: &[Slot]| {
-        if single {
-            st.insert_single(slots, n, None)
-        } else {
-            st.insert_pair(slots, n, None).is_ok()
-        }
-    };
-    // Nearest first: a free place among the nearest providers, then making room
-    // there, then a free place anywhere.
-    let mut slots = near;
-    let mut placed = insert(&mut st, &slots);
-    let mut displaced = None;
-    if !placed && single {
-        if let Some((victim, ri)) = displace(problem, &mut st, &slots, n) {
-            touched.push(ri);
-            displaced = Some(victim);
-            out.displaced = Some(problem.need(victim).id.clone());
-        }
-    }
-    if !placed && displaced.is_none() && cut {
-        let (all, _, _) = slots_of(problem, n, true);
-        load(problem, &plan, now, &all, &mut st, &mut at)?;
-        placed = insert(&mut st, &all);
-        slots = all;
-    }
-    if placed || displaced.is_some() {
-        for &s in &slots {
+    let placed = place(problem, &plan, now, n, (near, cut), &mut st, &mut at)?;
+    let mut touched: Vec<usize> = placed.displaced.iter().map(|d| d.1).collect();
+    if placed.served || placed.displaced.is_some() {
+        for &s in &placed.slots {
             let ri = st.route_ix(s);
             let r = &st.routes[ri];
             if let Some(k) = r.stops().iter().position(|x| x.need == n) {
@@ -145,15 +120,17 @@ pub fn dispatch(
     } else {
         let detail = format!(
             "{} provider shift(s) could serve it, but none has room at its times",
-            slots.len()
+            placed.slots.len()
         );
-        let reason = if single {
+        let reason = if problem.need(n).caregivers == 1 {
             Reason::OverCapacity
         } else {
             Reason::NoPartner
         };
         out.reason = Some((reason, detail));
     }
+    let displaced = placed.displaced.map(|d| d.0);
+    out.displaced = displaced.map(|d| problem.need(d).id.clone());
     touched.sort_unstable();
     touched.dedup();
     let changed: Vec<(Slot, Option<usize>, crate::wire::Route)> = touched
@@ -166,6 +143,57 @@ pub fn dispatch(
     out.plan = finish(problem, plan, &changed, n, out.reason.clone(), displaced);
     out.changed = changed.into_iter().map(|c| c.2).collect();
     Ok(out)
+}
+
+/// Where [`place`] put the need.
+struct Placed {
+    /// The slots it was tried in (the nearest, or every one).
+    slots: Vec<Slot>,
+    /// Whether it went into free room.
+    served: bool,
+    /// The need displaced to make room for it, and its route.
+    displaced: Option<(NeedIdx, usize)>,
+}
+
+/// Places need `n`: a free place among the nearest providers' routes (`near`, and
+/// whether that list was cut), then making room there, then a free place among every
+/// provider that may serve it. The routes it needs are read back from `plan` into
+/// `st` (their places in `at`).
+fn place(
+    problem: &Problem,
+    plan: &Plan,
+    now: Option<i64>,
+    n: NeedIdx,
+    (near, cut): (Vec<Slot>, bool),
+    st: &mut Builder,
+    at: &mut HashMap<Slot, usize>,
+) -> Result<Placed, Error> {
+    load(problem, plan, now, &near, st, at)?;
+    let single = problem.need(n).caregivers == 1;
+    let insert = |st: &mut Builder, slots: &[Slot]| {
+        if single {
+            st.insert_single(slots, n, None)
+        } else {
+            st.insert_pair(slots, n, None).is_ok()
+        }
+    };
+    let mut slots = near;
+    let mut served = insert(st, &slots);
+    let mut displaced = None;
+    if !served && single {
+        displaced = displace(problem, st, &slots, n);
+    }
+    if !served && displaced.is_none() && cut {
+        let (all, _, _) = slots_of(problem, n, true);
+        load(problem, plan, now, &all, st, at)?;
+        served = insert(st, &all);
+        slots = all;
+    }
+    Ok(Placed {
+        slots,
+        served,
+        displaced,
+    })
 }
 
 /// The path of the plan's route `i` in errors.
@@ -245,7 +273,7 @@ fn displace(
 ) -> Option<(NeedIdx, usize)> {
     let priority = problem.need(n).priority;
     // (victim priority, added travel, route, position)
-    let mut best: Option<((u32, i64, usize, usize), crate::schedule::Insertion)> = None;
+    let mut best: Option<((u32, i64, usize, usize), Insertion)> = None;
     for &slot in slots {
         let ri = st.route_ix(slot);
         for pos in 0..st.routes[ri].stops().len() {
@@ -297,8 +325,6 @@ fn finish(
     // insertion would shift those indices.
     let (replaced, added): (Vec<_>, Vec<_>) = changed.iter().partition(|c| c.1.is_some());
     for (slot, old, route) in replaced.into_iter().chain(added) {
-        let waiting =
-            |r: &crate::wire::Route| -> i64 { r.stops.iter().map(|x| x.start - x.arrival).sum() };
         s.travel += route.travel;
         s.service += route.service;
         s.waiting += waiting(route);
@@ -329,26 +355,22 @@ fn finish(
     }
     plan.routes.retain(|r| !r.stops.is_empty());
     let s = &mut plan.summary;
-    s.objective.travel = s.travel;
     s.bound = None;
     s.needs = problem.needs().len() as u64;
-    let mut served = |m: NeedIdx, sign: i64| {
-        s.assigned = (s.assigned as i64 + sign) as u64;
-        s.objective.served += sign;
-        s.objective.priority += sign * i64::from(problem.need(m).priority);
+    let mut score = Score {
+        priority: s.objective.priority,
+        served: s.objective.served,
+        cost: s.travel,
     };
     if reason.is_none() {
-        served(n, 1);
+        score.serve(problem, n, 1);
     }
     if let Some(d) = displaced {
-        served(d, -1);
+        score.serve(problem, d, -1);
     }
-    let total = problem.total_priority();
-    s.priority_served = if total == 0 {
-        1.0
-    } else {
-        s.objective.priority as f64 / total as f64
-    };
+    s.assigned = (s.assigned as i64 + score.served - s.objective.served) as u64;
+    s.objective = score.to_wire();
+    s.priority_served = priority_served(problem, score.priority);
     // Unassigned needs stay in need order.
     let index = |id: &str| problem.need_by_id(id).map_or(u32::MAX, |i| i.0);
     let unlist = |plan: &mut Plan, m: NeedIdx, entry: Option<Unassigned>| {
@@ -360,12 +382,12 @@ fn finish(
         match (listed, entry) {
             (true, None) => {
                 plan.unassigned.remove(at);
-                gap(problem, &mut plan.gaps, m, -1);
+                adjust_gap(problem, &mut plan.gaps, m, -1);
             }
             (true, Some(e)) => plan.unassigned[at] = e,
             (false, Some(e)) => {
                 plan.unassigned.insert(at, e);
-                gap(problem, &mut plan.gaps, m, 1);
+                adjust_gap(problem, &mut plan.gaps, m, 1);
             }
             (false, None) => {}
         }
@@ -386,32 +408,4 @@ fn finish(
     }
     plan.summary.unassigned = plan.unassigned.len() as u64;
     plan
-}
-
-/// Adds (`sign` 1) or removes (−1) unmet need `m` to or from the gap report, which
-/// stays sorted by (area, service) as [`crate::explain::gaps`] makes it.
-fn gap(problem: &Problem, gaps: &mut Vec<Gap>, m: NeedIdx, sign: i64) {
-    let need = problem.need(m);
-    let area = problem.elder(need.elder).area.as_deref();
-    let key = (area, need.service.as_str());
-    let at = gaps.partition_point(|g| (g.area.as_deref(), g.service.as_str()) < key);
-    match gaps.get_mut(at) {
-        Some(g) if (g.area.as_deref(), g.service.as_str()) == key => {
-            g.unmet = (g.unmet as i64 + sign) as u64;
-            g.unmet_priority += sign * i64::from(need.priority);
-            if g.unmet == 0 {
-                gaps.remove(at);
-            }
-        }
-        _ if sign > 0 => gaps.insert(
-            at,
-            Gap {
-                area: area.map(str::to_owned),
-                service: need.service.clone(),
-                unmet: 1,
-                unmet_priority: i64::from(need.priority),
-            },
-        ),
-        _ => {}
-    }
 }

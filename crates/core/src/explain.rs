@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 
 use crate::model::{NeedIdx, Problem};
-use crate::schedule::RouteState;
-use crate::wire::{Bound, Gap, Objective, Plan, Reason, Summary, Unassigned};
+use crate::objective::{priority_served, waiting, Score};
+use crate::routes::RouteState;
+use crate::wire::{Bound, Gap, Plan, Reason, Summary, Unassigned};
 
 /// Assembles a [`Plan`] from built routes and the needs left out.
 ///
 /// `unassigned` must list every need not in a route exactly once.
-pub fn build_plan(
+pub(crate) fn build_plan(
     problem: &Problem,
     routes: &[RouteState],
     unassigned: &[(NeedIdx, Reason, String)],
@@ -29,39 +30,24 @@ pub fn build_plan(
 
     let mut travel = 0;
     let mut service = 0;
-    let mut waiting = 0;
+    let mut waited = 0;
     for r in &wire_routes {
         travel += r.travel;
         service += r.service;
-        waiting += r.stops.iter().map(|s| s.start - s.arrival).sum::<i64>();
+        waited += waiting(r);
     }
-    let unserved_priority: i64 = unassigned
-        .iter()
-        .map(|(n, ..)| i64::from(problem.need(*n).priority))
-        .sum();
-    let total = problem.total_priority();
-    let served_priority = total - unserved_priority;
-    let needs = problem.needs().len() as u64;
-    let served = needs - unassigned.len() as u64;
+    let score = Score::without(problem, unassigned.iter().map(|u| u.0), travel);
 
     Plan {
         summary: Summary {
-            needs,
-            assigned: served,
+            needs: problem.needs().len() as u64,
+            assigned: score.served as u64,
             unassigned: unassigned.len() as u64,
-            priority_served: if total == 0 {
-                1.0
-            } else {
-                served_priority as f64 / total as f64
-            },
+            priority_served: priority_served(problem, score.priority),
             travel,
             service,
-            waiting,
-            objective: Objective {
-                priority: served_priority,
-                served: served as i64,
-                travel,
-            },
+            waiting: waited,
+            objective: score.to_wire(),
             bound: bound.map(|priority| Bound { priority }),
             search: None,
             solve_ms,
@@ -82,7 +68,7 @@ pub fn build_plan(
 
 /// The gap report of the unserved needs `unserved`: how many, and how much priority,
 /// by area and service, sorted.
-pub fn gaps(problem: &Problem, unserved: impl Iterator<Item = NeedIdx>) -> Vec<Gap> {
+pub(crate) fn gaps(problem: &Problem, unserved: impl Iterator<Item = NeedIdx>) -> Vec<Gap> {
     let mut gaps: BTreeMap<(Option<&str>, &str), (u64, i64)> = BTreeMap::new();
     for n in unserved {
         let need = problem.need(n);
@@ -99,4 +85,32 @@ pub fn gaps(problem: &Problem, unserved: impl Iterator<Item = NeedIdx>) -> Vec<G
             unmet_priority,
         })
         .collect()
+}
+
+/// Adds (`sign` 1) or removes (−1) unmet need `m` to or from the gap report, which
+/// stays sorted by (area, service) as [`gaps`] makes it.
+pub(crate) fn adjust_gap(problem: &Problem, gaps: &mut Vec<Gap>, m: NeedIdx, sign: i64) {
+    let need = problem.need(m);
+    let area = problem.elder(need.elder).area.as_deref();
+    let key = (area, need.service.as_str());
+    let at = gaps.partition_point(|g| (g.area.as_deref(), g.service.as_str()) < key);
+    match gaps.get_mut(at) {
+        Some(g) if (g.area.as_deref(), g.service.as_str()) == key => {
+            g.unmet = (g.unmet as i64 + sign) as u64;
+            g.unmet_priority += sign * i64::from(need.priority);
+            if g.unmet == 0 {
+                gaps.remove(at);
+            }
+        }
+        _ if sign > 0 => gaps.insert(
+            at,
+            Gap {
+                area: area.map(str::to_owned),
+                service: need.service.clone(),
+                unmet: 1,
+                unmet_priority: i64::from(need.priority),
+            },
+        ),
+        _ => {}
+    }
 }

@@ -28,21 +28,12 @@ use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use crate::model::{earliest_in, Disqualified, NeedIdx, Problem, ProviderIdx, SkillId, Window};
+use crate::model::{Disqualified, NeedIdx, Problem, ProviderIdx, SkillId, Slot};
 use crate::travel::Point;
 use crate::wire::{ProviderKind, Reason};
 
 /// Why a need cannot be served: the reason and a readable detail.
 pub type Why = (Reason, String);
-
-/// A provider's shift: the unit a route is built for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Slot {
-    /// The provider.
-    pub provider: ProviderIdx,
-    /// Index into the provider's shifts.
-    pub shift: u16,
-}
 
 /// The candidate slots of every need (CSR layout) and, for needs with none, why.
 #[derive(Debug, Clone)]
@@ -246,39 +237,6 @@ pub fn slots_of(problem: &Problem, n: NeedIdx, exhaustive: bool) -> (Vec<Slot>, 
 /// How many times `options.candidates` providers [`Candidates::widened`] looks at.
 pub const WIDEN: usize = 8;
 
-/// The start times allowed for a need: its windows, or its pinned start.
-pub fn allowed_starts(problem: &Problem, n: NeedIdx) -> std::borrow::Cow<'_, [Window]> {
-    let need = problem.need(n);
-    match need.pinned {
-        Some(pin) => std::borrow::Cow::Owned(vec![Window {
-            open: pin.start,
-            close: pin.start,
-        }]),
-        None => std::borrow::Cow::Borrowed(&need.windows),
-    }
-}
-
-/// Whether provider `p` alone can serve need `n` (starting inside `windows`) in shift
-/// `shift`, going from the shift's start and back to its end.
-pub fn reachable(
-    problem: &Problem,
-    p: ProviderIdx,
-    shift: usize,
-    n: NeedIdx,
-    windows: &[Window],
-) -> bool {
-    let prov = problem.provider(p);
-    let need = problem.need(n);
-    let here = problem.need_location(n);
-    let s = prov.shifts[shift];
-    let go = problem.travel_time(p, &prov.start, here);
-    let back = problem.travel_time(p, here, &prov.end);
-    if prov.max_work.is_some_and(|m| go + need.duration + back > m) {
-        return false;
-    }
-    earliest_in(windows, s.open + go).is_some_and(|t| t + need.duration + back <= s.close)
-}
-
 fn need_candidates(
     problem: &Problem,
     index: &SkillIndex,
@@ -310,92 +268,120 @@ fn need_candidates(
             }
             _ => Box::new(pool.iter().copied()),
         };
-    let windows = allowed_starts(problem, n);
-    let mut slots = Vec::new();
-    let mut qualified = 0usize;
-    let mut excluded = 0usize;
-    let mut counts: HashMap<Disqualified, usize> = HashMap::new();
-    let mut load_blocked = 0usize;
-    let mut providers_reached = 0usize;
-    let mut visited = 0usize;
-    for p in order {
-        if keep > 0 && providers_reached >= keep {
-            break;
-        }
-        visited += 1;
-        // The pinned provider is one carer; a partner (two-carer need) may be anyone.
-        if pinned_alone.is_some_and(|pin| pin.provider != p) {
-            continue;
-        }
-        match problem.disqualification(p, n) {
-            Some(d @ (Disqualified::Avoided | Disqualified::Gender)) => {
-                excluded += 1;
-                *counts.entry(d).or_default() += 1;
+    let mut tally = Tally::default();
+    tally.scan(problem, n, order, keep);
+    tally.slots.sort_unstable();
+    let cut = tally.visited < pool.len();
+    let reason = tally.reason(problem, n, pool);
+    (tally.slots, reason, cut)
+}
+
+/// What a scan of the providers found for one need.
+#[derive(Default)]
+struct Tally {
+    slots: Vec<Slot>,
+    qualified: usize,
+    excluded: usize,
+    counts: HashMap<Disqualified, usize>,
+    load_blocked: usize,
+    providers_reached: usize,
+    visited: usize,
+}
+
+impl Tally {
+    /// Visits providers in `order` until `keep` of them (0: all) can reach need `n`.
+    fn scan(
+        &mut self,
+        problem: &Problem,
+        n: NeedIdx,
+        order: impl Iterator<Item = ProviderIdx>,
+        keep: usize,
+    ) {
+        let need = problem.need(n);
+        let pinned_alone = need.pinned.filter(|_| need.caregivers == 1);
+        let windows = problem.allowed_starts(n);
+        for p in order {
+            if keep > 0 && self.providers_reached >= keep {
+                break;
+            }
+            self.visited += 1;
+            // The pinned provider is one carer; a partner (two-carer need) may be anyone.
+            if pinned_alone.is_some_and(|pin| pin.provider != p) {
                 continue;
             }
-            Some(d) => {
-                *counts.entry(d).or_default() += 1;
+            match problem.disqualification(p, n) {
+                Some(d @ (Disqualified::Avoided | Disqualified::Gender)) => {
+                    self.excluded += 1;
+                    *self.counts.entry(d).or_default() += 1;
+                    continue;
+                }
+                Some(d) => {
+                    *self.counts.entry(d).or_default() += 1;
+                    continue;
+                }
+                None => {}
+            }
+            let prov = problem.provider(p);
+            if prov.capacity.is_some_and(|c| need.load > c) {
+                self.load_blocked += 1;
                 continue;
             }
-            None => {}
-        }
-        let prov = problem.provider(p);
-        if prov.capacity.is_some_and(|c| need.load > c) {
-            load_blocked += 1;
-            continue;
-        }
-        qualified += 1;
-        if prov.max_visits == Some(0) {
-            continue;
-        }
-        let before = slots.len();
-        for shift in 0..prov.shifts.len() {
-            if reachable(problem, p, shift, n, &windows) {
-                slots.push(Slot {
-                    provider: p,
-                    shift: shift as u16,
-                });
+            self.qualified += 1;
+            if prov.max_visits == Some(0) {
+                continue;
             }
-        }
-        if slots.len() > before {
-            providers_reached += 1;
+            let before = self.slots.len();
+            for shift in 0..prov.shifts.len() {
+                if problem.reachable(p, shift, n, &windows) {
+                    self.slots.push(Slot {
+                        provider: p,
+                        shift: shift as u16,
+                    });
+                }
+            }
+            if self.slots.len() > before {
+                self.providers_reached += 1;
+            }
         }
     }
-    slots.sort_unstable();
-    let cut = visited < pool.len();
-    let service = &need.service;
-    let reason = if !slots.is_empty() {
-        if need.caregivers == 2 && providers_reached < 2 {
+
+    /// Why need `n` cannot be served, from what the scan found (`pool`: the providers
+    /// having its rarest skill).
+    fn reason(&self, problem: &Problem, n: NeedIdx, pool: &[ProviderIdx]) -> Option<Why> {
+        let need = problem.need(n);
+        let service = &need.service;
+        let qualified = self.qualified;
+        let excluded = self.excluded;
+        if !self.slots.is_empty() {
+            (need.caregivers == 2 && self.providers_reached < 2).then(|| {
+                (
+                    Reason::NoPartner,
+                    format!("two carers needed; only one qualified provider can reach it in time for {service}"),
+                )
+            })
+        } else if qualified > 0 {
             Some((
-                Reason::NoPartner,
-                format!("two carers needed; only one qualified provider can reach it in time for {service}"),
+                Reason::NoTime,
+                format!(
+                    "{qualified} qualified provider(s) for {service}, but no shift can reach the elder inside a window and return in time"
+                ),
+            ))
+        } else if excluded > 0 {
+            Some((
+                Reason::Excluded,
+                format!(
+                    "the elder's avoids ({}) and caregiver_gender ({}) leave none of {excluded} otherwise qualified provider(s)",
+                    self.counts.get(&Disqualified::Avoided).unwrap_or(&0),
+                    self.counts.get(&Disqualified::Gender).unwrap_or(&0)
+                ),
             ))
         } else {
-            None
+            Some((
+                Reason::NoQualifiedProvider,
+                no_qualified_detail(problem, n, pool, &self.counts, self.load_blocked),
+            ))
         }
-    } else if qualified > 0 {
-        Some((
-            Reason::NoTime,
-            format!(
-                "{qualified} qualified provider(s) for {service}, but no shift can reach the elder inside a window and return in time"
-            ),
-        ))
-    } else if excluded > 0 {
-        Some((
-            Reason::Excluded,
-            format!(
-                "the elder's avoids ({}) and caregiver_gender ({}) leave none of {excluded} otherwise qualified provider(s)",
-                counts.get(&Disqualified::Avoided).unwrap_or(&0),
-                counts.get(&Disqualified::Gender).unwrap_or(&0)
-            ),
-        ))
-    } else {
-        Some((
-            Reason::NoQualifiedProvider,
-            no_qualified_detail(problem, n, pool, &counts, load_blocked),
-        ))
-    };
-    (slots, reason, cut)
+    }
 }
 
 fn no_qualified_detail(

@@ -41,21 +41,20 @@
 #![deny(missing_docs)]
 
 pub mod assign;
-pub mod baseline;
+mod baseline;
 pub mod catalogue;
 pub mod check;
 pub mod dispatch;
 pub mod error;
-pub mod explain;
+mod explain;
 pub mod feasibility;
-pub mod graph;
-mod lapjv;
 pub mod limits;
-pub mod matching;
+mod matching;
 pub mod model;
+mod objective;
 pub mod priority;
-pub mod schedule;
-pub mod search;
+mod routes;
+mod search;
 mod solve;
 pub mod travel;
 mod validate;

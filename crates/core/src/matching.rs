@@ -34,11 +34,10 @@
 use std::time::Instant;
 
 use crate::assign::{self, Instance};
-use crate::baseline::{self, Builder, Construction};
-use crate::error::Error;
-use crate::feasibility::{Candidates, Slot};
-use crate::graph;
-use crate::model::{NeedIdx, Problem, ProviderIdx};
+use crate::baseline;
+use crate::feasibility::Candidates;
+use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
+use crate::routes::{Builder, Construction};
 
 /// Seconds per unit of edge cost.
 const COST_UNIT: i64 = 8;
@@ -50,71 +49,34 @@ const C: i64 = 2 * COST_MAX + 1;
 const LIMIT: i128 = 1 << 60;
 
 /// The construction and, when proven, the bound on served priority.
-pub struct Matched {
+pub(crate) struct Matched {
     /// Routes and unserved needs.
-    pub construction: Construction,
+    pub(crate) construction: Construction,
     /// Proven upper bound on the served priority of any plan.
-    pub bound: Option<i64>,
+    pub(crate) bound: Option<i64>,
 }
 
 /// Builds routes from the exact assignment (see the module docs).
-///
-/// ```
-/// use carematch_core::{feasibility::Candidates, matching, Problem};
-/// let problem = Problem::from_json(br#"{
-///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
-///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]], "priority": 40}],
-///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
-///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
-/// }"#)?;
-/// let m = matching::construct(&problem, &Candidates::new(&problem))?;
-/// assert!(m.construction.unassigned.is_empty());
-/// assert_eq!(m.bound, Some(40));
-/// # Ok::<(), carematch_core::Error>(())
-/// ```
-pub fn construct(problem: &Problem, cands: &Candidates) -> Result<Matched, Error> {
-    let graph = provider_edges(problem, cands);
-    let bound = priority_bound(problem, cands, &graph, None);
-    let construction = build(problem, cands, &graph, None)?;
-    Ok(Matched {
+pub(crate) fn construct(problem: &Problem, cands: &Candidates) -> Matched {
+    let (construction, bound) = construct_until(problem, cands, None);
+    Matched {
         construction: construction.unwrap_or_else(|| unreachable!("no deadline")),
         bound,
-    })
+    }
 }
 
 /// [`construct`] on a time budget: the bound and the construction are each `None` when
 /// their first kernel run has not finished by `deadline`. A later repair round that
 /// runs out of time ends the loop, and its needs go through the baseline insertion.
 /// So the result depends on the clock only when a deadline passes.
-///
-/// ```
-/// use std::time::{Duration, Instant};
-/// use carematch_core::{feasibility::Candidates, matching, Problem};
-/// let problem = Problem::from_json(br#"{
-///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
-///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]], "priority": 40}],
-///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
-///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
-/// }"#)?;
-/// let cands = Candidates::new(&problem);
-/// let past = Instant::now() - Duration::from_secs(1);
-/// let (construction, bound) = matching::construct_until(&problem, &cands, Some(past))?;
-/// assert!(construction.is_none() && bound.is_none());
-/// let later = Instant::now() + Duration::from_secs(600);
-/// let (construction, bound) = matching::construct_until(&problem, &cands, Some(later))?;
-/// let full = matching::construct(&problem, &cands)?;
-/// assert_eq!(construction.map(|c| c.routes.len()), Some(full.construction.routes.len()));
-/// assert_eq!(bound, full.bound);
-/// # Ok::<(), carematch_core::Error>(())
-/// ```
-pub fn construct_until(
+pub(crate) fn construct_until(
     problem: &Problem,
     cands: &Candidates,
     deadline: Option<Instant>,
-) -> Result<(Option<Construction>, Option<i64>), Error> {
+) -> (Option<Construction>, Option<i64>) {
     let graph = provider_edges(problem, cands);
     let bound = priority_bound(problem, cands, &graph, deadline);
-    Ok((build(problem, cands, &graph, deadline)?, bound))
+    (build(problem, cands, &graph, deadline), bound)
 }
 
 /// Steps 1–4 of the module docs; `None` when the first kernel run misses `deadline`.
@@ -123,12 +85,11 @@ fn build(
     cands: &Candidates,
     graph: &ProviderEdges,
     deadline: Option<Instant>,
-) -> Result<Option<Construction>, Error> {
+) -> Option<Construction> {
     let base = assignment_instance(problem, cands, graph);
     let mut inst = base.clone();
     let mut banned: Vec<(usize, u32)> = Vec::new();
-    let mut st = Builder::new(problem);
-    baseline::place_pins(problem, cands, &mut st)?;
+    let mut st = Builder::with_pins(problem);
     let mut pending = baseline::priority_order(problem, cands);
     let mut placed_by = vec![0u32; problem.providers().len()];
     // The repair loop: needs the routes could not take on the providers the
@@ -139,7 +100,7 @@ fn build(
         set_penalties(problem, &mut inst);
         let Some(sol) = assign::solve_parallel_until(&inst, deadline) else {
             if round == 0 {
-                return Ok(None);
+                return None;
             }
             break;
         };
@@ -195,10 +156,10 @@ fn build(
         .filter_map(|&n| baseline::insert_one(problem, cands, &mut st, n))
         .collect();
     unassigned.sort_by_key(|u| u.0);
-    Ok(Some(Construction {
+    Some(Construction {
         routes: st.routes,
         unassigned,
-    }))
+    })
 }
 
 /// Rounds of the repair loop between the assignment and the routes.
@@ -346,7 +307,7 @@ fn assignment_instance(problem: &Problem, cands: &Candidates, g: &ProviderEdges)
 
 /// Lexicographic penalties per component (see the module docs).
 fn set_penalties(problem: &Problem, inst: &mut Instance) {
-    let comps = graph::components(inst);
+    let comps = assign::components(inst);
     let fits = comps.iter().all(|c| {
         let n = c.needs.len() as i128;
         let b = 2 * n * C as i128 + 2;
@@ -425,4 +386,46 @@ fn priority_bound(
     let sol = assign::solve_parallel_until(&inst, deadline)?;
     let total2 = 2 * problem.total_priority() as i128;
     Some(((total2 - sol.cost) / 2) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn problem() -> Problem {
+        Problem::from_json(br#"{
+          "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+          "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]], "priority": 40}],
+          "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+                         "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+        }"#)
+        .expect("valid")
+    }
+
+    #[test]
+    fn serves_and_bounds() {
+        let problem = problem();
+        let m = construct(&problem, &Candidates::new(&problem));
+        assert!(m.construction.unassigned.is_empty());
+        assert_eq!(m.bound, Some(40));
+    }
+
+    #[test]
+    fn a_passed_deadline_gives_nothing_a_later_one_the_same() {
+        let problem = problem();
+        let cands = Candidates::new(&problem);
+        let past = Instant::now() - Duration::from_secs(1);
+        let (construction, bound) = construct_until(&problem, &cands, Some(past));
+        assert!(construction.is_none() && bound.is_none());
+        let later = Instant::now() + Duration::from_secs(600);
+        let (construction, bound) = construct_until(&problem, &cands, Some(later));
+        let full = construct(&problem, &cands);
+        assert_eq!(
+            construction.map(|c| c.routes.len()),
+            Some(full.construction.routes.len())
+        );
+        assert_eq!(bound, full.bound);
+    }
 }

@@ -5,9 +5,10 @@
 //! an integer second, every location a [`Point`] of the problem's metric, and every
 //! skill an interned [`SkillId`]. Nothing downstream re-checks the input.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::error::{Error, ErrorKind};
+use crate::catalogue;
 use crate::travel::{Point, Travel};
 use crate::wire::{Gender, ProfileInput, ProviderKind};
 
@@ -111,6 +112,25 @@ pub struct Elder {
     pub avoids: Vec<ProviderIdx>,
     /// Required carer gender.
     pub caregiver_gender: Option<Gender>,
+}
+
+/// A provider's shift: the unit a route is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slot {
+    /// The provider.
+    pub provider: ProviderIdx,
+    /// Index into the provider's shifts.
+    pub shift: u16,
+}
+
+/// The pinned visits of one route, in route order, each at its start: how validation
+/// found the pins can be kept together (rule 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PinnedRoute {
+    /// The route's provider shift.
+    pub(crate) slot: Slot,
+    /// The visits, in order: the need and its fixed start.
+    pub(crate) stops: Vec<(NeedIdx, i64)>,
 }
 
 /// A pinned assignment, validated to be feasible on its own.
@@ -266,60 +286,13 @@ pub struct Problem {
     pub(crate) need_ids: HashMap<String, NeedIdx>,
     pub(crate) provider_ids: HashMap<String, ProviderIdx>,
     /// Elder ids, services and skill names, for [`Problem::push_need`].
-    pub(crate) lookup: crate::validate::Lookup,
+    pub(crate) lookup: Lookup,
+    /// Where validation placed the pinned visits (rule 6), route by route: every
+    /// construction starts from these routes.
+    pub(crate) pinned_routes: Vec<PinnedRoute>,
 }
 
 impl Problem {
-    /// Parse and validate a problem from JSON bytes.
-    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        let input = crate::error::from_json(bytes, ErrorKind::InvalidProblem)?;
-        Self::from_input(input)
-    }
-
-    /// Validate a parsed problem.
-    pub fn from_input(input: crate::wire::ProblemInput) -> Result<Self, Error> {
-        crate::validate::validate(input)
-    }
-
-    /// Appends one need — and its elder, when `elder` is given — validated as
-    /// [`Problem::from_input`] would validate them, at the indices they take
-    /// (`needs[k]`, `elders[m]` in error paths). On error the problem is unchanged.
-    /// Costs O(the need), not O(the problem): this is how a service adds an urgent
-    /// need to a plan's problem before [`crate::dispatch::dispatch`]. Pinned needs are
-    /// refused.
-    ///
-    /// ```
-    /// use carematch_core::Problem;
-    /// let mut p = Problem::from_json(br#"{
-    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
-    ///   "needs": [], "providers": []
-    /// }"#)?;
-    /// let need = serde_json::from_str(r#"{"id": "sos", "elder": "e2", "service": "emergency",
-    ///   "windows": [[40000, 40900]]}"#).unwrap();
-    /// let elder = serde_json::from_str(r#"{"id": "e2", "location": [116.44, 39.92]}"#).unwrap();
-    /// let n = p.push_need(need, Some(elder))?;
-    /// assert_eq!(p.need(n).priority, 90); // emergency help comes first
-    /// assert_eq!(p.elders().len(), 2);
-    /// p.pop_need(true);
-    /// assert!(p.need_by_id("sos").is_none() && p.elders().len() == 1);
-    /// let bad = serde_json::from_str(r#"{"id": "x", "elder": "nobody", "service": "meals",
-    ///   "windows": [[0, 60]]}"#).unwrap();
-    /// assert_eq!(p.push_need(bad, None).unwrap_err().path().to_string(), "needs[0].elder");
-    /// # Ok::<(), carematch_core::Error>(())
-    /// ```
-    pub fn push_need(
-        &mut self,
-        need: crate::wire::NeedInput,
-        elder: Option<crate::wire::ElderInput>,
-    ) -> Result<NeedIdx, Error> {
-        crate::validate::push_need(self, need, elder)
-    }
-
-    /// Undoes the last [`Problem::push_need`] (with its elder when `with_elder`).
-    pub fn pop_need(&mut self, with_elder: bool) {
-        crate::validate::pop_need(self, with_elder)
-    }
-
     /// How travel times are computed.
     pub fn travel(&self) -> &Travel {
         &self.travel
@@ -427,5 +400,137 @@ impl Problem {
     /// Sum of priority over all needs.
     pub fn total_priority(&self) -> i64 {
         self.needs.iter().map(|n| i64::from(n.priority)).sum()
+    }
+
+    /// The needs with a pin, in need order.
+    pub fn pinned_needs(&self) -> impl Iterator<Item = NeedIdx> + '_ {
+        self.needs
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.pinned.is_some())
+            .map(|(i, _)| NeedIdx(i as u32))
+    }
+
+    /// The start times allowed for need `n`: its windows, or its pinned start.
+    ///
+    /// ```
+    /// use carematch_core::{model::{NeedIdx, Window}, Problem};
+    /// let p = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]],
+    ///              "pinned": {"provider": "p1", "start": 40000}}],
+    ///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+    ///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+    /// }"#)?;
+    /// assert_eq!(&*p.allowed_starts(NeedIdx(0)), &[Window { open: 40000, close: 40000 }]);
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn allowed_starts(&self, n: NeedIdx) -> Cow<'_, [Window]> {
+        let need = self.need(n);
+        match need.pinned {
+            Some(pin) => Cow::Owned(vec![Window {
+                open: pin.start,
+                close: pin.start,
+            }]),
+            None => Cow::Borrowed(&need.windows),
+        }
+    }
+
+    /// Whether provider `p` alone can serve need `n`, starting inside `windows`, in
+    /// shift `shift`: from the shift's start to the elder and back to its end within
+    /// the shift, and within `max_work`. Rule 2 is not checked here (see
+    /// [`Problem::disqualification`]).
+    ///
+    /// ```
+    /// use carematch_core::{model::{NeedIdx, ProviderIdx, Window}, Problem};
+    /// let p = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}],
+    ///   "providers": [{"id": "p1", "kind": "volunteer", "skills": ["meals"],
+    ///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+    /// }"#)?;
+    /// let (n, v) = (NeedIdx(0), ProviderIdx(0));
+    /// assert!(p.reachable(v, 0, n, &p.needs()[0].windows));
+    /// assert!(!p.reachable(v, 0, n, &[Window { open: 50000, close: 50000 }]));
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn reachable(&self, p: ProviderIdx, shift: usize, n: NeedIdx, windows: &[Window]) -> bool {
+        let prov = self.provider(p);
+        let need = self.need(n);
+        let here = self.need_location(n);
+        let s = prov.shifts[shift];
+        let go = self.travel_time(p, &prov.start, here);
+        let back = self.travel_time(p, here, &prov.end);
+        if prov.max_work.is_some_and(|m| go + need.duration + back > m) {
+            return false;
+        }
+        earliest_in(windows, s.open + go).is_some_and(|t| t + need.duration + back <= s.close)
+    }
+}
+
+/// What validation looked up, kept so that a need added later
+/// ([`Problem::push_need`]) is validated the same way.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lookup {
+    /// Service rules: catalogue entries and the problem's overrides.
+    pub(crate) services: Services,
+    /// Elder ids.
+    pub(crate) elder_ids: HashMap<String, ElderIdx>,
+    /// Interned skill names.
+    pub(crate) skills: Interner,
+}
+
+/// Skill names to ids, in order of first use.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Interner {
+    ids: HashMap<String, SkillId>,
+    pub(crate) names: Vec<String>,
+}
+
+impl Interner {
+    /// The id of skill `s`, interned on first use.
+    pub(crate) fn get(&mut self, s: &str) -> SkillId {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = SkillId(self.names.len() as u32);
+        self.ids.insert(s.to_owned(), id);
+        self.names.push(s.to_owned());
+        id
+    }
+}
+
+/// What a service requires: an override of the problem's, else the catalogue's.
+#[derive(Debug, Clone)]
+pub(crate) struct ServiceRule {
+    /// Default duration, when known.
+    pub(crate) duration: Option<i64>,
+    /// Minimum provider level.
+    pub(crate) min_level: u32,
+    /// Whether volunteers may do it.
+    pub(crate) volunteer_ok: bool,
+}
+
+/// The problem's service overrides, by id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Services(pub(crate) HashMap<String, ServiceRule>);
+
+impl Services {
+    /// The effective rule for `service`: override, else catalogue, else custom defaults
+    /// (no duration, level 0, volunteers not allowed).
+    pub(crate) fn resolve(&self, service: &str) -> ServiceRule {
+        let base = catalogue::lookup(service);
+        let over = self.0.get(service);
+        ServiceRule {
+            duration: over.and_then(|o| o.duration).or(base.map(|b| b.duration)),
+            min_level: over
+                .map(|o| o.min_level)
+                .or(base.map(|b| b.min_level))
+                .unwrap_or(0),
+            volunteer_ok: over
+                .map(|o| o.volunteer_ok)
+                .or(base.map(|b| b.volunteer_ok))
+                .unwrap_or(false),
+        }
     }
 }

@@ -26,10 +26,11 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-use crate::baseline::{insert_all, priority_order, Builder, Construction};
+use crate::baseline::{insert_all, priority_order};
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
-use crate::schedule::RouteState;
+use crate::objective::Score;
+use crate::routes::{Builder, Construction, RouteState};
 
 const NONE: u32 = u32::MAX;
 /// Neighbours kept per need for the ruin step.
@@ -54,37 +55,6 @@ pub struct Stats {
     pub stopped_by_time: bool,
 }
 
-/// (served priority, served needs, travel): the spec's objective, the first two
-/// maximised, travel minimised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Score {
-    priority: i64,
-    served: i64,
-    travel: i64,
-}
-
-impl Score {
-    fn of(problem: &Problem, routes: &[RouteState], at: &[[u32; 2]]) -> Self {
-        let mut s = Score {
-            priority: 0,
-            served: 0,
-            travel: routes.iter().map(|r| r.travel).sum(),
-        };
-        for (n, a) in at.iter().enumerate() {
-            if a[0] != NONE {
-                s.priority += i64::from(problem.needs()[n].priority);
-                s.served += 1;
-            }
-        }
-        s
-    }
-
-    /// Lexicographic key: larger is better.
-    fn key(&self) -> (i64, i64, i64) {
-        (self.priority, self.served, -self.travel)
-    }
-}
-
 /// Improves `built` by ruin and recreate until `iterations` iterations have run or
 /// `deadline` has passed, and returns the best plan found with the reasons of the
 /// needs it leaves out (recomputed: a last insertion pass tries each once more).
@@ -103,7 +73,7 @@ pub(crate) fn improve(
     let near = Neighbours::new(problem);
     let runs = rayon::current_num_threads().max(1) as u64;
     let seed = problem.options().seed;
-    let results: Vec<(Construction, Stats, (i64, i64, i64))> = (0..runs)
+    let results: Vec<(Construction, Stats, Score)> = (0..runs)
         .into_par_iter()
         .map(|i| {
             // Distinct, well-spread seeds; the first search uses the seed as given.
@@ -111,15 +81,15 @@ pub(crate) fn improve(
             let mut s = Search::new(problem, cands, built.clone(), &near, seed);
             let stats = s.run(iterations, deadline);
             let plan = s.finish();
-            let key = plan.objective(problem);
-            (plan, stats, key)
+            let score = plan.score(problem);
+            (plan, stats, score)
         })
         .collect();
     let mut total = Stats {
         runs,
         ..Stats::default()
     };
-    let mut best: Option<(Construction, (i64, i64, i64))> = None;
+    let mut best: Option<(Construction, Score)> = None;
     for (plan, stats, key) in results {
         total.iterations += stats.iterations;
         total.stopped_by_time |= stats.stopped_by_time;
@@ -185,7 +155,13 @@ impl<'a> Search<'a> {
             .filter(|u| cands.reason(u.0).is_none())
             .map(|u| u.0 .0)
             .collect();
-        let score = Score::of(problem, &st.routes, &at);
+        let score = Score::of(
+            problem,
+            (0..n)
+                .filter(|&i| at[i][0] != NONE)
+                .map(|i| NeedIdx(i as u32)),
+            st.routes.iter().map(|r| r.travel).sum(),
+        );
         let routes = st.routes.len();
         Self {
             problem,
@@ -226,7 +202,7 @@ impl<'a> Search<'a> {
         // to a fiftieth of one (tuned on the 56 Solomon instances: 1 / 0.01, 2 / 0.02,
         // 3 / 0.1 and 5 / 0.1 legs gave mean gaps within 0.1 % of each other).
         let legs = (self.score.served as f64 + self.st.routes.len() as f64).max(1.0);
-        let mean_leg = (self.score.travel as f64 / legs).max(1.0);
+        let mean_leg = (self.score.cost as f64 / legs).max(1.0);
         let (t0, t1) = (2.0 * mean_leg, 0.02 * mean_leg);
         while stats.iterations < iterations {
             let now = Instant::now();
@@ -251,18 +227,18 @@ impl<'a> Search<'a> {
             };
             self.recreate(seed, removed);
             let (a, b) = (self.score, before);
-            let accept = if (a.priority, a.served) != (b.priority, b.served) {
-                (a.priority, a.served) > (b.priority, b.served)
+            let accept = if a.service() != b.service() {
+                a.service() > b.service()
             } else {
                 let u: f64 = self.rng.random();
-                (a.travel as f64) < b.travel as f64 - temperature * u.max(1e-12).ln()
+                (a.cost as f64) < b.cost as f64 - temperature * u.max(1e-12).ln()
             };
             if !accept {
                 self.undo(before);
                 continue;
             }
             self.commit();
-            if self.score.key() > self.best_score.key() {
+            if self.score > self.best_score {
                 stats.improvements += 1;
                 self.save_best();
             }
@@ -307,16 +283,7 @@ impl<'a> Search<'a> {
                 removed.push(n.0);
             }
         }
-        let ok = ruined.iter().all(|&ri| {
-            let r = &self.st.routes[ri as usize];
-            let p = r.provider();
-            r.is_consistent()
-                && self
-                    .problem
-                    .provider(p)
-                    .max_work
-                    .is_none_or(|m| self.st.work[p.ix()] <= m)
-        });
+        let ok = ruined.iter().all(|&ri| self.st.holds(ri as usize));
         ok.then_some(removed)
     }
 
@@ -385,23 +352,13 @@ impl<'a> Search<'a> {
             self.touch_route(rb);
             self.touch_need(n);
             self.st.apply_pair(n, &pair);
-            self.score.travel += pair.a.1.delta + pair.b.1.delta;
+            self.score.cost += pair.a.1.delta + pair.b.1.delta;
             self.at[n.ix()] = [ra as u32, rb as u32];
         } else {
-            let mut best: Option<(crate::baseline::InsertKey, _)> = None;
-            for &slot in slots {
-                let rng = &mut self.rng;
-                let Some(ins) = self
-                    .st
-                    .best_option(slot, n, None, || rng.random_bool(BLINK))
-                else {
-                    continue;
-                };
-                let key = (ins.delta, self.st.tie(n, slot.provider), slot);
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    best = Some((key, ins));
-                }
-            }
+            let rng = &mut self.rng;
+            let best = self
+                .st
+                .best_single(slots, n, None, || rng.random_bool(BLINK));
             let Some(((_, _, slot), ins)) = best else {
                 return false;
             };
@@ -409,11 +366,10 @@ impl<'a> Search<'a> {
             self.touch_route(ri);
             self.touch_need(n);
             self.st.apply(slot, n, &ins, None);
-            self.score.travel += ins.delta;
+            self.score.cost += ins.delta;
             self.at[n.ix()] = [ri as u32, NONE];
         }
-        self.score.priority += i64::from(problem.need(n).priority);
-        self.score.served += 1;
+        self.score.serve(problem, n, 1);
         true
     }
 
@@ -430,11 +386,10 @@ impl<'a> Search<'a> {
             };
             let before = self.st.routes[ri].travel;
             self.st.remove(ri, pos);
-            self.score.travel += self.st.routes[ri].travel - before;
+            self.score.cost += self.st.routes[ri].travel - before;
         }
         self.at[n.ix()] = [NONE; 2];
-        self.score.priority -= i64::from(self.problem.need(n).priority);
-        self.score.served -= 1;
+        self.score.serve(self.problem, n, -1);
     }
 
     fn touch_route(&mut self, ri: usize) {
@@ -444,11 +399,11 @@ impl<'a> Search<'a> {
         self.route_stamp[ri] = self.iter;
         self.saved_routes
             .push((ri as u32, self.st.routes[ri].clone()));
-        let p = self.st.routes[ri].provider().ix();
-        if self.prov_stamp[p] != self.iter {
-            self.prov_stamp[p] = self.iter;
-            self.saved_prov
-                .push((p as u32, self.st.visits[p], self.st.work[p]));
+        let p = self.st.routes[ri].provider();
+        if self.prov_stamp[p.ix()] != self.iter {
+            self.prov_stamp[p.ix()] = self.iter;
+            let (visits, work) = self.st.counters(p);
+            self.saved_prov.push((p.0, visits, work));
         }
     }
 
@@ -464,8 +419,7 @@ impl<'a> Search<'a> {
             self.st.routes[ri as usize] = r;
         }
         for (p, v, w) in self.saved_prov.drain(..) {
-            self.st.visits[p as usize] = v;
-            self.st.work[p as usize] = w;
+            self.st.set_counters(crate::model::ProviderIdx(p), v, w);
         }
         for (n, a) in self.saved_at.drain(..) {
             self.at[n as usize] = a;

@@ -7,11 +7,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::baseline::{self, Construction};
+use crate::baseline;
 use crate::error::{Error, ErrorKind, FieldPath};
 use crate::explain::build_plan;
 use crate::feasibility::Candidates;
 use crate::model::Problem;
+use crate::routes::Construction;
 use crate::wire::{Plan, SearchSummary, Stopped};
 
 /// Which construction builds the routes.
@@ -91,9 +92,9 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
             )
         };
         Ok(match algorithm {
-            Algorithm::Baseline => plan(&baseline::construct(problem, &cands)?, None),
+            Algorithm::Baseline => plan(&baseline::construct(problem, &cands), None),
             Algorithm::Matching => {
-                let m = crate::matching::construct(problem, &cands)?;
+                let m = crate::matching::construct(problem, &cands);
                 plan(&m.construction, m.bound)
             }
             Algorithm::Auto => {
@@ -106,11 +107,11 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                     || baseline::construct(problem, &cands),
                     || crate::matching::construct_until(problem, &cands, Some(matching_deadline)),
                 );
-                let (b, (m, bound)) = (b?, m?);
-                let built = match m {
-                    Some(m) if m.objective(problem) >= b.objective(problem) => m,
+                let built = match m.0 {
+                    Some(m) if m.score(problem) >= b.score(problem) => m,
                     _ => b,
                 };
+                let bound = m.1;
 
                 let iterations = options.iterations_for(problem.needs().len());
                 if iterations == 0 {

@@ -10,7 +10,7 @@
 //! bike 12, ebike 15, car 25 km/h), else 15 km/h (haversine); `travel.speed` for
 //! euclidean; unused for matrix.
 
-use crate::wire::Mode;
+use crate::wire::{Metric, Mode};
 
 /// Mean Earth radius in metres (IUGG), as the spec fixes it.
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
@@ -123,6 +123,20 @@ pub enum Travel {
 }
 
 impl Travel {
+    /// The metric on the wire.
+    ///
+    /// ```
+    /// use carematch_core::{travel::Travel, wire::Metric};
+    /// assert_eq!(Travel::Euclidean { speed: 1.0 }.metric(), Metric::Euclidean);
+    /// ```
+    pub fn metric(&self) -> Metric {
+        match self {
+            Travel::Haversine { .. } => Metric::Haversine,
+            Travel::Euclidean { .. } => Metric::Euclidean,
+            Travel::Matrix { .. } => Metric::Matrix,
+        }
+    }
+
     /// Whether `time(s, a, b) == time(s, b, a)` for all points: true for haversine
     /// and euclidean (their formulas are symmetric, bit for bit), checked cell by cell
     /// for a matrix (O(n²)).

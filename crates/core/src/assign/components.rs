@@ -7,7 +7,7 @@
 
 use petgraph::unionfind::UnionFind;
 
-use crate::assign::{Instance, Solution};
+use super::{Instance, Solution};
 
 /// One connected component: its needs and providers (global indices, increasing).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct Component {
 /// A need without edges and a provider without edges are components of their own.
 ///
 /// ```
-/// use carematch_core::{assign::Instance, graph::components};
+/// use carematch_core::assign::{components, Instance};
 /// let inst = Instance {
 ///     demand: vec![1, 1, 1], penalty: vec![9; 3], capacity: vec![1, 1],
 ///     offsets: vec![0, 1, 2, 2], targets: vec![0, 1], costs: vec![1, 1],
@@ -128,7 +128,7 @@ impl Component {
 /// (Cuthill–McKee style), so that needs and providers that are near in the graph —
 /// near on the map, in a city — are near in memory. Returns `(need_rank,
 /// provider_rank)`: the new index of every need and provider. `O(V + E)`.
-pub fn bfs_order(inst: &Instance) -> (Vec<u32>, Vec<u32>) {
+pub(super) fn bfs_order(inst: &Instance) -> (Vec<u32>, Vec<u32>) {
     let (n, m) = (inst.needs(), inst.providers());
     // Provider -> needs adjacency.
     let mut start = vec![0usize; m + 1];
@@ -185,7 +185,7 @@ pub fn bfs_order(inst: &Instance) -> (Vec<u32>, Vec<u32>) {
 }
 
 /// `inst` renumbered by [`bfs_order`]'s ranks (each need keeps its edge order).
-pub fn permute(inst: &Instance, need_rank: &[u32], provider_rank: &[u32]) -> Instance {
+pub(super) fn permute(inst: &Instance, need_rank: &[u32], provider_rank: &[u32]) -> Instance {
     let n = inst.needs();
     let mut by_rank = vec![0u32; n];
     for (i, &r) in need_rank.iter().enumerate() {

@@ -17,7 +17,7 @@
 
 use rayon::prelude::*;
 
-use crate::assign::{Instance, Solution};
+use super::{Instance, Solution};
 
 /// Largest side of the square matrix the dense kernel accepts.
 const MAX_SIDE: usize = 4096;

@@ -1,4 +1,4 @@
-//! Routes under construction: one per provider shift, with O(1) insertion checks.
+//! One route under construction, with O(1) insertion checks.
 //!
 //! A [`RouteState`] keeps, for every stop, the earliest start `e[i]` (forward pass:
 //! leave the shift start at its opening, start each visit as early as its windows
@@ -13,8 +13,7 @@
 
 use std::borrow::Cow;
 
-use crate::feasibility::{allowed_starts, Slot};
-use crate::model::{earliest_in, latest_in, NeedIdx, Problem, ProviderIdx, Window};
+use crate::model::{earliest_in, latest_in, NeedIdx, Problem, ProviderIdx, Slot, Window};
 use crate::travel::Point;
 use crate::wire;
 
@@ -26,7 +25,7 @@ fn stop_windows<'a>(problem: &'a Problem, s: &StopState, buf: &'a mut [Window; 1
             buf[0] = Window { open: t, close: t };
             buf
         }
-        None => match allowed_starts(problem, s.need) {
+        None => match problem.allowed_starts(s.need) {
             Cow::Borrowed(w) => w,
             Cow::Owned(w) => {
                 buf[0] = w[0];
@@ -157,7 +156,7 @@ impl RouteState {
         // Borrowed (no allocation) unless the need is pinned.
         let windows: Cow<[Window]> = match fixed {
             Some(t) => Cow::Owned(vec![Window { open: t, close: t }]),
-            None => allowed_starts(problem, n),
+            None => problem.allowed_starts(n),
         };
         let windows = &*windows;
         let (Some(first), Some(last)) = (windows.first(), windows.last()) else {

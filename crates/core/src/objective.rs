@@ -1,0 +1,144 @@
+//! What "better" means: the spec's objective, in one place.
+//!
+//! A plan is compared with another lexicographically (the spec, "Objective"):
+//!
+//! 1. the sum of `priority` over served needs, larger first;
+//! 2. the number of served needs, larger first;
+//! 3. the cost, smaller first: today total travel seconds (the weighted cost terms of
+//!    the v1.1 additions, lateness and carer changes, belong here too);
+//! 4. tie-breaks only, never at the cost of 1–3: the elder's trusted carers first
+//!    (continuity of care), then the provider with less work so far (balance).
+//!
+//! [`Score`] is levels 1–3 of one plan and orders plans; [`tie`] is level 4 between
+//! places for one visit that cost the same. Every construction, the search, the
+//! explanation and urgent dispatch score plans here. The plan checker ([`crate::check`])
+//! recomputes the summary on its own, on purpose: it is the independent oracle.
+
+use crate::model::{NeedIdx, Problem};
+use crate::wire;
+
+/// Levels 1–3 of the objective for one plan. `Ord`: greater is better.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Score {
+    /// Sum of priority over served needs.
+    pub(crate) priority: i64,
+    /// Served needs.
+    pub(crate) served: i64,
+    /// Level 3: total travel seconds.
+    pub(crate) cost: i64,
+}
+
+impl Score {
+    /// The score of a plan serving `served` at `travel` seconds of travel in all.
+    pub(crate) fn of(
+        problem: &Problem,
+        served: impl Iterator<Item = NeedIdx>,
+        travel: i64,
+    ) -> Self {
+        let mut s = Score {
+            cost: travel,
+            ..Score::default()
+        };
+        for n in served {
+            s.serve(problem, n, 1);
+        }
+        s
+    }
+
+    /// The score of a plan leaving out `unserved` (each need once) at `travel` seconds
+    /// of travel in all.
+    pub(crate) fn without(
+        problem: &Problem,
+        unserved: impl Iterator<Item = NeedIdx>,
+        travel: i64,
+    ) -> Self {
+        let mut s = Score {
+            priority: problem.total_priority(),
+            served: problem.needs().len() as i64,
+            cost: travel,
+        };
+        for n in unserved {
+            s.serve(problem, n, -1);
+        }
+        s
+    }
+
+    /// Counts need `n` as served (`sign` 1) or no longer served (−1).
+    pub(crate) fn serve(&mut self, problem: &Problem, n: NeedIdx, sign: i64) {
+        self.priority += sign * i64::from(problem.need(n).priority);
+        self.served += sign;
+    }
+
+    /// Levels 1 and 2: what a plan serves, whatever its cost.
+    pub(crate) fn service(&self) -> (i64, i64) {
+        (self.priority, self.served)
+    }
+
+    /// The objective on the wire (`summary.objective`).
+    pub(crate) fn to_wire(self) -> wire::Objective {
+        wire::Objective {
+            priority: self.priority,
+            served: self.served,
+            travel: self.cost,
+        }
+    }
+}
+
+impl Ord for Score {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.priority, self.served, -self.cost).cmp(&(other.priority, other.served, -other.cost))
+    }
+}
+
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Level 4, between places for one visit that cost the same, smaller first: not one
+/// of the elder's trusted carers (`prefers`, continuity of care), then the provider's
+/// work so far, travel and service (balance: carers who start from one station tie
+/// exactly whenever a visit would open a new route).
+pub(crate) fn tie(trusted: bool, work: i64) -> (bool, i64) {
+    (!trusted, work)
+}
+
+/// `summary.priority_served`: served priority over the total (1 when the total is 0).
+pub(crate) fn priority_served(problem: &Problem, served_priority: i64) -> f64 {
+    let total = problem.total_priority();
+    if total == 0 {
+        1.0
+    } else {
+        served_priority as f64 / total as f64
+    }
+}
+
+/// Seconds a route's carer waits at doors before visits start.
+pub(crate) fn waiting(route: &wire::Route) -> i64 {
+    route.stops.iter().map(|s| s.start - s.arrival).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_first_then_count_then_cost() {
+        let s = |priority, served, cost| Score {
+            priority,
+            served,
+            cost,
+        };
+        assert!(s(10, 1, 900) > s(9, 2, 10));
+        assert!(s(10, 2, 900) > s(10, 1, 10));
+        assert!(s(10, 2, 10) > s(10, 2, 11));
+        assert_eq!(s(1, 1, 1).cmp(&s(1, 1, 1)), std::cmp::Ordering::Equal);
+    }
+
+    #[test]
+    fn trusted_carers_then_less_work() {
+        assert!(tie(true, 900) < tie(false, 0));
+        assert!(tie(false, 10) < tie(false, 11));
+    }
+}

@@ -1,0 +1,209 @@
+//! The rules a plan's routes keep while they are built and searched: the one home of
+//! feasibility during construction, search and dispatch.
+//!
+//! - [`RouteState`] (`route.rs`): one provider shift's route with each stop's earliest
+//!   and latest start; rule 3 (travel, windows, shift) and rule 4's fixed starts, an
+//!   insertion checked in O(1) per position.
+//! - [`Builder`] (here): every route of a plan, with the per-provider and per-route
+//!   limits of rule 5 (`max_visits`, `max_work`, `capacity`), the only way the
+//!   constructions, the search and dispatch add or remove a visit.
+//! - Insertion moves (`insert.rs`): the cheapest place for a one-carer visit, the
+//!   cheapest pair of places at one common start for a two-carer visit, ordered by the
+//!   objective ([`crate::objective`]).
+//! - Pins (`pins.rs`): rule 6, placed once by validation with the moves above; every
+//!   construction starts from that placement ([`Builder::with_pins`]).
+//!
+//! A new constraint on routes belongs here (and in the checker); nothing downstream
+//! re-derives a rule.
+
+mod insert;
+mod pins;
+mod route;
+
+pub(crate) use pins::place_pins;
+pub(crate) use route::{Insertion, RouteState, StopState};
+
+use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
+use crate::objective::Score;
+use crate::wire::Reason;
+
+/// The result of a construction: routes (some empty) and the needs left out.
+#[derive(Debug, Clone)]
+pub(crate) struct Construction {
+    /// One route per provider shift, in slot order.
+    pub(crate) routes: Vec<RouteState>,
+    /// Needs not served, with reason and detail, in need order.
+    pub(crate) unassigned: Vec<(NeedIdx, Reason, String)>,
+}
+
+impl Construction {
+    /// The plan's score under the spec's objective.
+    pub(crate) fn score(&self, problem: &Problem) -> Score {
+        Score::without(
+            problem,
+            self.unassigned.iter().map(|u| u.0),
+            self.routes.iter().map(|r| r.travel).sum(),
+        )
+    }
+}
+
+/// Routes of every provider shift under construction, with the per-provider limits
+/// (`max_visits`, `max_work`) and the insertion moves shared by the constructions.
+pub(crate) struct Builder<'a> {
+    problem: &'a Problem,
+    pub(crate) routes: Vec<RouteState>,
+    /// First route index of each provider.
+    base: Vec<usize>,
+    /// Per provider: visits so far.
+    visits: Vec<u32>,
+    /// Per provider: travel and service seconds so far.
+    work: Vec<i64>,
+}
+
+impl<'a> Builder<'a> {
+    /// Empty routes for every provider shift.
+    pub(crate) fn new(problem: &'a Problem) -> Self {
+        let mut routes = Vec::new();
+        let mut base = Vec::with_capacity(problem.providers().len());
+        for (i, p) in problem.providers().iter().enumerate() {
+            base.push(routes.len());
+            for s in 0..p.shifts.len() {
+                routes.push(RouteState::new(
+                    problem,
+                    Slot {
+                        provider: ProviderIdx(i as u32),
+                        shift: s as u16,
+                    },
+                ));
+            }
+        }
+        let n = problem.providers().len();
+        Self {
+            problem,
+            routes,
+            base,
+            visits: vec![0; n],
+            work: vec![0; n],
+        }
+    }
+
+    /// The routes with every pinned visit where validation placed it (rule 6): where
+    /// every construction starts.
+    pub(crate) fn with_pins(problem: &'a Problem) -> Self {
+        let mut b = Self::new(problem);
+        for pinned in &problem.pinned_routes {
+            let stops = pinned
+                .stops
+                .iter()
+                .map(|&(need, start)| StopState {
+                    need,
+                    fixed: Some(start),
+                })
+                .collect();
+            let ri = b.route_ix(pinned.slot);
+            b.set_route(ri, RouteState::with_stops(problem, pinned.slot, stops));
+        }
+        b
+    }
+
+    /// A builder holding `routes` (one per provider shift, in slot order, as
+    /// [`Builder::new`] makes them), with the providers' counters recomputed.
+    pub(crate) fn from_routes(problem: &'a Problem, routes: Vec<RouteState>) -> Self {
+        let mut b = Self::new(problem);
+        debug_assert_eq!(b.routes.len(), routes.len());
+        b.routes = routes;
+        for r in &b.routes {
+            let p = r.provider().ix();
+            b.visits[p] += r.stops().len() as u32;
+            b.work[p] += r.travel + r.service;
+        }
+        b
+    }
+
+    /// Replaces route `ri` (same slot) and updates its provider's counters.
+    pub(crate) fn set_route(&mut self, ri: usize, route: RouteState) {
+        let p = route.provider().ix();
+        let old = std::mem::replace(&mut self.routes[ri], route);
+        let new = &self.routes[ri];
+        self.visits[p] = self.visits[p] + new.stops().len() as u32 - old.stops().len() as u32;
+        self.work[p] += new.travel + new.service - old.travel - old.service;
+    }
+
+    /// Provider `p`'s visits and work so far.
+    pub(crate) fn counters(&self, p: ProviderIdx) -> (u32, i64) {
+        (self.visits[p.ix()], self.work[p.ix()])
+    }
+
+    /// Restores provider `p`'s counters (after undoing a tentative move).
+    pub(crate) fn set_counters(&mut self, p: ProviderIdx, visits: u32, work: i64) {
+        self.visits[p.ix()] = visits;
+        self.work[p.ix()] = work;
+    }
+
+    /// The index in [`Builder::routes`] of `slot`'s route.
+    pub(crate) fn route_ix(&self, slot: Slot) -> usize {
+        self.base[slot.provider.ix()] + slot.shift as usize
+    }
+
+    /// Whether route `ri` is feasible and its provider within `max_work`: what a
+    /// removal can break when travel breaks the triangle inequality (a matrix may).
+    pub(crate) fn holds(&self, ri: usize) -> bool {
+        let r = &self.routes[ri];
+        let p = r.provider();
+        r.is_consistent()
+            && self
+                .problem
+                .provider(p)
+                .max_work
+                .is_none_or(|m| self.work[p.ix()] <= m)
+    }
+
+    /// The provider's limits for one more visit of `n` in `slot`: `None` when
+    /// `max_visits` or the route's `capacity` leave no room; otherwise the most travel
+    /// the visit may add within `max_work` (`None` inside: unlimited).
+    fn room(&self, slot: Slot, n: NeedIdx) -> Option<Option<i64>> {
+        let p = slot.provider;
+        let prov = self.problem.provider(p);
+        let need = self.problem.need(n);
+        let r = &self.routes[self.route_ix(slot)];
+        if prov.max_visits.is_some_and(|m| self.visits[p.ix()] >= m)
+            || prov.capacity.is_some_and(|c| r.load + need.load > c)
+        {
+            return None;
+        }
+        Some(prov.max_work.map(|m| m - self.work[p.ix()] - need.duration))
+    }
+
+    /// Inserts `n` into `slot`'s route as `ins` says (fixed at `fixed` when given) and
+    /// updates the provider's counters.
+    pub(crate) fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
+        let p = slot.provider.ix();
+        let ri = self.route_ix(slot);
+        let before = self.routes[ri].travel + self.routes[ri].service;
+        self.routes[ri].insert(self.problem, n, ins.pos, fixed);
+        debug_assert!(self.routes[ri].is_consistent());
+        self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
+        self.visits[p] += 1;
+    }
+
+    /// Removes the stop at `pos` of route `ri` and updates the provider's counters.
+    pub(crate) fn remove(&mut self, ri: usize, pos: usize) -> StopState {
+        let p = self.routes[ri].provider().ix();
+        let before = self.routes[ri].travel + self.routes[ri].service;
+        let s = self.routes[ri].remove(self.problem, pos);
+        self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
+        self.visits[p] -= 1;
+        s
+    }
+
+    /// Whether `p` is one of the trusted carers of `n`'s elder.
+    fn trusted(&self, n: NeedIdx, p: ProviderIdx) -> bool {
+        let e = self.problem.elder(self.problem.need(n).elder);
+        e.prefers.contains(&p)
+    }
+
+    /// The objective's tie-break ([`crate::objective::tie`]) for `p` serving `n`.
+    pub(crate) fn tie(&self, n: NeedIdx, p: ProviderIdx) -> (bool, i64) {
+        crate::objective::tie(self.trusted(n, p), self.work[p.ix()])
+    }
+}

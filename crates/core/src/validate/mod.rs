@@ -1,0 +1,251 @@
+//! Validation: from the wire's [`ProblemInput`] to the engine's [`Problem`], the only
+//! way to build one.
+//!
+//! Every rule returns an [`Error`] naming the field path (`needs[12].windows[0]`) and
+//! nothing else: there is no partial problem. Rules, in the order they are checked:
+//! travel (metric-specific fields, matrix square and in range), services (unique ids,
+//! bounded values), providers (unique ids, kind, skills, level, locations, shifts not
+//! empty or inverted, speeds, limits), elders (unique ids, location in range and finite,
+//! profile, `prefers`/`avoids` naming known providers), needs (unique ids, known elder,
+//! duration known and bounded, windows not empty or inverted, priority 0..=100,
+//! `caregivers` 1 or 2, load), options, and last the pins (provider known and
+//! qualified, start inside a window and reachable within a shift, and all pins placed
+//! together by the route rules the solver uses, [`crate::routes`]).
+//! Sizes are bounded by [`crate::limits`].
+//!
+//! Files: `fields.rs` (ids, sizes, bounds, intervals), `parts.rs` (one function per
+//! part of a problem), `pins.rs` (rule 6).
+
+mod fields;
+mod parts;
+mod pins;
+
+use std::collections::HashMap;
+
+use crate::error::{Error, ErrorKind, FieldPath};
+use crate::limits::*;
+use crate::model::*;
+use crate::wire::{ElderInput, NeedInput, ProblemInput};
+
+use fields::{new_id, too_many};
+use parts::Ctx;
+
+type R<T> = Result<T, Error>;
+
+impl Problem {
+    /// Parse and validate a problem from JSON bytes.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
+        let input = crate::error::from_json(bytes, ErrorKind::InvalidProblem)?;
+        Self::from_input(input)
+    }
+
+    /// Validate a parsed problem.
+    pub fn from_input(input: ProblemInput) -> Result<Self, Error> {
+        validate(input)
+    }
+
+    /// Appends one need — and its elder, when `elder` is given — validated as
+    /// [`Problem::from_input`] would validate them, at the indices they take
+    /// (`needs[k]`, `elders[m]` in error paths). On error the problem is unchanged.
+    /// Costs O(the need), not O(the problem): this is how a service adds an urgent
+    /// need to a plan's problem before [`crate::dispatch::dispatch`]. Pinned needs are
+    /// refused.
+    ///
+    /// ```
+    /// use carematch_core::Problem;
+    /// let mut p = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [], "providers": []
+    /// }"#)?;
+    /// let need = serde_json::from_str(r#"{"id": "sos", "elder": "e2", "service": "emergency",
+    ///   "windows": [[40000, 40900]]}"#).unwrap();
+    /// let elder = serde_json::from_str(r#"{"id": "e2", "location": [116.44, 39.92]}"#).unwrap();
+    /// let n = p.push_need(need, Some(elder))?;
+    /// assert_eq!(p.need(n).priority, 90); // emergency help comes first
+    /// assert_eq!(p.elders().len(), 2);
+    /// p.pop_need(true);
+    /// assert!(p.need_by_id("sos").is_none() && p.elders().len() == 1);
+    /// let bad = serde_json::from_str(r#"{"id": "x", "elder": "nobody", "service": "meals",
+    ///   "windows": [[0, 60]]}"#).unwrap();
+    /// assert_eq!(p.push_need(bad, None).unwrap_err().path().to_string(), "needs[0].elder");
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn push_need(
+        &mut self,
+        need: NeedInput,
+        elder: Option<ElderInput>,
+    ) -> Result<NeedIdx, Error> {
+        push_need(self, need, elder)
+    }
+
+    /// Undoes the last [`Problem::push_need`] (with its elder when `with_elder`; skills
+    /// it named stay interned, no provider has them).
+    pub fn pop_need(&mut self, with_elder: bool) {
+        if let Some(n) = self.needs.pop() {
+            self.need_ids.remove(&n.id);
+        }
+        if with_elder {
+            if let Some(e) = self.elders.pop() {
+                self.lookup.elder_ids.remove(&e.id);
+            }
+        }
+    }
+}
+
+fn validate(input: ProblemInput) -> R<Problem> {
+    let root = FieldPath::root();
+    let travel = parts::travel(&root.key("travel"), input.travel.unwrap_or_default())?;
+    let ctx = Ctx { travel: &travel };
+    let services = parts::services(&root.key("services"), &input.services)?;
+    let mut skills = Interner::default();
+    let (providers, provider_ids) = providers(&ctx, &root, input.providers, &mut skills)?;
+    let (elders, elder_ids) = elders(&ctx, &root, input.elders, &provider_ids)?;
+    let tables = parts::Tables {
+        elder_ids: &elder_ids,
+        elders: &elders,
+        services: &services,
+        provider_ids: &provider_ids,
+    };
+    let (needs, need_ids) = needs(&root, input.needs, &tables, &mut skills)?;
+    let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
+    let mut problem = Problem {
+        symmetric: travel.is_symmetric(),
+        travel,
+        elders,
+        needs,
+        providers,
+        skills: skills.names.clone(),
+        options,
+        need_ids,
+        provider_ids,
+        lookup: Lookup {
+            services,
+            elder_ids,
+            skills,
+        },
+        pinned_routes: Vec::new(),
+    };
+    problem.pinned_routes = pins::place(&problem)?;
+    Ok(problem)
+}
+
+/// Every provider, and the index of each id.
+fn providers(
+    ctx: &Ctx,
+    root: &FieldPath,
+    list: Vec<crate::wire::ProviderInput>,
+    skills: &mut Interner,
+) -> R<(Vec<Provider>, HashMap<String, ProviderIdx>)> {
+    let ppath = root.key("providers");
+    too_many(&ppath, list.len(), MAX_PROVIDERS)?;
+    let mut ids = HashMap::with_capacity(list.len());
+    let mut out = Vec::with_capacity(list.len());
+    for (i, p) in list.into_iter().enumerate() {
+        let path = ppath.index(i);
+        new_id(&path.key("id"), &p.id, &ids, "provider")?;
+        ids.insert(p.id.clone(), ProviderIdx(i as u32));
+        out.push(parts::provider(ctx, &path, p, skills)?);
+    }
+    Ok((out, ids))
+}
+
+/// Every elder, and the index of each id.
+fn elders(
+    ctx: &Ctx,
+    root: &FieldPath,
+    list: Vec<ElderInput>,
+    provider_ids: &HashMap<String, ProviderIdx>,
+) -> R<(Vec<Elder>, HashMap<String, ElderIdx>)> {
+    let epath = root.key("elders");
+    too_many(&epath, list.len(), MAX_ELDERS)?;
+    let mut ids = HashMap::with_capacity(list.len());
+    let mut out = Vec::with_capacity(list.len());
+    for (i, e) in list.into_iter().enumerate() {
+        let path = epath.index(i);
+        new_id(&path.key("id"), &e.id, &ids, "elder")?;
+        ids.insert(e.id.clone(), ElderIdx(i as u32));
+        out.push(parts::elder(ctx, &path, e, provider_ids)?);
+    }
+    Ok((out, ids))
+}
+
+/// Every need, and the index of each id.
+fn needs(
+    root: &FieldPath,
+    list: Vec<NeedInput>,
+    tables: &parts::Tables,
+    skills: &mut Interner,
+) -> R<(Vec<Need>, HashMap<String, NeedIdx>)> {
+    let npath = root.key("needs");
+    too_many(&npath, list.len(), MAX_NEEDS)?;
+    let mut ids = HashMap::with_capacity(list.len());
+    let mut out = Vec::with_capacity(list.len());
+    for (i, n) in list.into_iter().enumerate() {
+        let path = npath.index(i);
+        new_id(&path.key("id"), &n.id, &ids, "need")?;
+        ids.insert(n.id.clone(), NeedIdx(i as u32));
+        out.push(parts::need(&path, n, tables, skills)?);
+    }
+    Ok((out, ids))
+}
+
+/// Appends `n` (and its elder `e`, when given) to `problem`, validated as [`validate`]
+/// would, with paths `needs[k]` and `elders[m]` at the indices they take. On error
+/// nothing is changed. A pinned need is refused: pins are fixed before the day starts.
+fn push_need(problem: &mut Problem, n: NeedInput, e: Option<ElderInput>) -> R<NeedIdx> {
+    let root = FieldPath::root();
+    let k = problem.needs.len();
+    let path = root.key("needs").index(k);
+    too_many(&root.key("needs"), k + 1, MAX_NEEDS)?;
+    new_id(&path.key("id"), &n.id, &problem.need_ids, "need")?;
+    if n.pinned.is_some() {
+        return Err(Error::invalid(
+            &path.key("pinned"),
+            "a need added to a running plan cannot be pinned",
+        ));
+    }
+    let mut elders_added = None;
+    if let Some(e) = e {
+        let m = problem.elders.len();
+        let epath = root.key("elders").index(m);
+        too_many(&root.key("elders"), m + 1, MAX_ELDERS)?;
+        new_id(&epath.key("id"), &e.id, &problem.lookup.elder_ids, "elder")?;
+        let ctx = Ctx {
+            travel: &problem.travel,
+        };
+        let id = e.id.clone();
+        let elder = parts::elder(&ctx, &epath, e, &problem.provider_ids)?;
+        problem
+            .lookup
+            .elder_ids
+            .insert(id.clone(), ElderIdx(m as u32));
+        problem.elders.push(elder);
+        elders_added = Some(id);
+    }
+    let mut skills = std::mem::take(&mut problem.lookup.skills);
+    let known = skills.names.len();
+    let tables = parts::Tables {
+        elder_ids: &problem.lookup.elder_ids,
+        elders: &problem.elders,
+        services: &problem.lookup.services,
+        provider_ids: &problem.provider_ids,
+    };
+    let result = parts::need(&path, n, &tables, &mut skills);
+    match result {
+        Ok(need) => {
+            problem.skills.extend(skills.names[known..].iter().cloned());
+            problem.lookup.skills = skills;
+            problem.need_ids.insert(need.id.clone(), NeedIdx(k as u32));
+            problem.needs.push(need);
+            Ok(NeedIdx(k as u32))
+        }
+        Err(err) => {
+            problem.lookup.skills = skills;
+            if let Some(id) = elders_added {
+                problem.lookup.elder_ids.remove(&id);
+                problem.elders.pop();
+            }
+            Err(err)
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! The parts of a problem, one function each: travel, services, providers, elders,
+//! needs, options. Each validates its input at the path it is given and returns the
+//! model's form of it; uniqueness of ids and cross-references are the caller's.
+
+use std::collections::HashMap;
+
+use super::fields::*;
+use super::R;
+use crate::catalogue;
+use crate::error::{Error, FieldPath};
+use crate::limits::*;
+use crate::model::*;
+use crate::priority::default_priority;
+use crate::travel::{mode_speed_kmh, Point, Travel};
+use crate::wire::{Location, Metric};
+
+/// One elder (its id's uniqueness is the caller's).
+pub(super) fn elder(
+    ctx: &Ctx,
+    path: &FieldPath,
+    e: crate::wire::ElderInput,
+    provider_ids: &HashMap<String, ProviderIdx>,
+) -> R<Elder> {
+    let location = ctx.location(&path.key("location"), &e.location)?;
+    if let Some(a) = &e.area {
+        id(&path.key("area"), a)?;
+    }
+    let profile = e.profile.unwrap_or_default();
+    opt_bounded(&path.key("profile").key("age"), profile.age, 0, MAX_AGE)?;
+    opt_bounded(
+        &path.key("profile").key("ability_level"),
+        profile.ability_level,
+        0,
+        4,
+    )?;
+    let prefers = provider_refs(&path.key("prefers"), &e.prefers, provider_ids)?;
+    let mut avoids = provider_refs(&path.key("avoids"), &e.avoids, provider_ids)?;
+    avoids.sort_unstable();
+    avoids.dedup();
+    Ok(Elder {
+        id: e.id,
+        location,
+        area: e.area,
+        profile,
+        prefers,
+        avoids,
+        caregiver_gender: e.caregiver_gender,
+    })
+}
+
+/// What validating a need looks up.
+pub(super) struct Tables<'a> {
+    pub(super) elder_ids: &'a HashMap<String, ElderIdx>,
+    pub(super) elders: &'a [Elder],
+    pub(super) services: &'a Services,
+    pub(super) provider_ids: &'a HashMap<String, ProviderIdx>,
+}
+
+/// One need (its id's uniqueness is the caller's; its pin is checked once every need is
+/// known, see `pins.rs`).
+pub(super) fn need(
+    path: &FieldPath,
+    n: crate::wire::NeedInput,
+    t: &Tables,
+    skills: &mut Interner,
+) -> R<Need> {
+    let elder = *t.elder_ids.get(&n.elder).ok_or_else(|| {
+        Error::invalid(&path.key("elder"), format!("unknown elder '{}'", n.elder))
+    })?;
+    id(&path.key("service"), &n.service)?;
+    let svc = t.services.resolve(&n.service);
+    let duration = match n.duration.or(svc.duration) {
+        Some(d) => bounded(&path.key("duration"), d, 0, MAX_DURATION)?,
+        None => {
+            return Err(Error::invalid(
+                &path.key("duration"),
+                format!(
+                    "service '{}' is not in the catalogue and has no duration; give one here or in `services`",
+                    n.service
+                ),
+            ))
+        }
+    };
+    let windows = intervals(&path.key("windows"), &n.windows, MAX_WINDOWS, true)?;
+    let priority = match n.priority {
+        Some(p) => bounded(&path.key("priority"), p, 0, 100)? as u32,
+        None => default_priority(&n.service, &t.elders[elder.ix()].profile),
+    };
+    too_many(&path.key("skills"), n.skills.len(), MAX_SKILLS)?;
+    let mut required = vec![skills.get(&n.service)];
+    for (j, s) in n.skills.iter().enumerate() {
+        id(&path.key("skills").index(j), s)?;
+        required.push(skills.get(s));
+    }
+    required.sort_unstable();
+    required.dedup();
+    let min_level = match n.min_level {
+        Some(l) => bounded(&path.key("min_level"), l, 0, MAX_LEVEL)? as u32,
+        None => svc.min_level,
+    };
+    let caregivers = match n.caregivers.unwrap_or(1) {
+        c @ (1 | 2) => c as u8,
+        c => {
+            return Err(Error::invalid(
+                &path.key("caregivers"),
+                format!("{c} caregivers: must be 1 or 2"),
+            ))
+        }
+    };
+    let load = bounded(&path.key("load"), n.load.unwrap_or(0), 0, MAX_COUNT)?;
+    let pinned = match &n.pinned {
+        None => None,
+        Some(pin) => {
+            let pp = path.key("pinned");
+            let provider = *t.provider_ids.get(&pin.provider).ok_or_else(|| {
+                Error::invalid(
+                    &pp.key("provider"),
+                    format!("unknown provider '{}'", pin.provider),
+                )
+            })?;
+            if !windows.iter().any(|w| w.contains(pin.start)) {
+                return Err(Error::invalid(
+                    &pp.key("start"),
+                    format!("pinned start {} is outside the need's windows", pin.start),
+                ));
+            }
+            Some(Pin {
+                provider,
+                start: pin.start,
+            })
+        }
+    };
+    let need = Need {
+        id: n.id,
+        elder,
+        service: n.service,
+        required,
+        duration,
+        windows,
+        priority,
+        min_level,
+        volunteer_ok: svc.volunteer_ok,
+        caregivers,
+        load,
+        pinned,
+    };
+    Ok(need)
+}
+
+/// How locations are read: by the problem's travel metric.
+pub(super) struct Ctx<'a> {
+    pub(super) travel: &'a Travel,
+}
+
+impl Ctx<'_> {
+    pub(super) fn location(&self, path: &FieldPath, loc: &Location) -> R<Point> {
+        match (self.travel.metric(), loc) {
+            (Metric::Haversine, Location::Point([lon, lat])) => {
+                if !(lon.is_finite() && (-180.0..=180.0).contains(lon)) {
+                    return Err(Error::invalid(
+                        &path.index(0),
+                        format!("longitude {lon} is not in [-180, 180]"),
+                    ));
+                }
+                if !(lat.is_finite() && (-90.0..=90.0).contains(lat)) {
+                    return Err(Error::invalid(
+                        &path.index(1),
+                        format!("latitude {lat} is not in [-90, 90]"),
+                    ));
+                }
+                Ok(Point::geo(*lon, *lat))
+            }
+            (Metric::Euclidean, Location::Point([x, y])) => {
+                for (k, v) in [x, y].into_iter().enumerate() {
+                    if !(v.is_finite() && v.abs() <= MAX_PLANE_COORD) {
+                        return Err(Error::invalid(
+                            &path.index(k),
+                            format!("coordinate {v} is not finite or beyond ±{MAX_PLANE_COORD}"),
+                        ));
+                    }
+                }
+                Ok(Point::Plane { x: *x, y: *y })
+            }
+            (Metric::Matrix, Location::Index(i)) => {
+                let n = match self.travel {
+                    Travel::Matrix { n, .. } => *n as u64,
+                    _ => 0,
+                };
+                if *i >= n {
+                    return Err(Error::invalid(
+                        path,
+                        format!("matrix index {i} is out of range (the matrix has {n} rows)"),
+                    ));
+                }
+                Ok(Point::Index(*i as u32))
+            }
+            (Metric::Matrix, Location::Point(_)) => Err(Error::invalid(
+                path,
+                "the travel metric is matrix: a location is an index into travel.durations",
+            )),
+            (_, Location::Index(_)) => Err(Error::invalid(
+                path,
+                "a matrix index needs travel.metric \"matrix\"; give [lon, lat] or [x, y]",
+            )),
+        }
+    }
+}
+
+pub(super) fn travel(path: &FieldPath, t: crate::wire::TravelInput) -> R<Travel> {
+    let forbid = |field: &str, present: bool, metric: &str| -> R<()> {
+        if present {
+            Err(Error::invalid(
+                &path.key(field),
+                format!("`{field}` is for the {metric} metric only"),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match t.metric {
+        Metric::Haversine => {
+            forbid("speed", t.speed.is_some(), "euclidean")?;
+            forbid("durations", t.durations.is_some(), "matrix")?;
+            let detour = t.detour.unwrap_or(1.3);
+            if !(detour.is_finite() && detour >= DETOUR_RANGE.0 && detour <= DETOUR_RANGE.1) {
+                return Err(Error::invalid(
+                    &path.key("detour"),
+                    format!(
+                        "detour {detour} is not in [{}, {}]",
+                        DETOUR_RANGE.0, DETOUR_RANGE.1
+                    ),
+                ));
+            }
+            Ok(Travel::Haversine { detour })
+        }
+        Metric::Euclidean => {
+            forbid("detour", t.detour.is_some(), "haversine")?;
+            forbid("durations", t.durations.is_some(), "matrix")?;
+            let speed = t.speed.unwrap_or(1.0);
+            if !(speed.is_finite() && speed > 0.0 && speed <= MAX_PLANE_COORD) {
+                return Err(Error::invalid(
+                    &path.key("speed"),
+                    format!("speed {speed} must be positive and finite"),
+                ));
+            }
+            Ok(Travel::Euclidean { speed })
+        }
+        Metric::Matrix => {
+            forbid("detour", t.detour.is_some(), "haversine")?;
+            forbid("speed", t.speed.is_some(), "euclidean")?;
+            let dpath = path.key("durations");
+            let rows = t
+                .durations
+                .ok_or_else(|| Error::invalid(&dpath, "the matrix metric needs `durations`"))?;
+            let n = rows.len();
+            too_many(&dpath, n, MAX_MATRIX)?;
+            let mut seconds = Vec::with_capacity(n * n);
+            for (i, row) in rows.iter().enumerate() {
+                if row.len() != n {
+                    return Err(Error::invalid(
+                        &dpath.index(i),
+                        format!(
+                            "row has {} entries; the matrix is not square ({n} rows)",
+                            row.len()
+                        ),
+                    ));
+                }
+                for (j, &v) in row.iter().enumerate() {
+                    seconds
+                        .push(bounded(&dpath.index(i).index(j), v, 0, MAX_MATRIX_SECONDS)? as u32);
+                }
+            }
+            Ok(Travel::Matrix { n, seconds })
+        }
+    }
+}
+
+pub(super) fn services(path: &FieldPath, list: &[crate::wire::ServiceInput]) -> R<Services> {
+    too_many(path, list.len(), MAX_SERVICES)?;
+    let mut map = HashMap::with_capacity(list.len());
+    for (i, s) in list.iter().enumerate() {
+        let p = path.index(i);
+        id(&p.key("id"), &s.id)?;
+        let base = catalogue::lookup(&s.id);
+        let duration = opt_bounded(&p.key("duration"), s.duration, 0, MAX_DURATION)?;
+        let min_level = opt_bounded(&p.key("min_level"), s.min_level, 0, MAX_LEVEL)?
+            .map(|l| l as u32)
+            .or(base.map(|b| b.min_level))
+            .unwrap_or(0);
+        let volunteer_ok = s
+            .volunteer_ok
+            .or(base.map(|b| b.volunteer_ok))
+            .unwrap_or(false);
+        let rule = ServiceRule {
+            duration,
+            min_level,
+            volunteer_ok,
+        };
+        if map.insert(s.id.clone(), rule).is_some() {
+            return Err(Error::invalid(
+                &p.key("id"),
+                format!("duplicate service id '{}'", s.id),
+            ));
+        }
+    }
+    Ok(Services(map))
+}
+
+pub(super) fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Options> {
+    let d = Options::default();
+    Ok(Options {
+        time_limit_ms: opt_bounded(
+            &path.key("time_limit_ms"),
+            o.time_limit_ms,
+            0,
+            MAX_TIME_LIMIT_MS,
+        )?
+        .map_or(d.time_limit_ms, |v| v as u64),
+        threads: opt_bounded(&path.key("threads"), o.threads, 0, MAX_THREADS)?
+            .map_or(d.threads, |v| v as usize),
+        seed: o.seed.unwrap_or(d.seed),
+        candidates: opt_bounded(&path.key("candidates"), o.candidates, 0, MAX_CANDIDATES)?
+            .map_or(d.candidates, |v| v as usize),
+        iterations: opt_bounded(&path.key("iterations"), o.iterations, 0, MAX_ITERATIONS)?
+            .map(|v| v as u64),
+    })
+}
+
+/// One provider (its id's uniqueness is the caller's), its skills interned.
+pub(super) fn provider(
+    ctx: &Ctx,
+    path: &FieldPath,
+    p: crate::wire::ProviderInput,
+    skills: &mut Interner,
+) -> R<Provider> {
+    too_many(&path.key("skills"), p.skills.len(), MAX_SKILLS)?;
+    let mut sk = Vec::with_capacity(p.skills.len());
+    for (j, s) in p.skills.iter().enumerate() {
+        id(&path.key("skills").index(j), s)?;
+        sk.push(skills.get(s));
+    }
+    sk.sort_unstable();
+    sk.dedup();
+    let level = bounded(&path.key("level"), p.level.unwrap_or(0), 0, MAX_LEVEL)? as u32;
+    let start = ctx.location(&path.key("start"), &p.start)?;
+    let end = match &p.end {
+        Some(e) => ctx.location(&path.key("end"), e)?,
+        None => start,
+    };
+    let shifts = intervals(&path.key("shifts"), &p.shifts, MAX_SHIFTS, false)?;
+    let speed = match ctx.travel {
+        Travel::Haversine { .. } => match p.speed_kmh {
+            Some(s) => {
+                if !(s.is_finite() && s > 0.0 && s <= MAX_SPEED_KMH) {
+                    return Err(Error::invalid(
+                        &path.key("speed_kmh"),
+                        format!("{s} is not a speed in (0, {MAX_SPEED_KMH}] km/h"),
+                    ));
+                }
+                s
+            }
+            None => mode_speed_kmh(p.mode),
+        },
+        Travel::Euclidean { speed } => {
+            only_haversine(&path.key("speed_kmh"), p.speed_kmh.is_some())?;
+            *speed
+        }
+        Travel::Matrix { .. } => {
+            only_haversine(&path.key("speed_kmh"), p.speed_kmh.is_some())?;
+            1.0
+        }
+    };
+    let max_visits = opt_bounded(&path.key("max_visits"), p.max_visits, 0, MAX_COUNT)?
+        .map(|v| v.min(i64::from(u32::MAX)) as u32);
+    let max_work = opt_bounded(&path.key("max_work"), p.max_work, 0, MAX_WORK)?;
+    let capacity = opt_bounded(&path.key("capacity"), p.capacity, 0, MAX_COUNT)?;
+    Ok(Provider {
+        id: p.id,
+        kind: p.kind,
+        skills: sk,
+        level,
+        gender: p.gender,
+        start,
+        end,
+        shifts,
+        speed,
+        max_visits,
+        max_work,
+        capacity,
+    })
+}
