@@ -186,14 +186,7 @@ fn run(command: Command) -> Result<u8, Failure> {
             );
             match output {
                 Some(path) => write_json(&path, &plan)?,
-                None => {
-                    let stdout = std::io::stdout().lock();
-                    let mut w = std::io::BufWriter::new(stdout);
-                    serde_json::to_writer(&mut w, &plan)
-                        .map_err(|e| Failure::Other(e.to_string()))?;
-                    writeln!(w)?;
-                    w.flush()?;
-                }
+                None => print_json(&plan)?,
             }
             Ok(0)
         }
@@ -229,11 +222,7 @@ fn run(command: Command) -> Result<u8, Failure> {
                 ))));
             }
             let p = carematch_synth::generate(needs, seed);
-            let stdout = std::io::stdout().lock();
-            let mut w = std::io::BufWriter::new(stdout);
-            serde_json::to_writer(&mut w, &p).map_err(|e| Failure::Other(e.to_string()))?;
-            writeln!(w)?;
-            w.flush()?;
+            print_json(&p)?;
             eprintln!(
                 "generated {} needs, {} elders, {} providers",
                 p.needs.len(),
@@ -324,10 +313,20 @@ fn read_input(path: Option<&Path>, what: &str) -> Result<Vec<u8>, Failure> {
     Ok(buf)
 }
 
+/// Writes `value` as one line of JSON to `path`.
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
     let f = std::fs::File::create(path)
         .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
-    let mut w = std::io::BufWriter::new(f);
+    json_line(f, value)
+}
+
+/// Writes `value` as one line of JSON to standard output.
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    json_line(std::io::stdout().lock(), value)
+}
+
+fn json_line<T: serde::Serialize>(out: impl Write, value: &T) -> Result<(), Failure> {
+    let mut w = std::io::BufWriter::new(out);
     serde_json::to_writer(&mut w, value).map_err(|e| Failure::Other(e.to_string()))?;
     writeln!(w)?;
     w.flush()?;

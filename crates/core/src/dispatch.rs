@@ -5,7 +5,7 @@
 //! [`dispatch`] touches only the routes of the providers that may serve the need
 //! ([`crate::feasibility::slots_of`], a full scan): it rebuilds those from the plan,
 //! keeps every visit's order and provider, and inserts the need where it adds the least
-//! travel ([`crate::baseline`]'s insertion, with every rule of the spec). Visits that
+//! travel (the constructions' own insertion, with every rule of the spec). Visits that
 //! started at or before `now`, and synchronised visits, keep their start; the others
 //! of a changed route may move inside their windows. When no route has room and the
 //! need is a one-carer one, the lowest-priority visit whose removal makes room (below

@@ -172,6 +172,28 @@ impl Error {
         self
     }
 
+    /// The same error with its path's leading `prefix` (when it has it) replaced by the
+    /// object key `key`: an error inside a part of a document that a request sent on
+    /// its own (a need added to a running plan is `needs[k]` inside the problem, but
+    /// `need` in the request).
+    ///
+    /// ```
+    /// use carematch_core::{Error, FieldPath};
+    /// let k = FieldPath::root().key("needs").index(7);
+    /// let e = Error::invalid(&k.key("windows").index(0), "bad").rebase(&k, "need");
+    /// assert_eq!(e.path().pointer(), "/need/windows/0");
+    /// let other = Error::invalid(&FieldPath::root().key("elders"), "bad").rebase(&k, "need");
+    /// assert_eq!(other.path().pointer(), "/elders");
+    /// ```
+    pub fn rebase(mut self, prefix: &FieldPath, key: &str) -> Self {
+        if let Some(rest) = self.path.0.strip_prefix(prefix.segments()) {
+            let mut segments = vec![Segment::Key(key.to_owned())];
+            segments.extend_from_slice(rest);
+            self.path = FieldPath(segments);
+        }
+        self
+    }
+
     /// The wire error object of the spec:
     /// `{"error": {"code", "message", "path"}}`.
     pub fn to_wire(&self) -> serde_json::Value {

@@ -5,25 +5,26 @@
 //! volunteers who can serve them, and turns the match into day plans that work on the
 //! street: travel, time windows, shifts, synchronised two-carer visits.
 //!
-//! The modules follow a problem's data flow:
+//! What a caller uses:
 //!
-//! - [`wire`]: the JSON contract (problem in, plan out);
-//! - [`model`] and [`validate`](Problem::from_json): the validated, indexed [`Problem`];
-//!   [`catalogue`] (standard services), [`priority`] (default priority),
-//!   [`travel`] (travel times), [`limits`] (bounds on untrusted input);
-//! - [`feasibility`]: which provider shifts may serve which need, and why not;
-//! - [`assign`] and [`graph`]: the exact assignment kernel with its certificate (sparse
-//!   successive shortest paths; a dense Jonker–Volgenant path for complete one-to-one
-//!   instances), and the needs × providers graph's components;
-//! - [`schedule`], [`baseline`] and [`matching`]: routes, the baseline construction, and
-//!   the construction from the exact assignment ([`Algorithm::Auto`], the default,
-//!   runs both and keeps the better plan);
-//! - [`search`]: ruin-and-recreate improvement of the better construction, within
-//!   `options.iterations` and `options.time_limit_ms`;
+//! - [`Problem`]: a validated, indexed, immutable problem, built only by
+//!   [`Problem::from_json`] / [`Problem::from_input`] from the [`wire`] types (the JSON
+//!   contract), with [`model`] its parts and [`error`] the refusals with field paths;
+//! - [`solve()`] / [`solve_with`]: the plan, with [`Algorithm`] to choose the
+//!   construction;
+//! - [`check()`](check()): the plan checker, the oracle of every test ([`mod@check`]);
 //! - [`dispatch`]: urgent insertion of one new need into a running plan;
-//! - [`explain`]: the plan, reasons for unserved needs, the gap report;
-//! - [`check`](mod@check): the plan checker, the oracle of every test;
-//! - [`solve()`]: the entry point.
+//! - [`feasibility`]: which provider shifts may serve which need, and why not;
+//! - [`assign`]: the exact assignment kernel on its own (min-cost b-matching with a
+//!   dual certificate, the spec's kernel file format);
+//! - reference data: [`catalogue`] (standard services), [`priority`] (the default
+//!   priority formula), [`travel`] (travel times), [`limits`] (bounds on untrusted
+//!   input).
+//!
+//! Inside, a problem flows `validate → feasibility → routes → baseline / matching →
+//! search → explain`; `routes` owns the rules a route keeps while it is built and
+//! searched, `objective` what "better" means, and `check` stays independent of both
+//! (ARCHITECTURE.md walks through it).
 //!
 //! ```
 //! use carematch_core::{check, solve, Problem};

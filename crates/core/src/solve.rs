@@ -21,7 +21,8 @@ use crate::wire::{Plan, SearchSummary, Stopped};
 pub enum Algorithm {
     /// Both constructions side by side (two threads when there are two); the one with
     /// the better objective (priority, then count, then travel; ties to matching),
-    /// improved by [`crate::search`], with the matching's proven bound. Neither
+    /// improved by ruin and recreate (string removals, re-insertion with blinks,
+    /// annealing on travel), with the matching's proven bound. Neither
     /// construction wins everywhere: on the generated cities matching serves more
     /// priority at 2,000 needs, the baseline at 20,000.
     ///
@@ -33,11 +34,11 @@ pub enum Algorithm {
     /// search and a time limit the matching fits in, it is reproducible.
     #[default]
     Auto,
-    /// Priority-ordered cheapest feasible insertion ([`crate::baseline`]), the
+    /// Priority-ordered cheapest feasible insertion (the baseline), the
     /// reference.
     Baseline,
-    /// Routes built from the exact assignment, with a proven bound
-    /// ([`crate::matching`]).
+    /// Routes built from the exact needs × providers assignment ([`crate::assign`]),
+    /// with a proven bound on served priority.
     Matching,
 }
 

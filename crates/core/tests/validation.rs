@@ -521,6 +521,26 @@ fn rejects_overlapping_pins() {
 }
 
 #[test]
+fn rejects_pins_that_cannot_be_kept_together() {
+    // A two-carer bath pinned to p3 at 36000 needs p1 as its partner, but p1 is pinned
+    // to another elder's bath at that time: the route rules the solver uses find no
+    // partner, so validation refuses it (the solver can never fail on a pin).
+    rejects(
+        |v| {
+            v["providers"].as_array_mut().unwrap().push(json!(
+                {"id": "p3", "kind": "staff", "skills": ["bathing"], "level": 2,
+                 "start": [116.42, 39.92], "shifts": [[28800, 61200]]}));
+            v["needs"][1]["pinned"] = json!({"provider": "p1", "start": 36000});
+            v["needs"].as_array_mut().unwrap().push(json!(
+                {"id": "n3", "elder": "e1", "service": "bathing", "windows": [[32400, 39600]],
+                 "caregivers": 2, "pinned": {"provider": "p3", "start": 36000}}));
+        },
+        "needs[2].pinned.start",
+        "no second qualified provider",
+    );
+}
+
+#[test]
 fn derives_priority_when_absent() {
     let p = parse(&base()).unwrap();
     // e1: 84, ability 2, alone: vulnerability 16 + 10 + 10 = 36; meals base 25.

@@ -2,7 +2,7 @@
 //!
 //! Each handler reads its body as bytes (the size limit is a layer), parses it with the
 //! engine's parser (so errors carry field paths), applies the server's limits, and
-//! hands the CPU work to [`crate::Engine::run`], which never runs on the async runtime.
+//! hands the CPU work to [`crate::JobPool::run`], which never runs on the async runtime.
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use carematch_core::error::{from_json, Segment};
+use carematch_core::error::from_json;
 use carematch_core::wire::{ElderInput, NeedInput, Reason, Route, Summary};
 use carematch_core::{Error, ErrorKind, FieldPath, Plan, Problem, ProblemInput};
 use serde::{Deserialize, Serialize};
@@ -335,59 +335,82 @@ pub async fn dispatch(
     Body(body): Body,
 ) -> Result<Json<DispatchResponse>, ApiError> {
     let req: DispatchRequest = parse(&body, ErrorKind::InvalidProblem)?;
-    match (req.plan_id, req.problem, req.plan) {
-        (Some(id), None, None) => {
-            let NeedArg::New(need) = req.need else {
-                return Err(invalid("need", "with plan_id, need is a need object"));
-            };
-            let session = s
-                .sessions
-                .get(&id)
-                .ok_or(ApiError::NotFound("no such plan session"))?;
-            let state = s.clone();
-            let id2 = id.clone();
-            let commit = req.commit.unwrap_or(true);
-            let (elder, now) = (req.elder, req.now);
-            let (out, needs) = s
-                .quick
-                .run(&s.metrics, "dispatch", move || {
-                    session_dispatch(&state, &id2, &session, *need, elder, now, commit)
-                })
-                .await??;
-            if commit {
-                s.sessions.resize(&id, needs);
-            }
-            Ok(Json(out))
-        }
-        (None, Some(problem_in), Some(plan)) => {
-            let NeedArg::Id(need) = req.need else {
-                return Err(invalid("need", "with problem and plan, need is a need id"));
-            };
-            if req.elder.is_some() || req.commit.is_some() {
-                return Err(invalid(
-                    "elder",
-                    "elder and commit belong to the plan_id form",
-                ));
-            }
-            let problem = problem(&s, problem_in, Some("problem"))?;
-            let now = req.now;
-            let out = s
-                .quick
-                .run(&s.metrics, "dispatch", move || {
-                    let mut d = carematch_core::dispatch::dispatch(&problem, plan, &need, now)?;
-                    let plan = std::mem::take(&mut d.plan);
-                    let mut out = response(need, d, None, &plan);
-                    out.plan = Some(plan);
-                    Ok::<_, Error>(out)
-                })
-                .await??;
-            Ok(Json(out))
-        }
+    match (
+        req.plan_id.clone(),
+        req.problem.is_some(),
+        req.plan.is_some(),
+    ) {
+        (Some(id), false, false) => dispatch_into_session(s, id, req).await,
+        (None, true, true) => dispatch_stateless(s, req).await,
         _ => Err(invalid(
             "plan_id",
             "give either plan_id, or problem and plan (not both)",
         )),
     }
+}
+
+/// The session form: a new need into the session's plan.
+async fn dispatch_into_session(
+    s: Arc<AppState>,
+    id: String,
+    req: DispatchRequest,
+) -> Result<Json<DispatchResponse>, ApiError> {
+    let NeedArg::New(need) = req.need else {
+        return Err(invalid("need", "with plan_id, need is a need object"));
+    };
+    let session = s
+        .sessions
+        .get(&id)
+        .ok_or(ApiError::NotFound("no such plan session"))?;
+    let state = s.clone();
+    let id2 = id.clone();
+    let commit = req.commit.unwrap_or(true);
+    let (elder, now) = (req.elder, req.now);
+    let (out, needs) = s
+        .quick
+        .run(&s.metrics, "dispatch", move || {
+            session_dispatch(&state, &id2, &session, *need, elder, now, commit)
+        })
+        .await??;
+    if commit {
+        s.sessions.resize(&id, needs);
+    }
+    Ok(Json(out))
+}
+
+/// The stateless form: a need of the given problem into the given plan.
+async fn dispatch_stateless(
+    s: Arc<AppState>,
+    req: DispatchRequest,
+) -> Result<Json<DispatchResponse>, ApiError> {
+    let NeedArg::Id(need) = req.need else {
+        return Err(invalid("need", "with problem and plan, need is a need id"));
+    };
+    if req.elder.is_some() || req.commit.is_some() {
+        return Err(invalid(
+            "elder",
+            "elder and commit belong to the plan_id form",
+        ));
+    }
+    let (Some(problem_in), Some(plan)) = (req.problem, req.plan) else {
+        return Err(invalid(
+            "problem",
+            "the stateless form needs problem and plan",
+        ));
+    };
+    let problem = problem(&s, problem_in, Some("problem"))?;
+    let now = req.now;
+    let out = s
+        .quick
+        .run(&s.metrics, "dispatch", move || {
+            let mut d = carematch_core::dispatch::dispatch(&problem, plan, &need, now)?;
+            let plan = std::mem::take(&mut d.plan);
+            let mut out = response(need, d, None, &plan);
+            out.plan = Some(plan);
+            Ok::<_, Error>(out)
+        })
+        .await??;
+    Ok(Json(out))
 }
 
 /// Dispatches a new need into a session (on an engine thread, the session locked):
@@ -416,17 +439,11 @@ fn session_dispatch(
     let with_elder = elder.is_some();
     sess.problem.push_need(need, elder).map_err(|e| {
         // An error inside the added need or elder points at the request's field.
-        let seg = e.path().segments();
-        let at = |key: &str, i: usize| {
-            matches!(seg, [Segment::Key(a), Segment::Index(b), ..] if a == key && *b == i)
-        };
-        ApiError::Input(if at("needs", k) {
-            strip(e, 2).within("need")
-        } else if at("elders", m) {
-            strip(e, 2).within("elder")
-        } else {
-            e
-        })
+        let root = FieldPath::root();
+        ApiError::Input(
+            e.rebase(&root.key("needs").index(k), "need")
+                .rebase(&root.key("elders").index(m), "elder"),
+        )
     })?;
     let validated = t0.elapsed();
     // Committed, the plan moves through the dispatch and back (no copy of 20,000
@@ -467,18 +484,6 @@ fn session_dispatch(
         sess.problem.pop_need(with_elder);
     }
     Ok((out, needs))
-}
-
-/// `e` with its first `n` path segments removed.
-fn strip(e: Error, n: usize) -> Error {
-    let mut path = FieldPath::root();
-    for seg in e.path().segments().iter().skip(n) {
-        path = match seg {
-            Segment::Key(k) => path.key(k),
-            Segment::Index(i) => path.index(*i),
-        };
-    }
-    Error::new(e.kind(), path, e.message().to_owned())
 }
 
 fn response(

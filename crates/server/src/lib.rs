@@ -12,7 +12,7 @@
 //! | `GET /healthz`, `/metrics`, `/openapi.json` | liveness, Prometheus text, OpenAPI 3 |
 //!
 //! Handlers are thin ([`api`]): extract, validate with the engine's parser, run the
-//! work on a rayon pool ([`Engine`], never on the async runtime, a panic there becomes
+//! work on a rayon pool ([`JobPool`], never on the async runtime, a panic there becomes
 //! a 500 for that request only), map the result. Refusals come from one table
 //! ([`error::ApiError::code`]): 400 malformed JSON, 413 body too large, 422 invalid
 //! input with its field path, 401 without a valid API key (when one is set), 404, 503
@@ -36,29 +36,29 @@
 
 pub mod api;
 pub mod error;
+mod layers;
 pub mod metrics;
+mod pool;
 pub mod sessions;
 
-use std::net::SocketAddr;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+pub use pool::JobPool;
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, HeaderMap};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 
 use crate::error::ApiError;
-use crate::metrics::{Metrics, RequestLabels, RouteLabel};
+use crate::metrics::Metrics;
 use crate::sessions::Sessions;
 
 /// The version of the engine this service wraps.
@@ -127,115 +127,15 @@ impl Config {
     }
 }
 
-/// Runs CPU work off the async runtime: a rayon pool with a fixed number of slots and
-/// a bounded queue. Work beyond slots + queue is refused at once (load shedding);
-/// a panic inside the work becomes [`ApiError::Internal`] for that request only.
-pub struct Engine {
-    pool: rayon::ThreadPool,
-    slots: Arc<Semaphore>,
-    capacity: usize,
-    wait: Duration,
-    in_flight: Arc<AtomicUsize>,
-}
-
-/// Decrements the in-flight count (and gauge) when a job ends or is abandoned.
-struct InFlight {
-    count: Arc<AtomicUsize>,
-    gauge: prometheus_client::metrics::gauge::Gauge,
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.count.fetch_sub(1, Ordering::SeqCst);
-        self.gauge.dec();
-    }
-}
-
-impl Engine {
-    /// An engine with `slots` jobs at once and `queue` waiting.
-    pub fn new(slots: usize, queue: usize, wait: Duration) -> Self {
-        let slots = slots.max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(slots)
-            .thread_name(|i| format!("carematch-engine-{i}"))
-            .build()
-            .unwrap_or_else(|e| panic!("cannot start the engine threads: {e}"));
-        Self {
-            pool,
-            slots: Arc::new(Semaphore::new(slots)),
-            capacity: slots + queue,
-            wait,
-            in_flight: Arc::new(AtomicUsize::new(0)),
-        }
-    }
-
-    /// Jobs running or waiting.
-    pub fn in_flight(&self) -> usize {
-        self.in_flight.load(Ordering::SeqCst)
-    }
-
-    /// Runs `work` on the engine's pool and awaits its result.
-    pub async fn run<T, F>(&self, metrics: &Metrics, what: &str, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
-    {
-        if self.in_flight.fetch_add(1, Ordering::SeqCst) >= self.capacity {
-            self.in_flight.fetch_sub(1, Ordering::SeqCst);
-            metrics.shed.inc();
-            return Err(ApiError::Saturated);
-        }
-        metrics.in_flight.inc();
-        let guard = InFlight {
-            count: self.in_flight.clone(),
-            gauge: metrics.in_flight.clone(),
-        };
-        let permit = match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await
-        {
-            Ok(Ok(p)) => p,
-            _ => {
-                metrics.shed.inc();
-                return Err(ApiError::Saturated);
-            }
-        };
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        // The slot and the in-flight count stay taken until the work ends, even when
-        // the client has gone.
-        self.pool.spawn(move || {
-            let started = Instant::now();
-            let result = std::panic::catch_unwind(AssertUnwindSafe(work));
-            let took = started.elapsed();
-            // Free the slot before answering, so that the next request finds it.
-            drop(permit);
-            drop(guard);
-            let _ = tx.send((result, took));
-        });
-        match rx.await {
-            Ok((Ok(v), took)) => {
-                metrics
-                    .work
-                    .get_or_create(&RouteLabel { route: what.into() })
-                    .observe(took.as_secs_f64());
-                Ok(v)
-            }
-            _ => {
-                metrics.panics.inc();
-                tracing::error!(job = what, "engine job panicked");
-                Err(ApiError::Internal)
-            }
-        }
-    }
-}
-
 /// Everything the handlers share.
 pub struct AppState {
     /// The settings.
     pub config: Config,
     /// Solves.
-    pub engine: Engine,
+    pub engine: JobPool,
     /// Checks and dispatches (milliseconds each), apart from the solves so that a
     /// dispatch never waits behind a solve.
-    pub quick: Engine,
+    pub quick: JobPool,
     /// Plan sessions.
     pub sessions: Sessions,
     /// Metrics.
@@ -276,8 +176,8 @@ pub fn openapi_json() -> String {
 /// The router with every route and layer, for `axum::serve` or `oneshot` tests.
 pub fn app(config: Config) -> Router {
     let state = Arc::new(AppState {
-        engine: Engine::new(config.solve_slots, config.queue, config.queue_wait),
-        quick: Engine::new(config.quick_slots, config.queue * 8, config.queue_wait),
+        engine: JobPool::new(config.solve_slots, config.queue, config.queue_wait),
+        quick: JobPool::new(config.quick_slots, config.queue * 8, config.queue_wait),
         sessions: Sessions::new(config.sessions, config.session_needs),
         metrics: Metrics::default(),
         config,
@@ -294,14 +194,20 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/check", post(api::check))
         .route("/v1/dispatch", post(api::dispatch))
         .route("/metrics", get(api::metrics))
-        .route_layer(middleware::from_fn_with_state(state.clone(), authorize));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::authorize,
+        ));
     Router::new()
         .merge(v1)
         .route("/healthz", get(api::healthz))
         .route("/openapi.json", get(api::openapi))
         .fallback(|| async { ApiError::NotFound("no such route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::observe,
+        ))
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::Extension(api::BodyLimit(limit)))
         .layer(TimeoutLayer::with_status_code(
@@ -314,77 +220,6 @@ fn router(state: Arc<AppState>) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
-}
-
-/// The API key check (constant time), when a key is configured.
-async fn authorize(
-    State(s): State<Arc<AppState>>,
-    headers: HeaderMap,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(key) = &s.config.api_key {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()))
-            .unwrap_or("");
-        let ok: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), key.as_bytes()).into();
-        if !ok {
-            return ApiError::Unauthorized.into_response();
-        }
-    }
-    next.run(req).await
-}
-
-/// Access log and request metrics: request id, route template, status, body size and
-/// latency. Nothing from the body or the path's ids.
-async fn observe(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched".to_owned(), |p| p.as_str().to_owned());
-    let id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let bytes = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
-    let method = req.method().clone();
-    let res = next.run(req).await;
-    let took = started.elapsed();
-    let status = res.status().as_u16();
-    s.metrics
-        .requests
-        .get_or_create(&RequestLabels {
-            route: route.clone(),
-            status,
-        })
-        .inc();
-    s.metrics
-        .latency
-        .get_or_create(&RouteLabel {
-            route: route.clone(),
-        })
-        .observe(took.as_secs_f64());
-    tracing::info!(
-        request_id = %id,
-        %method,
-        route = %route,
-        status,
-        request_bytes = bytes,
-        ms = took.as_secs_f64() * 1e3,
-        "request"
-    );
-    res
 }
 
 /// Serves `config` until SIGTERM or SIGINT, then stops accepting and finishes the

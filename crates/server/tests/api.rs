@@ -387,8 +387,8 @@ async fn the_openapi_document_describes_every_route() {
 
 #[tokio::test]
 async fn a_panic_in_an_engine_job_is_a_500_for_that_job_only() {
-    use carematch_server::{error::ApiError, metrics::Metrics, Engine};
-    let engine = Engine::new(1, 0, Duration::from_secs(5));
+    use carematch_server::{error::ApiError, metrics::Metrics, JobPool};
+    let engine = JobPool::new(1, 0, Duration::from_secs(5));
     let metrics = Metrics::default();
     let boom = engine
         .run(&metrics, "test", || -> u32 { panic!("boom") })

@@ -98,15 +98,36 @@ fn validate(input: ProblemInput) -> R<Problem> {
     let ctx = Ctx { travel: &travel };
     let services = parts::services(&root.key("services"), &input.services)?;
     let mut skills = Interner::default();
-    let (providers, provider_ids) = providers(&ctx, &root, input.providers, &mut skills)?;
-    let (elders, elder_ids) = elders(&ctx, &root, input.elders, &provider_ids)?;
+    let (providers, provider_ids) = list(
+        &root,
+        ("providers", "provider", MAX_PROVIDERS),
+        input.providers,
+        |p| &p.id,
+        ProviderIdx,
+        |path, p| parts::provider(&ctx, path, p, &mut skills),
+    )?;
+    let (elders, elder_ids) = list(
+        &root,
+        ("elders", "elder", MAX_ELDERS),
+        input.elders,
+        |e| &e.id,
+        ElderIdx,
+        |path, e| parts::elder(&ctx, path, e, &provider_ids),
+    )?;
     let tables = parts::Tables {
         elder_ids: &elder_ids,
         elders: &elders,
         services: &services,
         provider_ids: &provider_ids,
     };
-    let (needs, need_ids) = needs(&root, input.needs, &tables, &mut skills)?;
+    let (needs, need_ids) = list(
+        &root,
+        ("needs", "need", MAX_NEEDS),
+        input.needs,
+        |n| &n.id,
+        NeedIdx,
+        |path, n| parts::need(path, n, &tables, &mut skills),
+    )?;
     let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
     let mut problem = Problem {
         symmetric: travel.is_symmetric(),
@@ -129,62 +150,26 @@ fn validate(input: ProblemInput) -> R<Problem> {
     Ok(problem)
 }
 
-/// Every provider, and the index of each id.
-fn providers(
-    ctx: &Ctx,
+/// The parts of one list (providers, elders or needs), each validated by `part` at
+/// its path `{key}[i]`, and the index of each id; ids must be new.
+fn list<I, T, X: Copy>(
     root: &FieldPath,
-    list: Vec<crate::wire::ProviderInput>,
-    skills: &mut Interner,
-) -> R<(Vec<Provider>, HashMap<String, ProviderIdx>)> {
-    let ppath = root.key("providers");
-    too_many(&ppath, list.len(), MAX_PROVIDERS)?;
-    let mut ids = HashMap::with_capacity(list.len());
-    let mut out = Vec::with_capacity(list.len());
-    for (i, p) in list.into_iter().enumerate() {
-        let path = ppath.index(i);
-        new_id(&path.key("id"), &p.id, &ids, "provider")?;
-        ids.insert(p.id.clone(), ProviderIdx(i as u32));
-        out.push(parts::provider(ctx, &path, p, skills)?);
-    }
-    Ok((out, ids))
-}
-
-/// Every elder, and the index of each id.
-fn elders(
-    ctx: &Ctx,
-    root: &FieldPath,
-    list: Vec<ElderInput>,
-    provider_ids: &HashMap<String, ProviderIdx>,
-) -> R<(Vec<Elder>, HashMap<String, ElderIdx>)> {
-    let epath = root.key("elders");
-    too_many(&epath, list.len(), MAX_ELDERS)?;
-    let mut ids = HashMap::with_capacity(list.len());
-    let mut out = Vec::with_capacity(list.len());
-    for (i, e) in list.into_iter().enumerate() {
-        let path = epath.index(i);
-        new_id(&path.key("id"), &e.id, &ids, "elder")?;
-        ids.insert(e.id.clone(), ElderIdx(i as u32));
-        out.push(parts::elder(ctx, &path, e, provider_ids)?);
-    }
-    Ok((out, ids))
-}
-
-/// Every need, and the index of each id.
-fn needs(
-    root: &FieldPath,
-    list: Vec<NeedInput>,
-    tables: &parts::Tables,
-    skills: &mut Interner,
-) -> R<(Vec<Need>, HashMap<String, NeedIdx>)> {
-    let npath = root.key("needs");
-    too_many(&npath, list.len(), MAX_NEEDS)?;
-    let mut ids = HashMap::with_capacity(list.len());
-    let mut out = Vec::with_capacity(list.len());
-    for (i, n) in list.into_iter().enumerate() {
-        let path = npath.index(i);
-        new_id(&path.key("id"), &n.id, &ids, "need")?;
-        ids.insert(n.id.clone(), NeedIdx(i as u32));
-        out.push(parts::need(&path, n, tables, skills)?);
+    (key, what, max): (&str, &str, usize),
+    items: Vec<I>,
+    id_of: impl Fn(&I) -> &str,
+    index: impl Fn(u32) -> X,
+    mut part: impl FnMut(&FieldPath, I) -> R<T>,
+) -> R<(Vec<T>, HashMap<String, X>)> {
+    let lpath = root.key(key);
+    too_many(&lpath, items.len(), max)?;
+    let mut ids = HashMap::with_capacity(items.len());
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let path = lpath.index(i);
+        let id = id_of(&item).to_owned();
+        new_id(&path.key("id"), &id, &ids, what)?;
+        ids.insert(id, index(i as u32));
+        out.push(part(&path, item)?);
     }
     Ok((out, ids))
 }

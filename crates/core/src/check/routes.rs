@@ -1,0 +1,327 @@
+//! The walk over the routes: each route re-timed on its own from `depart`, leg by leg
+//! (rule 3), every stop's provider qualified (rule 2), each route's load within
+//! capacity (rule 5) and its reported figures right; every visit recorded for the
+//! passes over needs and providers.
+
+use std::collections::HashMap;
+
+use super::{Checker, Rule, SLACK};
+use crate::error::FieldPath;
+use crate::model::{NeedIdx, Problem, Provider, ProviderIdx, Window};
+use crate::wire::{Plan, Route};
+
+/// One visit of a need: by whom, when, and where in the plan.
+pub(super) struct Visit {
+    pub(super) provider: ProviderIdx,
+    pub(super) start: i64,
+    pub(super) path: FieldPath,
+}
+
+/// What the walk recorded.
+#[derive(Default)]
+pub(super) struct Walked {
+    /// The visits of each served need, in plan order.
+    pub(super) visits: HashMap<NeedIdx, Vec<Visit>>,
+    /// Per provider: visits, work (travel + service, recomputed) and legs.
+    pub(super) per_provider: HashMap<ProviderIdx, (i64, i64, i64)>,
+    /// Travel and service as the routes report them.
+    pub(super) travel: i64,
+    pub(super) service: i64,
+}
+
+/// A route's figures, recomputed from its stops.
+#[derive(Default)]
+struct Figures {
+    travel: i64,
+    service: i64,
+    load: i64,
+    legs: i64,
+}
+
+/// Walks every route of `plan`.
+pub(super) fn walk(problem: &Problem, plan: &Plan, c: &mut Checker) -> Walked {
+    let rpath = FieldPath::root().key("routes");
+    let mut w = Walked::default();
+    let mut seen_shift: HashMap<(ProviderIdx, usize), usize> = HashMap::new();
+    for (ri, route) in plan.routes.iter().enumerate() {
+        let path = rpath.index(ri);
+        let Some(p) = problem.provider_by_id(&route.provider) else {
+            c.flag(
+                Rule::Consistency,
+                path.key("provider"),
+                format!("unknown provider '{}'", route.provider),
+            );
+            continue;
+        };
+        if let Some(other) = seen_shift.insert((p, route.shift), ri) {
+            c.flag(
+                Rule::Shift,
+                path.key("shift"),
+                format!(
+                    "routes[{other}] already covers shift {} of '{}'",
+                    route.shift,
+                    problem.provider(p).id
+                ),
+            );
+        }
+        let needs = resolve(problem, route, &path, c);
+        qualification(problem, p, route, &needs, &path, c);
+        let f = timing(problem, p, route, &needs, &path, c);
+        own_figures(problem.provider(p), route, &f, &path, c);
+        for (si, n) in needs.iter().enumerate() {
+            if let Some(n) = n {
+                w.visits.entry(*n).or_default().push(Visit {
+                    provider: p,
+                    start: route.stops[si].start,
+                    path: path.key("stops").index(si),
+                });
+            }
+        }
+        let e = w.per_provider.entry(p).or_default();
+        e.0 += route.stops.len() as i64;
+        e.1 = e.1.saturating_add(f.travel).saturating_add(f.service);
+        e.2 += f.legs;
+        w.travel = w.travel.saturating_add(route.travel);
+        w.service = w.service.saturating_add(route.service);
+    }
+    w
+}
+
+/// The need of every stop (`None`, flagged, when unknown); a need visited twice in one
+/// route, or a stop naming another elder, is flagged.
+fn resolve(
+    problem: &Problem,
+    route: &Route,
+    path: &FieldPath,
+    c: &mut Checker,
+) -> Vec<Option<NeedIdx>> {
+    let mut in_route: HashMap<NeedIdx, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(route.stops.len());
+    for (si, stop) in route.stops.iter().enumerate() {
+        let spath = path.key("stops").index(si);
+        let Some(n) = problem.need_by_id(&stop.need) else {
+            c.flag(
+                Rule::Coverage,
+                spath.key("need"),
+                format!("unknown need '{}'", stop.need),
+            );
+            out.push(None);
+            continue;
+        };
+        let need = problem.need(n);
+        let elder = problem.elder(need.elder);
+        if elder.id != stop.elder {
+            c.flag(
+                Rule::Consistency,
+                spath.key("elder"),
+                format!(
+                    "need '{}' is for elder '{}', not '{}'",
+                    need.id, elder.id, stop.elder
+                ),
+            );
+        }
+        if let Some(first) = in_route.insert(n, si) {
+            c.flag(
+                Rule::Coverage,
+                spath.key("need"),
+                format!(
+                    "need '{}' already visited at stops[{first}] of this route",
+                    need.id
+                ),
+            );
+        }
+        out.push(Some(n));
+    }
+    out
+}
+
+/// Rule 2 for every stop of a route.
+fn qualification(
+    problem: &Problem,
+    p: ProviderIdx,
+    route: &Route,
+    needs: &[Option<NeedIdx>],
+    path: &FieldPath,
+    c: &mut Checker,
+) {
+    for (si, n) in needs.iter().enumerate() {
+        let Some(n) = *n else { continue };
+        if let Some(why) = problem.disqualification(p, n) {
+            c.flag(
+                Rule::Qualification,
+                path.key("stops").index(si).key("need"),
+                format!(
+                    "provider '{}' may not serve need '{}': {why:?}",
+                    route.provider,
+                    problem.need(n).id
+                ),
+            );
+        }
+    }
+}
+
+/// Rule 3: the route's shift, then every leg re-timed from `depart`; returns the
+/// recomputed figures.
+fn timing(
+    problem: &Problem,
+    p: ProviderIdx,
+    route: &Route,
+    needs: &[Option<NeedIdx>],
+    path: &FieldPath,
+    c: &mut Checker,
+) -> Figures {
+    let prov = problem.provider(p);
+    let shift = shift(prov, route, path, c);
+    let mut f = Figures {
+        legs: route.stops.len() as i64 + 1,
+        ..Figures::default()
+    };
+    let mut t = route.depart;
+    let mut loc = &prov.start;
+    for (si, (stop, n)) in route.stops.iter().zip(needs).enumerate() {
+        let Some(n) = *n else { continue };
+        let spath = path.key("stops").index(si);
+        let need = problem.need(n);
+        let here = problem.need_location(n);
+        let leg = problem.travel_time(p, loc, here);
+        let expect = t.saturating_add(leg);
+        if stop.arrival < expect - SLACK || stop.arrival > expect.saturating_add(SLACK) {
+            c.flag(
+                Rule::Travel,
+                spath.key("arrival"),
+                format!(
+                    "arrival {} but leaving at {t} with {leg} s of travel gives {expect}",
+                    stop.arrival
+                ),
+            );
+        }
+        if stop.start < stop.arrival.min(expect) {
+            c.flag(
+                Rule::Travel,
+                spath.key("start"),
+                format!(
+                    "starts at {} before arriving at {}",
+                    stop.start,
+                    stop.arrival.max(expect - SLACK)
+                ),
+            );
+        }
+        if !need.windows.iter().any(|w| w.contains(stop.start)) {
+            c.flag(
+                Rule::Window,
+                spath.key("start"),
+                format!("start {} is outside need '{}' windows", stop.start, need.id),
+            );
+        }
+        let end = stop.start.saturating_add(need.duration);
+        if stop.end != end {
+            c.flag(
+                Rule::Duration,
+                spath.key("end"),
+                format!("end {} is not start + duration = {end}", stop.end),
+            );
+        }
+        f.travel = f.travel.saturating_add(leg);
+        f.service = f.service.saturating_add(need.duration);
+        f.load = f.load.saturating_add(need.load);
+        t = end;
+        loc = here;
+    }
+    if !route.stops.is_empty() {
+        let leg = problem.travel_time(p, loc, &prov.end);
+        f.travel = f.travel.saturating_add(leg);
+        let expect = t.saturating_add(leg);
+        if route.return_ < expect - SLACK {
+            c.flag(
+                Rule::Travel,
+                path.key("return"),
+                format!(
+                    "returns at {} but the last visit ends at {t} and the way back takes {leg} s",
+                    route.return_
+                ),
+            );
+        }
+    }
+    if route.return_ > shift.close || route.return_ < route.depart {
+        c.flag(
+            Rule::Shift,
+            path.key("return"),
+            format!(
+                "returns at {} outside the shift [{}, {}] (departs {})",
+                route.return_, shift.open, shift.close, route.depart
+            ),
+        );
+    }
+    f
+}
+
+/// The route's shift (an unknown one is flagged and read as an unbounded day, so that
+/// its stops are still checked), and its departure within it.
+fn shift(prov: &Provider, route: &Route, path: &FieldPath, c: &mut Checker) -> Window {
+    let shift = prov.shifts.get(route.shift).copied().unwrap_or_else(|| {
+        c.flag(
+            Rule::Shift,
+            path.key("shift"),
+            format!("provider '{}' has no shift {}", prov.id, route.shift),
+        );
+        Window {
+            open: i64::MIN,
+            close: i64::MAX,
+        }
+    });
+    if route.depart < shift.open {
+        c.flag(
+            Rule::Shift,
+            path.key("depart"),
+            format!(
+                "departs at {} before the shift opens at {}",
+                route.depart, shift.open
+            ),
+        );
+    }
+    shift
+}
+
+/// The route's reported travel, service and load against its stops, and rule 5's
+/// capacity.
+fn own_figures(prov: &Provider, route: &Route, f: &Figures, path: &FieldPath, c: &mut Checker) {
+    if (route.travel - f.travel).abs() > f.legs * SLACK {
+        c.flag(
+            Rule::Consistency,
+            path.key("travel"),
+            format!(
+                "reports {} s of travel; its legs add up to {}",
+                route.travel, f.travel
+            ),
+        );
+    }
+    if route.service != f.service {
+        c.flag(
+            Rule::Consistency,
+            path.key("service"),
+            format!(
+                "reports {} s of service; its stops add up to {}",
+                route.service, f.service
+            ),
+        );
+    }
+    if route.load != f.load {
+        c.flag(
+            Rule::Consistency,
+            path.key("load"),
+            format!(
+                "reports load {}; its stops add up to {}",
+                route.load, f.load
+            ),
+        );
+    }
+    if let Some(cap) = prov.capacity {
+        if f.load > cap {
+            c.flag(
+                Rule::Capacity,
+                path.key("load"),
+                format!("carries {}, above capacity {cap} of '{}'", f.load, prov.id),
+            );
+        }
+    }
+}

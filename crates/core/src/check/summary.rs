@@ -1,0 +1,65 @@
+//! The plan's summary against its routes: counts, travel, service and the objective
+//! recomputed here, on their own (not by [`crate::objective`]: the checker is the
+//! independent oracle).
+
+use super::routes::Walked;
+use super::{Checker, Rule};
+use crate::error::FieldPath;
+use crate::model::Problem;
+use crate::wire::Plan;
+
+/// Checks the summary; `served` is the served needs' priority and count.
+pub(super) fn figures(
+    problem: &Problem,
+    plan: &Plan,
+    walked: &Walked,
+    (served_priority, served_count): (i64, i64),
+    c: &mut Checker,
+) {
+    let s = &plan.summary;
+    let sp = FieldPath::root().key("summary");
+    let expect = [
+        ("needs", s.needs as i64, problem.needs().len() as i64),
+        ("assigned", s.assigned as i64, served_count),
+        (
+            "unassigned",
+            s.unassigned as i64,
+            plan.unassigned.len() as i64,
+        ),
+        ("travel", s.travel, walked.travel),
+        ("service", s.service, walked.service),
+    ];
+    for (field, got, want) in expect {
+        if got != want {
+            c.flag(
+                Rule::Consistency,
+                sp.key(field),
+                format!("is {got}; the plan has {want}"),
+            );
+        }
+    }
+    if s.objective.priority != served_priority {
+        c.flag(
+            Rule::Consistency,
+            sp.key("objective").key("priority"),
+            format!(
+                "is {}; served needs add up to {served_priority}",
+                s.objective.priority
+            ),
+        );
+    }
+    if s.objective.served != served_count {
+        c.flag(
+            Rule::Consistency,
+            sp.key("objective").key("served"),
+            format!("is {}; {served_count} needs are served", s.objective.served),
+        );
+    }
+    if s.objective.travel != walked.travel {
+        c.flag(
+            Rule::Consistency,
+            sp.key("objective").key("travel"),
+            format!("is {}; routes travel {}", s.objective.travel, walked.travel),
+        );
+    }
+}
