@@ -16,7 +16,7 @@
 //! are measured against. Cost: O(needs × candidate slots × route length).
 
 use crate::feasibility::Candidates;
-use crate::model::{NeedIdx, Problem, Slot};
+use crate::model::{NeedIdx, Problem};
 use crate::routes::{Builder, Construction};
 use crate::wire::Reason;
 
@@ -81,20 +81,12 @@ pub(crate) fn insert_one(
     if let Some((reason, detail)) = cands.reason(n) {
         return Some((n, *reason, detail.clone()));
     }
-    let need = problem.need(n);
-    let insert = |st: &mut Builder, slots: &[Slot]| {
-        if need.caregivers == 1 {
-            st.insert_single(slots, n, None).then_some(()).ok_or(false)
-        } else {
-            st.insert_pair(slots, n, None)
-        }
-    };
-    let mut result = insert(st, cands.of(n));
+    let mut result = st.insert(cands.of(n), n);
     let mut slots = cands.of(n).len();
     if result.is_err() && cands.is_cut(n) {
         let all = cands.widened(problem, n);
         slots = all.len();
-        result = insert(st, &all);
+        result = st.insert(&all, n);
     }
     match result {
         Ok(()) => None,

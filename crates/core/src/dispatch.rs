@@ -169,24 +169,16 @@ fn place(
     at: &mut HashMap<Slot, usize>,
 ) -> Result<Placed, Error> {
     load(problem, plan, now, &near, st, at)?;
-    let single = problem.need(n).caregivers == 1;
-    let insert = |st: &mut Builder, slots: &[Slot]| {
-        if single {
-            st.insert_single(slots, n, None)
-        } else {
-            st.insert_pair(slots, n, None).is_ok()
-        }
-    };
     let mut slots = near;
-    let mut served = insert(st, &slots);
+    let mut served = st.insert(&slots, n).is_ok();
     let mut displaced = None;
-    if !served && single {
+    if !served && problem.need(n).caregivers == 1 {
         displaced = displace(problem, st, &slots, n);
     }
     if !served && displaced.is_none() && cut {
         let (all, _, _) = slots_of(problem, n, true);
         load(problem, plan, now, &all, st, at)?;
-        served = insert(st, &all);
+        served = st.insert(&all, n).is_ok();
         slots = all;
     }
     Ok(Placed {

@@ -128,11 +128,7 @@ fn build(
                         .copied()
                         .filter(|s| chosen.contains(&s.provider))
                         .collect();
-                    if need.caregivers == 1 {
-                        st.insert_single(&slots, n, None)
-                    } else {
-                        st.insert_pair(&slots, n, None).is_ok()
-                    }
+                    st.insert(&slots, n).is_ok()
                 };
             if placed {
                 progress = true;

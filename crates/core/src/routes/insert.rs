@@ -89,6 +89,22 @@ impl Builder<'_> {
         best
     }
 
+    /// Inserts need `n` where it costs least among `slots`: into one route, or, for a
+    /// two-carer need, into two routes of different providers at one common start; a
+    /// pinned need at its pin. `Err(true)` when one carer could take a two-carer need
+    /// but no pair could, `Err(false)` when it fits nowhere.
+    pub(crate) fn insert(&mut self, slots: &[Slot], n: NeedIdx) -> Result<(), bool> {
+        let need = self.problem.need(n);
+        if need.caregivers == 1 {
+            let fixed = need.pinned.map(|p| p.start);
+            self.insert_single(slots, n, fixed)
+                .then_some(())
+                .ok_or(false)
+        } else {
+            self.insert_pair(slots, n, need.pinned.map(|p| p.provider))
+        }
+    }
+
     /// Inserts a one-carer need where it costs least. Returns false when it fits nowhere.
     pub(crate) fn insert_single(&mut self, slots: &[Slot], n: NeedIdx, fixed: Option<i64>) -> bool {
         match self.best_single(slots, n, fixed, || false) {

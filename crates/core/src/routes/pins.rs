@@ -23,17 +23,7 @@ pub(crate) fn place_pins(
     });
     let mut st = Builder::new(problem);
     for n in pinned {
-        let need = problem.need(n);
-        let Some(pin) = need.pinned else { continue };
-        let slots = slots_of(n);
-        let ok = if need.caregivers == 1 {
-            st.insert_single(&slots, n, Some(pin.start))
-        } else {
-            st.insert_pair(&slots, n, Some(pin.provider)).is_ok()
-        };
-        if !ok {
-            return Err(n);
-        }
+        st.insert(&slots_of(n), n).map_err(|_| n)?;
     }
     Ok(st
         .routes
