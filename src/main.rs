@@ -63,6 +63,16 @@ enum Command {
         /// Seed; the same seed gives the same city.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// A one-station problem instead of a city: every carer leaves from one of K
+        /// stations (1 to 9); see also --windows and --layout.
+        #[arg(long, value_name = "K")]
+        stations: Option<usize>,
+        /// One-station problems: tight (30-60 min) or wide (3-8 h) windows.
+        #[arg(long, value_enum)]
+        windows: Option<WindowsArg>,
+        /// One-station problems: where elders live.
+        #[arg(long, value_enum)]
+        layout: Option<LayoutArg>,
     },
     /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
     Serve(ServeArgs),
@@ -107,6 +117,26 @@ enum AlgorithmArg {
     Matching,
     /// Priority-ordered cheapest insertion (the reference).
     Baseline,
+}
+
+/// The `--windows` of `generate`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum WindowsArg {
+    /// 30 to 60 minutes: short routes.
+    Tight,
+    /// 3 to 8 hours: long routes.
+    Wide,
+}
+
+/// The `--layout` of `generate`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LayoutArg {
+    /// Uniform over the district.
+    Random,
+    /// Around residential compounds.
+    Clustered,
+    /// Half and half.
+    Mixed,
 }
 
 /// How a command failed: invalid input (exit 2) or anything else (exit 1).
@@ -214,14 +244,44 @@ fn run(command: Command) -> Result<u8, Failure> {
                 Ok(1)
             }
         }
-        Command::Generate { needs, seed } => {
+        Command::Generate {
+            needs,
+            seed,
+            stations,
+            windows,
+            layout,
+        } => {
             if needs > carematch_core::limits::MAX_NEEDS {
                 return Err(Failure::Input(input_error(&format!(
                     "--needs {needs} is above the limit of {}",
                     carematch_core::limits::MAX_NEEDS
                 ))));
             }
-            let p = carematch_synth::generate(needs, seed);
+            let p = if stations.is_some() || windows.is_some() || layout.is_some() {
+                use carematch_synth::station::{Layout, Spec, Windows};
+                let stations = stations.unwrap_or(1);
+                if !(1..=9).contains(&stations) {
+                    return Err(Failure::Input(input_error(&format!(
+                        "--stations {stations}: give 1 to 9"
+                    ))));
+                }
+                carematch_synth::station::generate(&Spec {
+                    needs,
+                    stations,
+                    windows: match windows {
+                        Some(WindowsArg::Wide) => Windows::Wide,
+                        _ => Windows::Tight,
+                    },
+                    layout: match layout {
+                        Some(LayoutArg::Clustered) => Layout::Clustered,
+                        Some(LayoutArg::Mixed) => Layout::Mixed,
+                        _ => Layout::Random,
+                    },
+                    seed,
+                })
+            } else {
+                carematch_synth::generate(needs, seed)
+            };
             print_json(&p)?;
             eprintln!(
                 "generated {} needs, {} elders, {} providers",

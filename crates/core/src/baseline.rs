@@ -4,8 +4,9 @@
 //! ([`crate::routes`]). Then every other need, in order of
 //! priority (highest first), then two-carer needs before one-carer ones, then fewest
 //! candidate slots first (most constrained), then earliest window close, then index,
-//! is inserted where it adds the least travel among its candidate slots
-//! ([`crate::feasibility`]) without breaking any rule: windows, shifts, `max_visits`,
+//! is inserted where it adds the least travel in its insertion neighbourhood (its
+//! candidate slots, [`crate::feasibility`]; the routes of its nearest needs,
+//! [`crate::neighbours`]; one empty route of each route profile) without breaking any rule: windows, shifts, `max_visits`,
 //! `max_work`, `capacity`. A two-carer need is inserted into two routes of different
 //! providers at one common start, fixed from then on. Ties (the same added travel) go
 //! by the objective's tie-break ([`crate::objective`]): the elder's trusted carers
@@ -17,15 +18,16 @@
 
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
+use crate::neighbours::Neighbours;
 use crate::routes::{Builder, Construction};
 use crate::wire::Reason;
 
 /// Builds a plan's routes with the baseline construction, from the pinned visits
 /// where validation placed them.
-pub(crate) fn construct(problem: &Problem, cands: &Candidates) -> Construction {
+pub(crate) fn construct(problem: &Problem, cands: &Candidates, near: &Neighbours) -> Construction {
     let mut st = Builder::with_pins(problem);
     let order = priority_order(problem, cands);
-    let unassigned = insert_all(problem, cands, &mut st, &order);
+    let unassigned = insert_all(problem, cands, near, &mut st, &order);
     Construction {
         routes: st.routes,
         unassigned,
@@ -57,31 +59,35 @@ pub(crate) fn priority_order(problem: &Problem, cands: &Candidates) -> Vec<NeedI
 pub(crate) fn insert_all(
     problem: &Problem,
     cands: &Candidates,
+    near: &Neighbours,
     st: &mut Builder,
     order: &[NeedIdx],
 ) -> Vec<(NeedIdx, Reason, String)> {
     let mut unassigned: Vec<_> = order
         .iter()
-        .filter_map(|&n| insert_one(problem, cands, st, n))
+        .filter_map(|&n| insert_one(problem, cands, near, st, n))
         .collect();
     unassigned.sort_by_key(|u| u.0);
     unassigned
 }
 
-/// Inserts need `n` where it costs least among its candidate slots; when those are
-/// full and its list was cut, among the slots of its `WIDEN` times more nearest reachable
-/// providers ([`Candidates::widened`]). Returns why it fits
-/// nowhere.
+/// Inserts need `n` where it costs least in its insertion neighbourhood
+/// ([`Builder::slots_for`]: its candidate slots, its neighbours' routes, an empty
+/// route of each profile); when those are full and its list was cut, among the slots
+/// of its `WIDEN` times more nearest reachable providers ([`Candidates::widened`]).
+/// Returns why it fits nowhere.
 pub(crate) fn insert_one(
     problem: &Problem,
     cands: &Candidates,
+    near: &Neighbours,
     st: &mut Builder,
     n: NeedIdx,
 ) -> Option<(NeedIdx, Reason, String)> {
     if let Some((reason, detail)) = cands.reason(n) {
         return Some((n, *reason, detail.clone()));
     }
-    let mut result = st.insert(cands.of(n), n);
+    let slots = st.slots_for(cands, near.joinable(n), n);
+    let mut result = st.insert(&slots, n);
     let mut slots = cands.of(n).len();
     if result.is_err() && cands.is_cut(n) {
         let all = cands.widened(problem, n);

@@ -52,6 +52,7 @@ pub mod feasibility;
 pub mod limits;
 mod matching;
 pub mod model;
+mod neighbours;
 mod objective;
 pub mod priority;
 mod routes;

@@ -19,9 +19,10 @@
 //!    A need that does not fit there (the capacity estimate was optimistic) loses
 //!    those edges, and needs of lower priority wait; the kernel is solved again for the
 //!    needs left, with what is left of each provider's capacity, and they are inserted
-//!    again: up to four rounds, until a round places nothing. What is still left goes through the baseline insertion over
-//!    all its candidate slots (and then a widened list, when its list was cut),
-//!    in priority order, which also gives the reasons.
+//!    again: up to four rounds, until a round places nothing. What is still left goes
+//!    through the baseline insertion over its insertion neighbourhood (and then a
+//!    widened list, when its list was cut), in priority order, which also gives the
+//!    reasons.
 //! 5. **Bound.** A second kernel run with zero costs, penalties `2 · priority` per need
 //!    (split over its units), and capacities that no plan can exceed — `max_visits`,
 //!    and the most candidate needs whose durations fit in `min(max_work, Σ shifts)` —
@@ -37,6 +38,7 @@ use crate::assign::{self, Instance};
 use crate::baseline;
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
+use crate::neighbours::Neighbours;
 use crate::routes::{Builder, Construction};
 
 /// Seconds per unit of edge cost.
@@ -57,8 +59,8 @@ pub(crate) struct Matched {
 }
 
 /// Builds routes from the exact assignment (see the module docs).
-pub(crate) fn construct(problem: &Problem, cands: &Candidates) -> Matched {
-    let (construction, bound) = construct_until(problem, cands, None);
+pub(crate) fn construct(problem: &Problem, cands: &Candidates, near: &Neighbours) -> Matched {
+    let (construction, bound) = construct_until(problem, cands, near, None);
     Matched {
         construction: construction.unwrap_or_else(|| unreachable!("no deadline")),
         bound,
@@ -72,17 +74,19 @@ pub(crate) fn construct(problem: &Problem, cands: &Candidates) -> Matched {
 pub(crate) fn construct_until(
     problem: &Problem,
     cands: &Candidates,
+    near: &Neighbours,
     deadline: Option<Instant>,
 ) -> (Option<Construction>, Option<i64>) {
     let graph = provider_edges(problem, cands);
     let bound = priority_bound(problem, cands, &graph, deadline);
-    (build(problem, cands, &graph, deadline), bound)
+    (build(problem, cands, near, &graph, deadline), bound)
 }
 
 /// Steps 1–4 of the module docs; `None` when the first kernel run misses `deadline`.
 fn build(
     problem: &Problem,
     cands: &Candidates,
+    near: &Neighbours,
     graph: &ProviderEdges,
     deadline: Option<Instant>,
 ) -> Option<Construction> {
@@ -149,7 +153,7 @@ fn build(
     // priority order, which also gives the reasons.
     let mut unassigned: Vec<_> = pending
         .iter()
-        .filter_map(|&n| baseline::insert_one(problem, cands, &mut st, n))
+        .filter_map(|&n| baseline::insert_one(problem, cands, near, &mut st, n))
         .collect();
     unassigned.sort_by_key(|u| u.0);
     Some(Construction {
@@ -403,7 +407,11 @@ mod tests {
     #[test]
     fn serves_and_bounds() {
         let problem = problem();
-        let m = construct(&problem, &Candidates::new(&problem));
+        let m = construct(
+            &problem,
+            &Candidates::new(&problem),
+            &Neighbours::new(&problem),
+        );
         assert!(m.construction.unassigned.is_empty());
         assert_eq!(m.bound, Some(40));
     }
@@ -412,12 +420,13 @@ mod tests {
     fn a_passed_deadline_gives_nothing_a_later_one_the_same() {
         let problem = problem();
         let cands = Candidates::new(&problem);
+        let near = Neighbours::new(&problem);
         let past = Instant::now() - Duration::from_secs(1);
-        let (construction, bound) = construct_until(&problem, &cands, Some(past));
+        let (construction, bound) = construct_until(&problem, &cands, &near, Some(past));
         assert!(construction.is_none() && bound.is_none());
         let later = Instant::now() + Duration::from_secs(600);
-        let (construction, bound) = construct_until(&problem, &cands, Some(later));
-        let full = construct(&problem, &cands);
+        let (construction, bound) = construct_until(&problem, &cands, &near, Some(later));
+        let full = construct(&problem, &cands, &near);
         assert_eq!(
             construction.map(|c| c.routes.len()),
             Some(full.construction.routes.len())

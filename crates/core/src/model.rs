@@ -290,6 +290,94 @@ pub struct Problem {
     /// Where validation placed the pinned visits (rule 6), route by route: every
     /// construction starts from these routes.
     pub(crate) pinned_routes: Vec<PinnedRoute>,
+    /// Every place a route visits, for fast travel times.
+    pub(crate) places: Places,
+    /// The profile of every provider shift ([`crate::routes`]).
+    pub(crate) profiles: crate::routes::Profiles,
+}
+
+/// Every place a route visits — elders' homes, then the providers' distinct starts
+/// and ends — with, for problems small enough, every travel time precomputed once per
+/// speed ([`Problem::warm_travel`]). The solvers' route timing asks [`Problem::time`]
+/// by place; the plan checker still computes every leg from the points.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Places {
+    points: Vec<Point>,
+    /// Elder → place.
+    elder: Vec<u32>,
+    /// Provider → its start's and its end's place.
+    ends: Vec<(u32, u32)>,
+    /// Provider → its speed's index in `speeds`.
+    class: Vec<u16>,
+    speeds: Vec<f64>,
+    table: std::sync::OnceLock<Option<TravelTable>>,
+}
+
+/// Travel seconds between the first `n` places, one row-major matrix per speed.
+#[derive(Debug, Clone)]
+struct TravelTable {
+    n: usize,
+    seconds: Vec<Vec<u32>>,
+}
+
+/// Largest number of entries (places² × speeds) of a precomputed travel table: 8 M
+/// (32 MB, e.g. 2,800 places at one speed or 1,400 at four). Larger tables do not
+/// pay: a lookup that misses the caches costs more than computing the time.
+const TABLE_ENTRIES: usize = 8 << 20;
+
+impl Places {
+    /// The places of `elders` and `providers`.
+    pub(crate) fn new(elders: &[Elder], providers: &[Provider]) -> Self {
+        let mut points: Vec<Point> = elders.iter().map(|e| e.location).collect();
+        let elder = (0..elders.len() as u32).collect();
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        let mut place = |pt: &Point, points: &mut Vec<Point>| {
+            *seen.entry(format!("{pt:?}")).or_insert_with(|| {
+                points.push(*pt);
+                points.len() as u32 - 1
+            })
+        };
+        let ends = providers
+            .iter()
+            .map(|p| (place(&p.start, &mut points), place(&p.end, &mut points)))
+            .collect();
+        let mut speeds: Vec<f64> = Vec::new();
+        let class = providers
+            .iter()
+            .map(
+                |p| match speeds.iter().position(|s| s.to_bits() == p.speed.to_bits()) {
+                    Some(k) => k as u16,
+                    None => {
+                        speeds.push(p.speed);
+                        speeds.len() as u16 - 1
+                    }
+                },
+            )
+            .collect();
+        Self {
+            points,
+            elder,
+            ends,
+            class,
+            speeds,
+            table: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A place for a new elder (after [`Problem::push_need`]).
+    pub(crate) fn push_elder(&mut self, at: Point) {
+        self.points.push(at);
+        self.elder.push(self.points.len() as u32 - 1);
+    }
+
+    /// Forgets the last elder's place.
+    pub(crate) fn pop_elder(&mut self) {
+        if let Some(k) = self.elder.pop() {
+            if k as usize + 1 == self.points.len() {
+                self.points.pop();
+            }
+        }
+    }
 }
 
 impl Problem {
@@ -400,6 +488,68 @@ impl Problem {
     /// Sum of priority over all needs.
     pub fn total_priority(&self) -> i64 {
         self.needs.iter().map(|n| i64::from(n.priority)).sum()
+    }
+
+    /// The place of need `n` (its elder's home).
+    #[inline]
+    pub(crate) fn place_of(&self, n: NeedIdx) -> u32 {
+        self.places.elder[self.needs[n.ix()].elder.ix()]
+    }
+
+    /// The places where provider `p`'s shifts start and end.
+    #[inline]
+    pub(crate) fn ends_of(&self, p: ProviderIdx) -> (u32, u32) {
+        self.places.ends[p.ix()]
+    }
+
+    /// Seconds for provider `p` to go from place `a` to place `b`: the same value as
+    /// [`Problem::travel_time`] on their points, from the table when it was built.
+    #[inline]
+    pub(crate) fn time(&self, p: ProviderIdx, a: u32, b: u32) -> i64 {
+        let pl = &self.places;
+        if let Some(Some(t)) = pl.table.get() {
+            let (a, b) = (a as usize, b as usize);
+            if a < t.n && b < t.n {
+                return i64::from(t.seconds[pl.class[p.ix()] as usize][a * t.n + b]);
+            }
+        }
+        self.travel.time(
+            self.providers[p.ix()].speed,
+            &pl.points[a as usize],
+            &pl.points[b as usize],
+        )
+    }
+
+    /// Precomputes every travel time between places, once per speed, when the table
+    /// is small enough (at most 8 M entries; none for a matrix metric, already one):
+    /// what the solvers do before searching. Idempotent; parallel (rayon).
+    pub fn warm_travel(&self) {
+        use rayon::prelude::*;
+        let pl = &self.places;
+        pl.table.get_or_init(|| {
+            let n = pl.points.len();
+            if matches!(self.travel, Travel::Matrix { .. })
+                || n.saturating_mul(n).saturating_mul(pl.speeds.len()) > TABLE_ENTRIES
+            {
+                return None;
+            }
+            let seconds = pl
+                .speeds
+                .iter()
+                .map(|&speed| {
+                    (0..n * n)
+                        .into_par_iter()
+                        .map(|k| {
+                            let t = self
+                                .travel
+                                .time(speed, &pl.points[k / n], &pl.points[k % n]);
+                            u32::try_from(t).unwrap_or(u32::MAX)
+                        })
+                        .collect()
+                })
+                .collect();
+            Some(TravelTable { n, seconds })
+        });
     }
 
     /// The needs with a pin, in need order.

@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorKind, FieldPath};
 use crate::explain::build_plan;
 use crate::feasibility::Candidates;
 use crate::model::Problem;
+use crate::neighbours::Neighbours;
 use crate::routes::Construction;
 use crate::wire::{Plan, SearchSummary, Stopped};
 
@@ -80,7 +81,9 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
         })?;
     let threads = pool.current_num_threads();
     pool.install(|| {
+        problem.warm_travel();
         let cands = Candidates::new(problem);
+        let near = Neighbours::new(problem);
         let plan = |built: &Construction, bound| {
             let ms = started.elapsed().as_millis() as u64;
             build_plan(
@@ -93,9 +96,9 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
             )
         };
         Ok(match algorithm {
-            Algorithm::Baseline => plan(&baseline::construct(problem, &cands), None),
+            Algorithm::Baseline => plan(&baseline::construct(problem, &cands, &near), None),
             Algorithm::Matching => {
-                let m = crate::matching::construct(problem, &cands);
+                let m = crate::matching::construct(problem, &cands, &near);
                 plan(&m.construction, m.bound)
             }
             Algorithm::Auto => {
@@ -105,8 +108,15 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                 let matching_deadline =
                     started + Duration::from_millis(options.time_limit_ms / MATCHING_SHARE);
                 let (b, m) = rayon::join(
-                    || baseline::construct(problem, &cands),
-                    || crate::matching::construct_until(problem, &cands, Some(matching_deadline)),
+                    || baseline::construct(problem, &cands, &near),
+                    || {
+                        crate::matching::construct_until(
+                            problem,
+                            &cands,
+                            &near,
+                            Some(matching_deadline),
+                        )
+                    },
                 );
                 let built = match m.0 {
                     Some(m) if m.score(problem) >= b.score(problem) => m,
@@ -123,7 +133,7 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                     let deadline =
                         started + Duration::from_millis(options.time_limit_ms * 95 / 100);
                     let (built, stats) =
-                        crate::search::improve(problem, &cands, built, iterations, deadline);
+                        crate::search::improve(problem, &cands, &near, built, iterations, deadline);
                     let mut p = plan(&built, bound);
                     p.summary.search = Some(SearchSummary {
                         iterations: stats.iterations,
@@ -134,6 +144,7 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                         } else {
                             Stopped::Iterations
                         },
+                        operators: crate::search::operators(&stats),
                     });
                     p
                 }

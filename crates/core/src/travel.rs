@@ -180,7 +180,14 @@ impl Travel {
                 Travel::Euclidean { speed },
                 Point::Plane { x: ax, y: ay },
                 Point::Plane { x: bx, y: by },
-            ) => ceil_secs((bx - ax).hypot(by - ay) / speed),
+            ) => {
+                // hypot as the square root of the sum of squares: within an ulp of
+                // libm's (coordinates are bounded, no overflow), and several times
+                // faster; the spec's per-leg slack covers a rare second of difference
+                // with another implementation.
+                let (dx, dy) = (bx - ax, by - ay);
+                ceil_secs((dx * dx + dy * dy).sqrt() / speed)
+            }
             (Travel::Matrix { n, seconds }, Point::Index(i), Point::Index(j)) => seconds
                 .get(*i as usize * n + *j as usize)
                 .map_or(0, |&s| i64::from(s)),
@@ -189,9 +196,17 @@ impl Travel {
     }
 }
 
+/// `t.ceil() as i64` without a call into libm (which `ceil` is on a baseline x86-64
+/// target): validation bounds coordinates and speeds, so `t` is finite and far below
+/// `i64::MAX`, where truncation then one up is exactly the ceiling.
+#[inline]
 fn ceil_secs(t: f64) -> i64 {
-    // Validation bounds coordinates and speeds, so t is finite and far below i64::MAX.
-    t.ceil() as i64
+    let i = t as i64;
+    if (i as f64) < t {
+        i + 1
+    } else {
+        i
+    }
 }
 
 /// Great-circle distance in metres between two [`Point::Geo`] points (0 otherwise).
@@ -245,6 +260,23 @@ mod tests {
         assert_eq!(t.time(15.0, &a, &b), expect);
         assert_eq!(t.time(15.0, &a, &a), 0);
         assert!(t.time(4.5, &a, &b) > t.time(25.0, &a, &b));
+    }
+
+    #[test]
+    fn ceil_secs_is_the_ceiling() {
+        for t in [
+            0.0,
+            0.2,
+            1.0,
+            1.0000001,
+            2.5,
+            1e12 + 0.5,
+            86_399.999_999,
+            -1.5,
+            -2.0,
+        ] {
+            assert_eq!(ceil_secs(t), t.ceil() as i64, "{t}");
+        }
     }
 
     #[test]

@@ -368,7 +368,7 @@ pub struct OptionsInput {
 // ---------------------------------------------------------------- plan
 
 /// What the improvement search did: `summary.search`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SearchSummary {
@@ -382,6 +382,26 @@ pub struct SearchSummary {
     /// `"iterations"` when the iteration budget ended the search (the plan is then
     /// reproducible), `"time_limit"` when the deadline did.
     pub stopped: Stopped,
+    /// carematch extension: per operator of the search, the moves it tried and the
+    /// moves it applied, summed over the searches (`ruin_recreate`: iterations and
+    /// accepted iterations; `relocate`, `swap`, `or_opt`, `two_opt_star`, `swap_star`:
+    /// local-search moves evaluated and applied).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operators: Vec<OperatorStats>,
+}
+
+/// What one operator of the search did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OperatorStats {
+    /// The operator: `ruin_recreate`, `relocate`, `swap`, `or_opt`, `two_opt_star`,
+    /// `swap_star`.
+    pub name: String,
+    /// Moves evaluated.
+    pub tried: u64,
+    /// Moves applied (accepted).
+    pub applied: u64,
 }
 
 /// Why the improvement search stopped.

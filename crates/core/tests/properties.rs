@@ -293,7 +293,7 @@ proptest! {
             let violations = check(&pr, auto);
             prop_assert!(violations.is_empty(), "auto: {:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
             assert_reasons_sound(&pr, auto);
-            let search = auto.summary.search.expect("the default runs the search");
+            let search = auto.summary.search.clone().expect("the default runs the search");
             prop_assert!(search.iterations > 0);
         }
         if let Ok(base) = solve_with(&pr, Algorithm::Baseline) {
@@ -369,7 +369,7 @@ proptest! {
         if let Ok(plan) = solve(&pr) {
             // The matching side had no time: no bound, the baseline's routes, no search.
             prop_assert!(plan.summary.bound.is_none());
-            let search = plan.summary.search.expect("the default runs the search");
+            let search = plan.summary.search.clone().expect("the default runs the search");
             prop_assert_eq!(search.iterations, 0);
             let violations = check(&pr, &plan);
             prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
@@ -409,7 +409,7 @@ proptest! {
                 }
                 (x, y) => return Err(TestCaseError::fail(format!("{:?} vs {:?}", x.map(|_| ()), y.map(|_| ())))),
             };
-            let search = a.summary.search.expect("the default runs the search");
+            let search = a.summary.search.clone().expect("the default runs the search");
             prop_assert_eq!(search.runs, threads as u64);
             prop_assert_eq!(search.stopped, Stopped::Iterations);
             prop_assert_eq!(normalised(a), normalised(b));

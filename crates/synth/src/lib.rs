@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 pub mod kernel;
+pub mod station;
 
 use carematch_core::wire::*;
 use rand::{Rng, SeedableRng};

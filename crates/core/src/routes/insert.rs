@@ -4,8 +4,12 @@
 //! into two routes of different providers at one common start. Equal travel is
 //! broken by the objective's tie-break ([`crate::objective::tie`]), then by slot.
 
-use super::{Builder, Insertion};
+use super::{Builder, Insertion, NONE};
+use crate::feasibility::Candidates;
 use crate::model::{earliest_in, NeedIdx, ProviderIdx, Slot};
+
+/// Empty routes of one profile looked at for an elder who avoids some carers.
+const EMPTY_TRIES: usize = 4;
 
 /// How places for a one-carer need compare, smaller first: added travel, then
 /// [`Builder::tie`], then the slot.
@@ -20,6 +24,60 @@ pub(crate) struct PairMove {
 }
 
 impl Builder<'_> {
+    /// Where need `n` may go: its insertion neighbourhood. The routes of its candidate
+    /// slots that have visits; the routes serving its `near` needs whose carer
+    /// qualifies (rule 2); and for candidate slots whose route is empty, the elder's
+    /// trusted carers' own, and the first empty route of each of their profiles
+    /// ([`super::Profiles`]: one empty route stands for all those that would cost the
+    /// same). When every carer leaves from one station, the nearest providers by start
+    /// point are an arbitrary few; the routes of a need's neighbours are where it
+    /// belongs.
+    pub(crate) fn slots_for(&mut self, cands: &Candidates, near: &[u32], n: NeedIdx) -> Vec<Slot> {
+        let problem = self.problem;
+        self.stamp += 1;
+        let stamp = self.stamp;
+        let mut out: Vec<Slot> = Vec::new();
+        let mut profiles: Vec<u32> = Vec::new();
+        for &slot in cands.of(n) {
+            let ri = self.route_ix(slot);
+            let empty = self.routes[ri].stops().is_empty();
+            if empty && !self.trusted(n, slot.provider) {
+                profiles.push(problem.profile_of(ri));
+            } else if self.seen[ri] != stamp {
+                self.seen[ri] = stamp;
+                out.push(slot);
+            }
+        }
+        for &m in near {
+            for ri in self.at[m as usize] {
+                if ri == NONE || self.seen[ri as usize] == stamp {
+                    continue;
+                }
+                self.seen[ri as usize] = stamp;
+                let slot = self.routes[ri as usize].slot;
+                if problem.disqualification(slot.provider, n).is_none() {
+                    out.push(slot);
+                }
+            }
+        }
+        profiles.sort_unstable();
+        profiles.dedup();
+        for pr in profiles {
+            let first = self.first_empty(pr, EMPTY_TRIES).into_iter().find(|&ri| {
+                problem
+                    .disqualification(self.routes[ri].provider(), n)
+                    .is_none()
+            });
+            if let Some(ri) = first {
+                if self.seen[ri] != stamp {
+                    self.seen[ri] = stamp;
+                    out.push(self.routes[ri].slot);
+                }
+            }
+        }
+        out
+    }
+
     /// Feasible insertions of `n` into `slot` that respect the provider's limits,
     /// cheapest first, at most `keep` (all when 0).
     pub(crate) fn options(

@@ -18,10 +18,15 @@
 
 mod insert;
 mod pins;
+mod profiles;
 mod route;
+mod segment;
 
 pub(crate) use pins::place_pins;
+pub(crate) use profiles::Profiles;
 pub(crate) use route::{Insertion, RouteState, StopState};
+
+use std::collections::BTreeSet;
 
 use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
 use crate::objective::Score;
@@ -58,7 +63,17 @@ pub(crate) struct Builder<'a> {
     visits: Vec<u32>,
     /// Per provider: travel and service seconds so far.
     work: Vec<i64>,
+    /// The empty routes of every profile, once asked for ([`Builder::first_empty`]).
+    empty: Option<Vec<BTreeSet<u32>>>,
+    /// The routes serving each need ([`NONE`] when unused; two for a synchronised one).
+    at: Vec<[u32; 2]>,
+    /// A stamp per route, for de-duplicating route lists.
+    seen: Vec<u64>,
+    stamp: u64,
 }
+
+/// No route.
+pub(crate) const NONE: u32 = u32::MAX;
 
 impl<'a> Builder<'a> {
     /// Empty routes for every provider shift.
@@ -80,10 +95,14 @@ impl<'a> Builder<'a> {
         let n = problem.providers().len();
         Self {
             problem,
+            seen: vec![0; routes.len()],
             routes,
             base,
             visits: vec![0; n],
             work: vec![0; n],
+            empty: None,
+            at: vec![[NONE; 2]; problem.needs().len()],
+            stamp: 0,
         }
     }
 
@@ -112,21 +131,119 @@ impl<'a> Builder<'a> {
         let mut b = Self::new(problem);
         debug_assert_eq!(b.routes.len(), routes.len());
         b.routes = routes;
-        for r in &b.routes {
+        for (ri, r) in b.routes.iter().enumerate() {
             let p = r.provider().ix();
             b.visits[p] += r.stops().len() as u32;
             b.work[p] += r.travel + r.service;
+            for s in r.stops() {
+                let a = &mut b.at[s.need.ix()];
+                a[usize::from(a[0] != NONE)] = ri as u32;
+            }
         }
         b
+    }
+
+    /// The routes serving need `n` ([`NONE`] when unused).
+    pub(crate) fn at(&self, n: NeedIdx) -> [u32; 2] {
+        self.at[n.ix()]
+    }
+
+    /// In debug builds, checks the needs' routes against the routes themselves.
+    pub(crate) fn debug_assert_at(&self) {
+        if cfg!(debug_assertions) {
+            let mut at = vec![[NONE; 2]; self.at.len()];
+            for (ri, r) in self.routes.iter().enumerate() {
+                for s in r.stops() {
+                    let a = &mut at[s.need.ix()];
+                    a[usize::from(a[0] != NONE)] = ri as u32;
+                }
+            }
+            for (n, (a, b)) in at.iter().zip(&self.at).enumerate() {
+                let (mut a, mut b) = (*a, *b);
+                a.sort_unstable();
+                b.sort_unstable();
+                debug_assert_eq!(a, b, "need {n}");
+            }
+        }
+    }
+
+    /// Sets the routes serving need `n` (undoing a tentative move).
+    pub(crate) fn set_at(&mut self, n: NeedIdx, a: [u32; 2]) {
+        self.at[n.ix()] = a;
+    }
+
+    /// Records that route `ri` serves (`on`) or no longer serves need `n`.
+    fn mark(&mut self, n: NeedIdx, ri: usize, on: bool) {
+        let a = &mut self.at[n.ix()];
+        let ri = ri as u32;
+        if on {
+            if a[0] != ri && a[1] != ri {
+                a[usize::from(a[0] != NONE)] = ri;
+            }
+        } else if a[0] == ri {
+            *a = [a[1], NONE];
+        } else if a[1] == ri {
+            a[1] = NONE;
+        }
     }
 
     /// Replaces route `ri` (same slot) and updates its provider's counters.
     pub(crate) fn set_route(&mut self, ri: usize, route: RouteState) {
         let p = route.provider().ix();
         let old = std::mem::replace(&mut self.routes[ri], route);
+        for s in old.stops() {
+            if !self.routes[ri].stops().iter().any(|x| x.need == s.need) {
+                self.mark(s.need, ri, false);
+            }
+        }
+        for k in 0..self.routes[ri].stops().len() {
+            let n = self.routes[ri].stops()[k].need;
+            self.mark(n, ri, true);
+        }
         let new = &self.routes[ri];
         self.visits[p] = self.visits[p] + new.stops().len() as u32 - old.stops().len() as u32;
         self.work[p] += new.travel + new.service - old.travel - old.service;
+        self.track(ri);
+    }
+
+    /// Puts `route` back as route `ri` as it was (undoing a tentative move); the
+    /// provider's counters and the needs' routes are the caller's
+    /// ([`Builder::set_counters`], [`Builder::set_at`]).
+    pub(crate) fn restore(&mut self, ri: usize, route: RouteState) {
+        self.routes[ri] = route;
+        self.track(ri);
+    }
+
+    /// Keeps route `ri`'s place among its profile's empty routes right.
+    fn track(&mut self, ri: usize) {
+        if let Some(empty) = &mut self.empty {
+            let set = &mut empty[self.problem.profile_of(ri) as usize];
+            if self.routes[ri].stops().is_empty() {
+                set.insert(ri as u32);
+            } else {
+                set.remove(&(ri as u32));
+            }
+        }
+    }
+
+    /// The first empty routes of `profile`, at most `k` of them.
+    pub(crate) fn first_empty(&mut self, profile: u32, k: usize) -> Vec<usize> {
+        let problem = self.problem;
+        let routes = &self.routes;
+        let empty = self.empty.get_or_insert_with(|| {
+            let mut sets = vec![BTreeSet::new(); problem.profiles.count];
+            for (ri, r) in routes.iter().enumerate() {
+                if r.stops().is_empty() {
+                    sets[problem.profile_of(ri) as usize].insert(ri as u32);
+                }
+            }
+            sets
+        });
+        empty[profile as usize]
+            .iter()
+            .take(k)
+            .map(|&ri| ri as usize)
+            .collect()
     }
 
     /// Provider `p`'s visits and work so far.
@@ -184,6 +301,8 @@ impl<'a> Builder<'a> {
         debug_assert!(self.routes[ri].is_consistent());
         self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
         self.visits[p] += 1;
+        self.mark(n, ri, true);
+        self.track(ri);
     }
 
     /// Removes the stop at `pos` of route `ri` and updates the provider's counters.
@@ -193,11 +312,46 @@ impl<'a> Builder<'a> {
         let s = self.routes[ri].remove(self.problem, pos);
         self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
         self.visits[p] -= 1;
+        self.mark(s.need, ri, false);
+        self.track(ri);
         s
     }
 
+    /// Whether route changes keep every per-route and per-provider limit: each change
+    /// is (route, travel, service, load, visits) added (negative: taken). Only what
+    /// grows is checked, so a move that lightens a route is never refused.
+    pub(crate) fn allows(&self, changes: &[(usize, i64, i64, i64, i64)]) -> bool {
+        let mut per: [(ProviderIdx, i64, i64); 4] = [(ProviderIdx(u32::MAX), 0, 0); 4];
+        for (k, &(ri, travel, service, load, visits)) in changes.iter().enumerate().take(4) {
+            let r = &self.routes[ri];
+            let prov = self.problem.provider(r.provider());
+            if load > 0 && prov.capacity.is_some_and(|c| r.load + load > c) {
+                return false;
+            }
+            per[k] = (r.provider(), travel + service, visits);
+        }
+        for &(p, ..) in per.iter().take(changes.len()) {
+            let (work, visits) = per
+                .iter()
+                .filter(|x| x.0 == p)
+                .fold((0, 0), |(w, v), x| (w + x.1, v + x.2));
+            let prov = self.problem.provider(p);
+            if work > 0 && prov.max_work.is_some_and(|m| self.work[p.ix()] + work > m) {
+                return false;
+            }
+            if visits > 0
+                && prov
+                    .max_visits
+                    .is_some_and(|m| i64::from(self.visits[p.ix()]) + visits > i64::from(m))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Whether `p` is one of the trusted carers of `n`'s elder.
-    fn trusted(&self, n: NeedIdx, p: ProviderIdx) -> bool {
+    pub(crate) fn trusted(&self, n: NeedIdx, p: ProviderIdx) -> bool {
         let e = self.problem.elder(self.problem.need(n).elder);
         e.prefers.contains(&p)
     }

@@ -14,7 +14,6 @@
 use std::borrow::Cow;
 
 use crate::model::{earliest_in, latest_in, NeedIdx, Problem, ProviderIdx, Slot, Window};
-use crate::travel::Point;
 use crate::wire;
 
 /// The start times a stop may take: its fixed start (written into `buf`), or its
@@ -65,11 +64,13 @@ pub struct RouteState {
     /// Shift bounds.
     pub shift: Window,
     stops: Vec<StopState>,
-    e: Vec<i64>,
-    l: Vec<i64>,
+    /// Earliest start of every stop.
+    pub(super) e: Vec<i64>,
+    /// Latest start of every stop that keeps the rest of the route feasible.
+    pub(super) l: Vec<i64>,
     /// `legs[i]`: travel into stop `i` (from the shift start for the first);
     /// `legs[len]`: back to `end`. Empty when the route is.
-    legs: Vec<i64>,
+    pub(super) legs: Vec<i64>,
     /// Travel seconds of the route (0 when empty: an unused shift travels nowhere).
     pub travel: i64,
     /// Service seconds.
@@ -118,8 +119,10 @@ impl RouteState {
         self.slot.provider
     }
 
-    fn loc<'a>(&self, problem: &'a Problem, i: usize) -> &'a Point {
-        problem.need_location(self.stops[i].need)
+    /// The place of stop `i`.
+    #[inline]
+    pub(super) fn loc(&self, problem: &Problem, i: usize) -> u32 {
+        problem.place_of(self.stops[i].need)
     }
 
     /// Feasible insertions of `n` (start restricted to `fixed` when given), cheapest
@@ -150,9 +153,9 @@ impl RouteState {
         mut f: impl FnMut(Insertion),
     ) {
         let p = self.slot.provider;
-        let prov = problem.provider(p);
+        let (start, end) = problem.ends_of(p);
         let need = problem.need(n);
-        let here = problem.need_location(n);
+        let here = problem.place_of(n);
         // Borrowed (no allocation) unless the need is pinned.
         let windows: Cow<[Window]> = match fixed {
             Some(t) => Cow::Owned(vec![Window { open: t, close: t }]),
@@ -172,7 +175,7 @@ impl RouteState {
         let mut carry: Option<(usize, i64)> = None;
         for pos in lo..=len {
             let (prev_loc, prev_end) = if pos == 0 {
-                (&prov.start, self.shift.open)
+                (start, self.shift.open)
             } else {
                 let i = pos - 1;
                 (
@@ -186,18 +189,18 @@ impl RouteState {
                 break;
             }
             let (next_loc, next_latest) = if pos == len {
-                (&prov.end, self.shift.close)
+                (end, self.shift.close)
             } else {
                 (self.loc(problem, pos), self.l[pos])
             };
             let to = match carry {
                 Some((at, t)) if at == pos => t,
-                _ => problem.travel_time(p, prev_loc, here),
+                _ => problem.time(p, prev_loc, here),
             };
             let Some(earliest) = earliest_in(windows, prev_end + to) else {
                 continue;
             };
-            let from = problem.travel_time(p, here, next_loc);
+            let from = problem.time(p, here, next_loc);
             if symmetric {
                 carry = Some((pos + 1, from));
             }
@@ -228,27 +231,24 @@ impl RouteState {
     /// on until one comes out as before, latest starts from `pos` back likewise.
     pub fn insert(&mut self, problem: &Problem, n: NeedIdx, pos: usize, fixed: Option<i64>) {
         let p = self.slot.provider;
-        let prov = problem.provider(p);
+        let (start, end) = problem.ends_of(p);
         self.stops.insert(pos, StopState { need: n, fixed });
         let need = problem.need(n);
         self.service += need.duration;
         self.load += need.load;
-        let here = problem.need_location(n);
+        let here = problem.place_of(n);
         let len = self.stops.len();
         let prev = if pos == 0 {
-            &prov.start
+            start
         } else {
             self.loc(problem, pos - 1)
         };
         let next = if pos + 1 == len {
-            &prov.end
+            end
         } else {
             self.loc(problem, pos + 1)
         };
-        let legs = [
-            problem.travel_time(p, prev, here),
-            problem.travel_time(p, here, next),
-        ];
+        let legs = [problem.time(p, prev, here), problem.time(p, here, next)];
         let old = if len == 1 { 0 } else { self.legs[pos] };
         let replaced = if len == 1 { 0..0 } else { pos..pos + 1 };
         self.legs.splice(replaced, legs);
@@ -265,7 +265,7 @@ impl RouteState {
     /// and the route infeasible: callers check [`RouteState::is_consistent`].
     pub fn remove(&mut self, problem: &Problem, pos: usize) -> StopState {
         let p = self.slot.provider;
-        let prov = problem.provider(p);
+        let (start, end) = problem.ends_of(p);
         let s = self.stops.remove(pos);
         let need = problem.need(s.need);
         self.service -= need.duration;
@@ -279,16 +279,16 @@ impl RouteState {
             self.travel = 0;
         } else {
             let prev = if pos == 0 {
-                &prov.start
+                start
             } else {
                 self.loc(problem, pos - 1)
             };
             let next = if pos == len {
-                &prov.end
+                end
             } else {
                 self.loc(problem, pos)
             };
-            let leg = problem.travel_time(p, prev, next);
+            let leg = problem.time(p, prev, next);
             self.legs.splice(pos..pos + 2, [leg]);
             self.travel += leg - old;
             self.forward_from(problem, pos);
@@ -356,22 +356,22 @@ impl RouteState {
 
     fn recompute(&mut self, problem: &Problem) {
         let p = self.slot.provider;
-        let prov = problem.provider(p);
+        let (start, end) = problem.ends_of(p);
         let len = self.stops.len();
         self.e.resize(len, 0);
         self.l.resize(len, 0);
         self.legs.clear();
-        let mut loc = &prov.start;
+        let mut loc = start;
         let mut travel = 0;
         for i in 0..len {
             let here = self.loc(problem, i);
-            let leg = problem.travel_time(p, loc, here);
+            let leg = problem.time(p, loc, here);
             self.legs.push(leg);
             travel += leg;
             loc = here;
         }
         if len > 0 {
-            let leg = problem.travel_time(p, loc, &prov.end);
+            let leg = problem.time(p, loc, end);
             self.legs.push(leg);
             travel += leg;
             // Full passes: no old value can match (both saturate short of MIN).
@@ -393,16 +393,18 @@ impl RouteState {
     pub fn to_wire(&self, problem: &Problem) -> wire::Route {
         let p = self.slot.provider;
         let prov = problem.provider(p);
+        let (start, end) = problem.ends_of(p);
         let mut stops = Vec::with_capacity(self.stops.len());
-        let mut loc = &prov.start;
-        let first_leg = self.stops.first().map_or(0, |s| {
-            problem.travel_time(p, &prov.start, problem.need_location(s.need))
-        });
+        let mut loc = start;
+        let first_leg = self
+            .stops
+            .first()
+            .map_or(0, |s| problem.time(p, start, problem.place_of(s.need)));
         let depart = self.e.first().map_or(self.shift.open, |&e| e - first_leg);
         let mut t = depart;
         for (i, s) in self.stops.iter().enumerate() {
-            let here = problem.need_location(s.need);
-            let arrival = t + problem.travel_time(p, loc, here);
+            let here = problem.place_of(s.need);
+            let arrival = t + problem.time(p, loc, here);
             let need = problem.need(s.need);
             let start = self.e[i];
             stops.push(wire::Stop {
@@ -415,7 +417,7 @@ impl RouteState {
             t = start + need.duration;
             loc = here;
         }
-        let ret = t + problem.travel_time(p, loc, &prov.end);
+        let ret = t + problem.time(p, loc, end);
         wire::Route {
             provider: prov.id.clone(),
             shift: self.slot.shift as usize,

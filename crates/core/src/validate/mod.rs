@@ -87,6 +87,7 @@ impl Problem {
         if with_elder {
             if let Some(e) = self.elders.pop() {
                 self.lookup.elder_ids.remove(&e.id);
+                self.places.pop_elder();
             }
         }
     }
@@ -129,7 +130,11 @@ fn validate(input: ProblemInput) -> R<Problem> {
         |path, n| parts::need(path, n, &tables, &mut skills),
     )?;
     let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
+    let places = Places::new(&elders, &providers);
+    let profiles = crate::routes::Profiles::new(&providers);
     let mut problem = Problem {
+        places,
+        profiles,
         symmetric: travel.is_symmetric(),
         travel,
         elders,
@@ -204,6 +209,7 @@ fn push_need(problem: &mut Problem, n: NeedInput, e: Option<ElderInput>) -> R<Ne
             .lookup
             .elder_ids
             .insert(id.clone(), ElderIdx(m as u32));
+        problem.places.push_elder(elder.location);
         problem.elders.push(elder);
         elders_added = Some(id);
     }
@@ -229,6 +235,7 @@ fn push_need(problem: &mut Problem, n: NeedInput, e: Option<ElderInput>) -> R<Ne
             if let Some(id) = elders_added {
                 problem.lookup.elder_ids.remove(&id);
                 problem.elders.pop();
+                problem.places.pop_elder();
             }
             Err(err)
         }

@@ -1,0 +1,492 @@
+//! Improvement of a construction: ruin and recreate with local search, under the
+//! spec's objective.
+//!
+//! Each iteration removes a few strings of consecutive visits from routes near a
+//! random seed visit (slack induction by string removals, after Christiaens and
+//! Vanden Berghe, 2020; `ruin.rs`), then re-inserts the removed needs, and unserved
+//! needs nearby, most important first, each at its cheapest feasible place, skipping a
+//! place now and then ("blinks"; `recreate.rs`). Where a need may go is its insertion
+//! neighbourhood ([`crate::routes::Builder::slots_for`]): the routes serving its
+//! nearest needs by travel and time-window compatibility ([`crate::neighbours`]), one
+//! empty route of each route profile, and the routes of its candidate slots. Then local search (`local.rs`) improves what the iteration
+//! moved with relocate, swap and 2-opt* moves between neighbouring visits, and a plan
+//! about to become the best one with or-opt and SWAP* too (one file each), each
+//! evaluated in O(1) or O(k) on the routes' segment data ([`crate::routes`]) and
+//! applied only when it lowers the cost.
+//!
+//! A result with more served priority, or as much priority and more served needs, is
+//! always kept; one with as much of both is kept by simulated annealing on the cost;
+//! anything serving less is undone. The best plan seen is returned.
+//!
+//! Every move goes through the routes' rules and the builder's limits, so every
+//! intermediate plan is feasible; a removal that breaks a route (travel without the
+//! triangle inequality) is undone. Pinned and synchronised visits are never moved by
+//! the local search; ruin and recreate moves a two-carer need as a pair at one common
+//! start and never moves a pin.
+//!
+//! Parallelism and determinism: one search runs per thread, each sequential and seeded
+//! from `options.seed` and its thread number, and the best plan wins. Each stops after
+//! `options.iterations` iterations or at the deadline, whichever comes first. When the
+//! iterations run out first, the same input, seed and thread count give the same plan;
+//! a deadline that cuts the search short makes the plan depend on the machine.
+//! [`Stats::stopped_by_time`] says which happened.
+
+mod local;
+mod or_opt;
+mod recreate;
+mod relocate;
+mod ruin;
+mod swap;
+mod swap_star;
+mod two_opt;
+
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+use crate::baseline::{insert_all, priority_order};
+use crate::feasibility::Candidates;
+use crate::model::{NeedIdx, Problem, ProviderIdx};
+use crate::neighbours::Neighbours;
+use crate::objective::Score;
+use crate::routes::{Builder, Construction, RouteState, NONE};
+/// Iterations without serving more after which the local search starts.
+const SETTLED: u64 = 2_000;
+
+/// The search's operators, in the order `summary.search.operators` lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// One ruin-and-recreate iteration.
+    RuinRecreate,
+    /// Move one visit next to a neighbour.
+    Relocate,
+    /// Exchange two neighbouring visits of two routes.
+    Swap,
+    /// Move a string of two or three visits next to a neighbour.
+    OrOpt,
+    /// Exchange the tails of two routes.
+    TwoOptStar,
+    /// Exchange two visits of two routes, each at its best place in the other.
+    SwapStar,
+}
+
+impl Op {
+    /// Every operator.
+    pub(crate) const ALL: [Op; 6] = [
+        Op::RuinRecreate,
+        Op::Relocate,
+        Op::Swap,
+        Op::OrOpt,
+        Op::TwoOptStar,
+        Op::SwapStar,
+    ];
+
+    /// The operator's name in `summary.search.operators`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Op::RuinRecreate => "ruin_recreate",
+            Op::Relocate => "relocate",
+            Op::Swap => "swap",
+            Op::OrOpt => "or_opt",
+            Op::TwoOptStar => "two_opt_star",
+            Op::SwapStar => "swap_star",
+        }
+    }
+}
+
+/// What a search did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Iterations run, summed over the searches.
+    pub iterations: u64,
+    /// Searches run side by side (one per thread).
+    pub runs: u64,
+    /// Iterations of the winning search that found a new best plan.
+    pub improvements: u64,
+    /// Whether the deadline, not the iteration budget, ended the search.
+    pub stopped_by_time: bool,
+    /// Per operator ([`Op::ALL`]): moves tried and moves applied (for ruin and
+    /// recreate: iterations and accepted iterations), summed over the searches.
+    pub moves: [(u64, u64); 6],
+}
+
+/// The per-operator figures of `stats`, as `summary.search.operators` lists them.
+pub(crate) fn operators(stats: &Stats) -> Vec<crate::wire::OperatorStats> {
+    Op::ALL
+        .iter()
+        .zip(stats.moves)
+        .map(|(op, (tried, applied))| crate::wire::OperatorStats {
+            name: op.name().to_owned(),
+            tried,
+            applied,
+        })
+        .collect()
+}
+
+/// Improves `built` until `iterations` iterations have run or `deadline` has passed,
+/// and returns the best plan found with the reasons of the needs it leaves out
+/// (recomputed: a last insertion pass tries each once more).
+///
+/// One search runs per thread of the current rayon pool, each from `built` with its
+/// own seed (the first with `options.seed` itself), and the best plan wins (ties to the
+/// lower thread): the result depends on the seed and the thread count only.
+pub(crate) fn improve(
+    problem: &Problem,
+    cands: &Candidates,
+    g: &Neighbours,
+    built: Construction,
+    iterations: u64,
+    deadline: Instant,
+) -> (Construction, Stats) {
+    use rayon::prelude::*;
+    let runs = rayon::current_num_threads().max(1) as u64;
+    let seed = problem.options().seed;
+    let results: Vec<(Construction, Stats, Score)> = (0..runs)
+        .into_par_iter()
+        .map(|i| {
+            // Distinct, well-spread seeds; the first search uses the seed as given.
+            let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut s = Search::new(problem, cands, built.clone(), g, seed);
+            let stats = s.run(iterations, deadline);
+            let plan = s.finish();
+            let score = plan.score(problem);
+            (plan, stats, score)
+        })
+        .collect();
+    let mut total = Stats {
+        runs,
+        ..Stats::default()
+    };
+    let mut best: Option<(Construction, Score)> = None;
+    for (plan, stats, key) in results {
+        total.iterations += stats.iterations;
+        total.stopped_by_time |= stats.stopped_by_time;
+        for (t, s) in total.moves.iter_mut().zip(stats.moves) {
+            t.0 += s.0;
+            t.1 += s.1;
+        }
+        if best.as_ref().is_none_or(|(_, k)| key > *k) {
+            total.improvements = stats.improvements;
+            best = Some((plan, key));
+        }
+    }
+    let plan = best.map_or(built, |(plan, _)| plan);
+    (plan, total)
+}
+
+/// One sequential search: the current plan, the best one, and the undo log of the
+/// current iteration.
+pub(super) struct Search<'a> {
+    problem: &'a Problem,
+    cands: &'a Candidates,
+    g: &'a Neighbours,
+    st: Builder<'a>,
+    score: Score,
+    /// Needs unserved in the current plan that some slot may serve.
+    unserved: Vec<u32>,
+    best: Vec<RouteState>,
+    best_score: Score,
+    /// Routes changed since `best` was saved.
+    dirty: Vec<bool>,
+    dirty_list: Vec<u32>,
+    // Undo log of the current iteration.
+    iter: u64,
+    route_stamp: Vec<u64>,
+    saved_routes: Vec<(u32, RouteState)>,
+    prov_stamp: Vec<u64>,
+    saved_prov: Vec<(u32, u32, i64)>,
+    need_stamp: Vec<u64>,
+    saved_at: Vec<(u32, [u32; 2])>,
+    /// A stamp per need, for de-duplicating lists.
+    need_seen: Vec<u64>,
+    seen_stamp: u64,
+    rng: Pcg64Mcg,
+    moves: [(u64, u64); 6],
+}
+
+impl<'a> Search<'a> {
+    fn new(
+        problem: &'a Problem,
+        cands: &'a Candidates,
+        built: Construction,
+        g: &'a Neighbours,
+        seed: u64,
+    ) -> Self {
+        let st = Builder::from_routes(problem, built.routes);
+        let n = problem.needs().len();
+        let unserved = built
+            .unassigned
+            .iter()
+            .filter(|u| cands.reason(u.0).is_none())
+            .map(|u| u.0 .0)
+            .collect();
+        let score = Score::of(
+            problem,
+            (0..n as u32).map(NeedIdx).filter(|&i| st.at(i)[0] != NONE),
+            st.routes.iter().map(|r| r.travel).sum(),
+        );
+        let routes = st.routes.len();
+        Self {
+            problem,
+            cands,
+            g,
+            best: st.routes.clone(),
+            st,
+            score,
+            unserved,
+            best_score: score,
+            dirty: vec![false; routes],
+            dirty_list: Vec::new(),
+            iter: 0,
+            route_stamp: vec![0; routes],
+            saved_routes: Vec::new(),
+            prov_stamp: vec![0; problem.providers().len()],
+            saved_prov: Vec::new(),
+            need_stamp: vec![0; n],
+            saved_at: Vec::new(),
+            need_seen: vec![0; n],
+            seen_stamp: 0,
+            rng: Pcg64Mcg::seed_from_u64(seed),
+            moves: [(0, 0); 6],
+        }
+    }
+
+    fn near(&self, n: u32) -> &'a [u32] {
+        self.g.of(NeedIdx(n))
+    }
+
+    /// The routes serving need `n`.
+    fn at(&self, n: u32) -> [u32; 2] {
+        self.st.at(NeedIdx(n))
+    }
+
+    /// Counts a move of `op` tried (and applied when `applied`).
+    fn count(&mut self, op: Op, applied: bool) {
+        let m = &mut self.moves[op as usize];
+        m.0 += 1;
+        m.1 += u64::from(applied);
+    }
+
+    fn run(&mut self, iterations: u64, deadline: Instant) -> Stats {
+        let mut stats = Stats::default();
+        let n = self.problem.needs().len() as u32;
+        if n == 0 || iterations == 0 {
+            return stats;
+        }
+        let started = Instant::now();
+        let budget = deadline.saturating_duration_since(started).as_secs_f64();
+        // Temperatures relative to the mean leg of the construction, from two legs down
+        // to a fiftieth of one.
+        let legs = (self.score.served as f64 + self.st.routes.len() as f64).max(1.0);
+        let mean_leg = (self.score.cost as f64 / legs).max(1.0);
+        let (t0, t1) = (2.0 * mean_leg, 0.02 * mean_leg);
+        let mut since_gain: u64 = 0;
+        while stats.iterations < iterations {
+            let now = Instant::now();
+            if now >= deadline {
+                stats.stopped_by_time = true;
+                break;
+            }
+            let by_iter = stats.iterations as f64 / iterations as f64;
+            let by_time = if budget > 0.0 {
+                now.duration_since(started).as_secs_f64() / budget
+            } else {
+                1.0
+            };
+            let temperature = t0 * (t1 / t0).powf(by_iter.max(by_time).min(1.0));
+            stats.iterations += 1;
+            self.iter = stats.iterations;
+            let before = self.score;
+            let seed = self.rng.random_range(0..n);
+            let Some(removed) = self.ruin(seed) else {
+                self.undo(before);
+                self.count(Op::RuinRecreate, false);
+                continue;
+            };
+            self.recreate(seed, removed);
+            // Local search lowers the cost of what is served. It runs once the served
+            // set has settled (everything servable is served, or SETTLED iterations
+            // found no more to serve): before that, ruin and recreate iterations are
+            // worth more. A plan that serves less is undone whatever its travel.
+            let settled = self.unserved.is_empty() || since_gain >= SETTLED;
+            if settled && self.score.service() >= before.service() {
+                self.local_search(false);
+                if self.score > self.best_score {
+                    // A new best: the deeper moves too, before it is kept.
+                    self.local_search(true);
+                }
+            }
+            let (a, b) = (self.score, before);
+            let accept = if a.service() != b.service() {
+                a.service() > b.service()
+            } else {
+                let u: f64 = self.rng.random();
+                (a.cost as f64) < b.cost as f64 - temperature * u.max(1e-12).ln()
+            };
+            self.count(Op::RuinRecreate, accept);
+            self.st.debug_assert_at();
+            if !accept {
+                self.undo(before);
+                self.st.debug_assert_at();
+                since_gain += 1;
+                continue;
+            }
+            if self.score.service() > before.service() {
+                since_gain = 0;
+            } else {
+                since_gain += 1;
+            }
+            self.commit();
+            if self.score > self.best_score {
+                stats.improvements += 1;
+                self.save_best();
+            }
+        }
+        stats.moves = self.moves;
+        stats
+    }
+
+    /// Takes the visit at `pos` of route `ri` out (a one-carer need, or one carer of
+    /// a pair when the caller moves the other too), keeping the books.
+    fn take(&mut self, ri: usize, pos: usize) -> NeedIdx {
+        self.touch_route(ri);
+        let n = self.st.routes[ri].stops()[pos].need;
+        self.touch_need(n);
+        let before = self.st.routes[ri].travel;
+        self.st.remove(ri, pos);
+        self.score.cost += self.st.routes[ri].travel - before;
+        n
+    }
+
+    /// Puts one-carer need `n` at `pos` of route `ri` (a feasible place), keeping the
+    /// books.
+    fn put(&mut self, ri: usize, n: NeedIdx, pos: usize) {
+        self.touch_route(ri);
+        self.touch_need(n);
+        let slot = self.st.routes[ri].slot;
+        let before = self.st.routes[ri].travel;
+        let ins = crate::routes::Insertion {
+            pos,
+            delta: 0,
+            earliest: 0,
+            latest: 0,
+        };
+        self.st.apply(slot, n, &ins, None);
+        self.score.cost += self.st.routes[ri].travel - before;
+    }
+
+    /// Replaces route `ri` by `route` (same slot, the same needs overall across the
+    /// routes the caller replaces, each touched by the caller), keeping the books.
+    fn replace(&mut self, ri: usize, route: RouteState) {
+        self.touch_route(ri);
+        let before = self.st.routes[ri].travel;
+        self.score.cost += route.travel - before;
+        self.st.set_route(ri, route);
+    }
+
+    /// Removes need `n` from every route serving it.
+    fn remove_need(&mut self, n: NeedIdx) {
+        self.touch_need(n);
+        for ri in self.st.at(n) {
+            if ri == NONE {
+                continue;
+            }
+            let ri = ri as usize;
+            self.touch_route(ri);
+            let Some(pos) = self.st.routes[ri].stops().iter().position(|s| s.need == n) else {
+                continue;
+            };
+            let before = self.st.routes[ri].travel;
+            self.st.remove(ri, pos);
+            self.score.cost += self.st.routes[ri].travel - before;
+        }
+        self.score.serve(self.problem, n, -1);
+    }
+
+    fn touch_route(&mut self, ri: usize) {
+        if self.route_stamp[ri] == self.iter {
+            return;
+        }
+        self.route_stamp[ri] = self.iter;
+        self.saved_routes
+            .push((ri as u32, self.st.routes[ri].clone()));
+        let p = self.st.routes[ri].provider();
+        if self.prov_stamp[p.ix()] != self.iter {
+            self.prov_stamp[p.ix()] = self.iter;
+            let (visits, work) = self.st.counters(p);
+            self.saved_prov.push((p.0, visits, work));
+        }
+    }
+
+    fn touch_need(&mut self, n: NeedIdx) {
+        if self.need_stamp[n.ix()] != self.iter {
+            self.need_stamp[n.ix()] = self.iter;
+            self.saved_at.push((n.0, self.st.at(n)));
+        }
+    }
+
+    fn undo(&mut self, score: Score) {
+        for (ri, r) in self.saved_routes.drain(..) {
+            self.st.restore(ri as usize, r);
+        }
+        for (p, v, w) in self.saved_prov.drain(..) {
+            self.st.set_counters(ProviderIdx(p), v, w);
+        }
+        for (n, a) in self.saved_at.drain(..) {
+            self.st.set_at(NeedIdx(n), a);
+        }
+        self.score = score;
+    }
+
+    fn commit(&mut self) {
+        for (ri, _) in self.saved_routes.drain(..) {
+            if !self.dirty[ri as usize] {
+                self.dirty[ri as usize] = true;
+                self.dirty_list.push(ri);
+            }
+        }
+        self.saved_prov.clear();
+        let changed: Vec<u32> = self.saved_at.drain(..).map(|(n, _)| n).collect();
+        // Needs that lost their place join the unserved; served ones leave it.
+        for n in changed {
+            if self.at(n)[0] == NONE {
+                self.unserved.push(n);
+            }
+        }
+        self.unserved.sort_unstable();
+        self.unserved.dedup();
+        let st = &self.st;
+        self.unserved.retain(|&n| st.at(NeedIdx(n))[0] == NONE);
+    }
+
+    fn save_best(&mut self) {
+        for ri in self.dirty_list.drain(..) {
+            self.best[ri as usize] = self.st.routes[ri as usize].clone();
+            self.dirty[ri as usize] = false;
+        }
+        self.best_score = self.score;
+    }
+
+    /// The best plan, with a last insertion pass over the needs it leaves out (which
+    /// also gives each its reason).
+    fn finish(self) -> Construction {
+        let problem = self.problem;
+        let mut st = Builder::from_routes(problem, self.best);
+        let mut served = vec![false; problem.needs().len()];
+        for r in &st.routes {
+            for s in r.stops() {
+                served[s.need.ix()] = true;
+            }
+        }
+        let order: Vec<NeedIdx> = priority_order(problem, self.cands)
+            .into_iter()
+            .filter(|n| !served[n.ix()])
+            .collect();
+        let unassigned = insert_all(problem, self.cands, self.g, &mut st, &order);
+        Construction {
+            routes: st.routes,
+            unassigned,
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Ruin: slack induction by string removals (Christiaens and Vanden Berghe, 2020).
+//!
+//! From a random seed visit, walk its neighbours nearest first; from each route met
+//! for the first time, remove a string of consecutive visits (of random length up to
+//! [`MAX_STRING`]) that contains the neighbour, until about [`MEAN_REMOVED`] visits are
+//! out. Pinned visits stay; a two-carer need leaves both its routes.
+
+use rand::Rng;
+
+use super::Search;
+use crate::model::NeedIdx;
+use crate::routes::NONE;
+
+/// Mean number of visits removed per iteration.
+pub(super) const MEAN_REMOVED: usize = 10;
+/// Longest string removed from one route.
+const MAX_STRING: usize = 10;
+
+impl Search<'_> {
+    /// Removes strings of visits from routes near `seed`; `None` when a route broke.
+    pub(super) fn ruin(&mut self, seed: u32) -> Option<Vec<u32>> {
+        let max = (2 * MEAN_REMOVED).min(self.score.served.max(1) as usize);
+        let target = self.rng.random_range(1..=max);
+        let mut removed = Vec::new();
+        let mut ruined: Vec<u32> = Vec::new();
+        let mut k = 0;
+        let len = self.near(seed).len();
+        while removed.len() < target && k <= len {
+            let c = if k == 0 { seed } else { self.near(seed)[k - 1] };
+            k += 1;
+            let ri = self.at(c)[0];
+            if ri == NONE || ruined.contains(&ri) {
+                continue;
+            }
+            let route = &self.st.routes[ri as usize];
+            let stops = route.stops();
+            let Some(pos) = stops.iter().position(|s| s.need.0 == c) else {
+                continue;
+            };
+            let l = self.rng.random_range(1..=MAX_STRING.min(stops.len()));
+            let lo = (pos + 1).saturating_sub(l);
+            let hi = pos.min(stops.len() - l);
+            let first = self.rng.random_range(lo..=hi);
+            let string: Vec<NeedIdx> = stops[first..first + l]
+                .iter()
+                .filter(|s| s.fixed.is_none() || self.problem.need(s.need).pinned.is_none())
+                .map(|s| s.need)
+                .collect();
+            ruined.push(ri);
+            for n in string {
+                let routes = self.at(n.0);
+                self.remove_need(n);
+                ruined.extend(routes.iter().filter(|&&r| r != NONE && r != ri));
+                removed.push(n.0);
+            }
+        }
+        let ok = ruined.iter().all(|&ri| self.st.holds(ri as usize));
+        ok.then_some(removed)
+    }
+}
