@@ -218,3 +218,65 @@ fn the_readme_example_solves_as_documented() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn a_time_limit_ends_the_construction_with_a_checked_plan() {
+    // 2,000 needs with no time at all: the construction places the most important 256
+    // needs and leaves the rest, saying why; the plan still passes the checker.
+    let mut problem: Value = serde_json::from_slice(&generate(2_000, 3)).unwrap();
+    problem["options"] = json!({"time_limit_ms": 0, "threads": 1});
+    let dir = tempfile::tempdir().unwrap();
+    let pfile = dir.path().join("problem.json");
+    std::fs::write(&pfile, problem.to_string()).unwrap();
+    let out = carematch().arg("solve").arg(&pfile).output().unwrap();
+    assert!(out.status.success());
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let timed_out = plan["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["detail"].as_str().unwrap().contains("time_limit_ms"))
+        .count();
+    assert!(timed_out > 1_000, "{timed_out}");
+    assert!(plan["summary"]["assigned"].as_u64().unwrap() > 0);
+    assert_eq!(plan["summary"]["search"]["iterations"], 0);
+    let plan_file = dir.path().join("plan.json");
+    std::fs::write(&plan_file, &out.stdout).unwrap();
+    carematch()
+        .arg("check")
+        .arg(&pfile)
+        .arg(&plan_file)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn generate_writes_one_station_problems() {
+    let out = carematch()
+        .args([
+            "generate",
+            "--needs",
+            "300",
+            "--windows",
+            "wide",
+            "--layout",
+            "clustered",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["needs"].as_array().unwrap().len(), 300);
+    let starts: std::collections::BTreeSet<String> = p["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["start"].to_string())
+        .collect();
+    assert_eq!(starts.len(), 1, "every carer leaves from one station");
+    carematch()
+        .args(["generate", "--needs", "10", "--stations", "12"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--stations"));
+}

@@ -16,6 +16,8 @@
 //! It is simple and always feasible, and it stays as the reference the later solvers
 //! are measured against. Cost: O(needs × candidate slots × route length).
 
+use std::time::Instant;
+
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
@@ -23,11 +25,17 @@ use crate::routes::{Builder, Construction};
 use crate::wire::Reason;
 
 /// Builds a plan's routes with the baseline construction, from the pinned visits
-/// where validation placed them.
-pub(crate) fn construct(problem: &Problem, cands: &Candidates, near: &Neighbours) -> Construction {
+/// where validation placed them. Needs not tried by `deadline` are left out (see
+/// [`insert_all`]).
+pub(crate) fn construct(
+    problem: &Problem,
+    cands: &Candidates,
+    near: &Neighbours,
+    deadline: Option<Instant>,
+) -> Construction {
     let mut st = Builder::with_pins(problem);
     let order = priority_order(problem, cands);
-    let unassigned = insert_all(problem, cands, near, &mut st, &order);
+    let unassigned = insert_all(problem, cands, near, &mut st, &order, deadline);
     Construction {
         routes: st.routes,
         unassigned,
@@ -54,22 +62,42 @@ pub(crate) fn priority_order(problem: &Problem, cands: &Candidates) -> Vec<NeedI
     order
 }
 
-/// Inserts the needs of `order`, each where it costs least among its candidate slots;
-/// returns the needs that fit nowhere, with reasons, in need order.
+/// Inserts the needs of `order`, each where it costs least in its insertion
+/// neighbourhood; returns the needs that fit nowhere, with reasons, in need order.
+/// Once `deadline` has passed (looked at after every [`CLOCK_EVERY`] needs, so a
+/// problem smaller than that is always built whole), the needs not tried yet — the
+/// least important, as `order` is — are left out as `over_capacity`, their detail
+/// naming the time limit.
 pub(crate) fn insert_all(
     problem: &Problem,
     cands: &Candidates,
     near: &Neighbours,
     st: &mut Builder,
     order: &[NeedIdx],
+    deadline: Option<Instant>,
 ) -> Vec<(NeedIdx, Reason, String)> {
-    let mut unassigned: Vec<_> = order
-        .iter()
-        .filter_map(|&n| insert_one(problem, cands, near, st, n))
-        .collect();
+    let mut unassigned = Vec::new();
+    for (k, &n) in order.iter().enumerate() {
+        let late = k > 0 && k % CLOCK_EVERY == 0 && deadline.is_some_and(|d| Instant::now() >= d);
+        if late {
+            unassigned.extend(order[k..].iter().map(|&n| match cands.reason(n) {
+                Some((reason, detail)) => (n, *reason, detail.clone()),
+                None => (n, Reason::OverCapacity, TIMED_OUT.to_owned()),
+            }));
+            break;
+        }
+        unassigned.extend(insert_one(problem, cands, near, st, n));
+    }
     unassigned.sort_by_key(|u| u.0);
     unassigned
 }
+
+/// Needs placed between two looks at the clock.
+const CLOCK_EVERY: usize = 256;
+
+/// The detail of a need the time limit left untried.
+pub(crate) const TIMED_OUT: &str =
+    "not tried: options.time_limit_ms ended the construction first (a longer limit may serve it)";
 
 /// Inserts need `n` where it costs least in its insertion neighbourhood
 /// ([`Builder::slots_for`]: its candidate slots, its neighbours' routes, an empty

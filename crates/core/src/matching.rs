@@ -151,11 +151,7 @@ fn build(
     }
     // What the assignment could not place goes through the baseline insertion, in
     // priority order, which also gives the reasons.
-    let mut unassigned: Vec<_> = pending
-        .iter()
-        .filter_map(|&n| baseline::insert_one(problem, cands, near, &mut st, n))
-        .collect();
-    unassigned.sort_by_key(|u| u.0);
+    let unassigned = baseline::insert_all(problem, cands, near, &mut st, &pending, deadline);
     Some(Construction {
         routes: st.routes,
         unassigned,

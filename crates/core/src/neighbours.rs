@@ -7,7 +7,7 @@
 //! a fifth of the wait when even `i`'s latest start leaves the carer early at `j`, plus
 //! all of the lateness when even `i`'s earliest start arrives after `j` closes; the
 //! measure of a pair is the cheaper direction. Candidate pairs come from an R-tree on
-//! the plane (`4K` nearest by distance, re-ranked), or a full scan of a travel matrix.
+//! the plane (`2K` nearest by distance, re-ranked), or a full scan of a travel matrix.
 //! Travel is measured at one common speed: the list is a neighbourhood, not a cost.
 //! Cost: `O(N · K log N)` in the plane, `O(N²)` for a matrix (at most 5,000 places).
 
@@ -104,7 +104,7 @@ fn neighbours(problem: &Problem) -> (Vec<usize>, Vec<u32>) {
                     let pool = tree
                         .nearest_neighbor_iter(pts[i])
                         .map(|g| g.data)
-                        .take(4 * K + 1)
+                        .take(2 * K + 1)
                         .collect();
                     rank(i, pool)
                 })

@@ -46,6 +46,8 @@ pub enum Algorithm {
 /// `Auto` gives the matching side (bound and construction) `1 / MATCHING_SHARE` of the
 /// time limit.
 const MATCHING_SHARE: u64 = 4;
+/// Per cent of the time limit by which the constructions end.
+const CONSTRUCTION_SHARE: u64 = 85;
 
 /// Solves `problem` with the default algorithm.
 ///
@@ -96,7 +98,7 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
             )
         };
         Ok(match algorithm {
-            Algorithm::Baseline => plan(&baseline::construct(problem, &cands, &near), None),
+            Algorithm::Baseline => plan(&baseline::construct(problem, &cands, &near, None), None),
             Algorithm::Matching => {
                 let m = crate::matching::construct(problem, &cands, &near);
                 plan(&m.construction, m.bound)
@@ -107,8 +109,13 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                 // time grows fast when capacity is short (see `solve_parallel_until`).
                 let matching_deadline =
                     started + Duration::from_millis(options.time_limit_ms / MATCHING_SHARE);
+                // The constructions leave what they have not tried by 85 % of the
+                // time limit (the least important needs), so that the plan comes in
+                // time; the search gets what is left of 95 %.
+                let built_by = started
+                    + Duration::from_millis(options.time_limit_ms * CONSTRUCTION_SHARE / 100);
                 let (b, m) = rayon::join(
-                    || baseline::construct(problem, &cands, &near),
+                    || baseline::construct(problem, &cands, &near, Some(built_by)),
                     || {
                         crate::matching::construct_until(
                             problem,

@@ -38,6 +38,8 @@ mod relocate;
 mod ruin;
 mod swap;
 mod swap_star;
+#[cfg(test)]
+mod tests;
 mod two_opt;
 
 use std::time::Instant;
@@ -45,7 +47,7 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-use crate::baseline::{insert_all, priority_order};
+use crate::baseline::{insert_one, priority_order};
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem, ProviderIdx};
 use crate::neighbours::Neighbours;
@@ -141,6 +143,15 @@ pub(crate) fn improve(
 ) -> (Construction, Stats) {
     use rayon::prelude::*;
     let runs = rayon::current_num_threads().max(1) as u64;
+    if Instant::now() >= deadline {
+        // No time left: the construction as it is (its reasons are final).
+        let stats = Stats {
+            runs,
+            stopped_by_time: true,
+            ..Stats::default()
+        };
+        return (built, stats);
+    }
     let seed = problem.options().seed;
     let results: Vec<(Construction, Stats, Score)> = (0..runs)
         .into_par_iter()
@@ -149,7 +160,7 @@ pub(crate) fn improve(
             let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let mut s = Search::new(problem, cands, built.clone(), g, seed);
             let stats = s.run(iterations, deadline);
-            let plan = s.finish();
+            let plan = s.finish(deadline);
             let score = plan.score(problem);
             (plan, stats, score)
         })
@@ -185,6 +196,8 @@ pub(super) struct Search<'a> {
     score: Score,
     /// Needs unserved in the current plan that some slot may serve.
     unserved: Vec<u32>,
+    /// The construction's unserved needs, with its reasons.
+    built_reasons: std::collections::HashMap<NeedIdx, (crate::wire::Reason, String)>,
     best: Vec<RouteState>,
     best_score: Score,
     /// Routes changed since `best` was saved.
@@ -221,6 +234,11 @@ impl<'a> Search<'a> {
             .filter(|u| cands.reason(u.0).is_none())
             .map(|u| u.0 .0)
             .collect();
+        let built_reasons = built
+            .unassigned
+            .iter()
+            .map(|u| (u.0, (u.1, u.2.clone())))
+            .collect();
         let score = Score::of(
             problem,
             (0..n as u32).map(NeedIdx).filter(|&i| st.at(i)[0] != NONE),
@@ -235,6 +253,7 @@ impl<'a> Search<'a> {
             st,
             score,
             unserved,
+            built_reasons,
             best_score: score,
             dirty: vec![false; routes],
             dirty_list: Vec::new(),
@@ -469,8 +488,9 @@ impl<'a> Search<'a> {
     }
 
     /// The best plan, with a last insertion pass over the needs it leaves out (which
-    /// also gives each its reason).
-    fn finish(self) -> Construction {
+    /// also gives each its reason). Needs the construction left out too keep its reason
+    /// once `deadline` has passed; the others are always tried.
+    fn finish(self, deadline: Instant) -> Construction {
         let problem = self.problem;
         let mut st = Builder::from_routes(problem, self.best);
         let mut served = vec![false; problem.needs().len()];
@@ -479,11 +499,19 @@ impl<'a> Search<'a> {
                 served[s.need.ix()] = true;
             }
         }
-        let order: Vec<NeedIdx> = priority_order(problem, self.cands)
-            .into_iter()
-            .filter(|n| !served[n.ix()])
-            .collect();
-        let unassigned = insert_all(problem, self.cands, self.g, &mut st, &order);
+        let mut unassigned = Vec::new();
+        let mut late = false;
+        for (k, n) in priority_order(problem, self.cands).into_iter().enumerate() {
+            if served[n.ix()] {
+                continue;
+            }
+            late = late || (k % 256 == 0 && Instant::now() >= deadline);
+            match self.built_reasons.get(&n) {
+                Some(why) if late => unassigned.push((n, why.0, why.1.clone())),
+                _ => unassigned.extend(insert_one(problem, self.cands, self.g, &mut st, n)),
+            }
+        }
+        unassigned.sort_by_key(|u| u.0);
         Construction {
             routes: st.routes,
             unassigned,

@@ -1,0 +1,258 @@
+//! Property tests of the search's operators, one by one, on random small problems
+//! with pins, two-carer needs, loads and per-provider limits: every applied move keeps
+//! the plan feasible (the checker), serves the same needs, keeps pins and
+//! synchronised starts, and keeps the books (travel, the needs' routes); an undone
+//! iteration gives back exactly the routes it started from.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::{Op, Search};
+use crate::baseline;
+use crate::feasibility::Candidates;
+use crate::model::{NeedIdx, Problem};
+use crate::neighbours::Neighbours;
+use crate::routes::NONE;
+
+/// elder x, y; need elder, service, window open, width, caregivers, load, pinned.
+type NeedGen = (usize, usize, i64, i64, u8, i64, bool);
+/// x, y, skills mask, shift open, length, max_visits, max_work, capacity.
+type ProvGen = (
+    u32,
+    u32,
+    u8,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+const SERVICES: [&str; 3] = ["meals", "check_in", "cleaning"];
+
+fn problem_json(elders: &[(u32, u32)], needs: &[NeedGen], provs: &[ProvGen]) -> Value {
+    let elders_j: Vec<Value> = elders
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y))| json!({"id": format!("e{i}"), "location": [x as f64, y as f64]}))
+        .collect();
+    let needs_j: Vec<Value> = needs
+        .iter()
+        .enumerate()
+        .map(|(i, &(e, s, open, width, c, load, _))| {
+            json!({"id": format!("n{i}"), "elder": format!("e{}", e % elders.len()),
+                   "service": SERVICES[s], "windows": [[open, open + width]],
+                   "caregivers": c, "load": load})
+        })
+        .collect();
+    let provs_j: Vec<Value> = provs
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y, mask, open, len, mv, mw, cap))| {
+            let skills: Vec<&str> = (0..3)
+                .filter(|b| mask & (1 << b) != 0)
+                .map(|b| SERVICES[b])
+                .collect();
+            let mut p = json!({"id": format!("p{i}"), "kind": "staff", "skills": skills,
+                               "level": 2, "start": [x as f64, y as f64], "shifts": [[open, open + len]]});
+            if let Some(v) = mv {
+                p["max_visits"] = json!(v);
+            }
+            if let Some(v) = mw {
+                p["max_work"] = json!(v);
+            }
+            if let Some(v) = cap {
+                p["capacity"] = json!(v);
+            }
+            p
+        })
+        .collect();
+    json!({"travel": {"metric": "euclidean", "speed": 1.0},
+           "elders": elders_j, "needs": needs_j, "providers": provs_j,
+           "options": {"candidates": 3}})
+}
+
+/// The problem, with a pin on the first needs marked pinned whose pin validates (each
+/// at its window's open, to the first provider that qualifies).
+fn problem(elders: &[(u32, u32)], needs: &[NeedGen], provs: &[ProvGen]) -> Problem {
+    let mut v = problem_json(elders, needs, provs);
+    let plain = Problem::from_json(v.to_string().as_bytes()).expect("valid");
+    for (i, n) in needs.iter().enumerate() {
+        if !n.6 {
+            continue;
+        }
+        let p = (0..provs.len()).find(|&p| {
+            plain
+                .disqualification(crate::model::ProviderIdx(p as u32), NeedIdx(i as u32))
+                .is_none()
+        });
+        if let Some(p) = p {
+            let mut w = v.clone();
+            w["needs"][i]["pinned"] = json!({"provider": format!("p{p}"), "start": n.2});
+            if Problem::from_json(w.to_string().as_bytes()).is_ok() {
+                v = w;
+            }
+        }
+    }
+    Problem::from_json(v.to_string().as_bytes()).expect("valid")
+}
+
+fn spec() -> impl Strategy<Value = (Vec<(u32, u32)>, Vec<NeedGen>, Vec<ProvGen>)> {
+    let need = (
+        0usize..8,
+        0usize..3,
+        0i64..20_000,
+        500i64..12_000,
+        prop_oneof![5 => Just(1u8), 1 => Just(2u8)],
+        0i64..3,
+        proptest::bool::weighted(0.1),
+    );
+    let prov = (
+        0u32..3000,
+        0u32..3000,
+        1u8..8,
+        0i64..5_000,
+        10_000i64..40_000,
+        proptest::option::weighted(0.3, 2i64..8),
+        proptest::option::weighted(0.3, 8_000i64..30_000),
+        proptest::option::weighted(0.3, 2i64..8),
+    );
+    (
+        proptest::collection::vec((0u32..3000, 0u32..3000), 2..8),
+        proptest::collection::vec(need, 4..22),
+        proptest::collection::vec(prov, 2..6),
+    )
+}
+
+/// The search's plan as a wire plan, every unserved need listed.
+fn plan(s: &Search) -> crate::wire::Plan {
+    let problem = s.problem;
+    let unassigned: Vec<_> = (0..problem.needs().len() as u32)
+        .map(NeedIdx)
+        .filter(|&n| s.st.at(n)[0] == NONE)
+        .map(|n| (n, crate::wire::Reason::OverCapacity, String::new()))
+        .collect();
+    crate::explain::build_plan(problem, &s.st.routes, &unassigned, None, 1, 0)
+}
+
+/// Everything an applied move must keep (see the module docs).
+fn assert_sound(s: &Search, served: &[bool], pins: &[(NeedIdx, i64)]) {
+    let problem = s.problem;
+    let p = plan(s);
+    let v = crate::check(problem, &p);
+    assert!(
+        v.is_empty(),
+        "{:#?}",
+        v.iter().map(|v| v.to_string()).collect::<Vec<_>>()
+    );
+    for (i, &was) in served.iter().enumerate() {
+        assert_eq!(
+            s.st.at(NeedIdx(i as u32))[0] != NONE,
+            was,
+            "need {i} served"
+        );
+    }
+    for &(n, start) in pins {
+        let need = problem.need(n);
+        let pin = need.pinned.expect("pinned");
+        let ri = s.st.at(n)[0] as usize;
+        let r = &s.st.routes[ri];
+        let k = r
+            .stops()
+            .iter()
+            .position(|x| x.need == n)
+            .expect("in its route");
+        assert_eq!((r.provider(), r.start_of(k)), (pin.provider, start));
+    }
+    let travel: i64 = s.st.routes.iter().map(|r| r.travel).sum();
+    assert_eq!(s.score.cost, travel, "the search's travel");
+    let mut at = vec![[NONE; 2]; problem.needs().len()];
+    for (ri, r) in s.st.routes.iter().enumerate() {
+        for x in r.stops() {
+            let a = &mut at[x.need.ix()];
+            a[usize::from(a[0] != NONE)] = ri as u32;
+        }
+    }
+    for (i, mut a) in at.into_iter().enumerate() {
+        let mut b = s.st.at(NeedIdx(i as u32));
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, b, "routes of need {i}");
+    }
+}
+
+fn search_of(problem: &Problem) -> (Candidates, Neighbours) {
+    (Candidates::new(problem), Neighbours::new(problem))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(120),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn every_operator_keeps_plans_feasible((elders, needs, provs) in spec(), seed in 0u64..1000) {
+        let problem = problem(&elders, &needs, &provs);
+        let (cands, near) = search_of(&problem);
+        let built = baseline::construct(&problem, &cands, &near, None);
+        for op in [Op::Relocate, Op::Swap, Op::OrOpt, Op::TwoOptStar, Op::SwapStar] {
+            let mut s = Search::new(&problem, &cands, built.clone(), &near, seed);
+            s.iter = 1;
+            let served: Vec<bool> = (0..problem.needs().len() as u32)
+                .map(|n| s.st.at(NeedIdx(n))[0] != NONE)
+                .collect();
+            let pins: Vec<(NeedIdx, i64)> = problem
+                .pinned_needs()
+                .map(|n| (n, problem.need(n).pinned.map_or(0, |p| p.start)))
+                .collect();
+            assert_sound(&s, &served, &pins);
+            let before = s.score.cost;
+            for _round in 0..3 {
+                for u in 0..problem.needs().len() as u32 {
+                    let u = NeedIdx(u);
+                    let moved = match op {
+                        Op::Relocate => s.relocate(u),
+                        Op::Swap => s.swap(u),
+                        Op::OrOpt => s.or_opt(u),
+                        Op::TwoOptStar => s.two_opt(u),
+                        Op::SwapStar => s.swap_star(u),
+                        Op::RuinRecreate => false,
+                    };
+                    if moved {
+                        assert_sound(&s, &served, &pins);
+                    }
+                }
+            }
+            // Moves are applied only when they lower travel.
+            prop_assert!(s.score.cost <= before);
+            prop_assert!(s.moves[op as usize].1 == 0 || s.score.cost < before);
+        }
+    }
+
+    #[test]
+    fn an_undone_iteration_restores_the_plan((elders, needs, provs) in spec(), seed in 0u64..1000) {
+        let problem = problem(&elders, &needs, &provs);
+        let (cands, near) = search_of(&problem);
+        let built = baseline::construct(&problem, &cands, &near, None);
+        let mut s = Search::new(&problem, &cands, built, &near, seed);
+        let start: Vec<_> = s.st.routes.iter().map(|r| r.stops().to_vec()).collect();
+        for k in 0..20u32 {
+            s.iter += 1;
+            let before = s.score;
+            let seed_need = k % problem.needs().len() as u32;
+            if let Some(removed) = s.ruin(seed_need) {
+                s.recreate(seed_need, removed);
+                s.local_search(true);
+            }
+            s.undo(before);
+            let now: Vec<_> = s.st.routes.iter().map(|r| r.stops().to_vec()).collect();
+            prop_assert_eq!(&now, &start);
+            prop_assert_eq!(s.score, before);
+            let served: Vec<bool> = (0..problem.needs().len() as u32)
+                .map(|n| s.st.at(NeedIdx(n))[0] != NONE)
+                .collect();
+            assert_sound(&s, &served, &[]);
+        }
+    }
+}
