@@ -73,6 +73,10 @@ enum Command {
         /// One-station problems: where elders live.
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
+        /// A home health care problem of N patients instead: one or two services each,
+        /// about a quarter linked (together or in sequence), soft windows.
+        #[arg(long, conflicts_with_all = ["stations", "windows", "layout"])]
+        healthcare: bool,
     },
     /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
     Serve(ServeArgs),
@@ -250,6 +254,7 @@ fn run(command: Command) -> Result<u8, Failure> {
             stations,
             windows,
             layout,
+            healthcare,
         } => {
             if needs > carematch_core::limits::MAX_NEEDS {
                 return Err(Failure::Input(input_error(&format!(
@@ -257,7 +262,9 @@ fn run(command: Command) -> Result<u8, Failure> {
                     carematch_core::limits::MAX_NEEDS
                 ))));
             }
-            let p = if stations.is_some() || windows.is_some() || layout.is_some() {
+            let p = if healthcare {
+                carematch_synth::healthcare::generate(needs, seed)
+            } else if stations.is_some() || windows.is_some() || layout.is_some() {
                 use carematch_synth::station::{Layout, Spec, Windows};
                 let stations = stations.unwrap_or(1);
                 if !(1..=9).contains(&stations) {

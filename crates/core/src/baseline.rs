@@ -21,7 +21,7 @@ use std::time::Instant;
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
-use crate::routes::{Builder, Construction};
+use crate::routes::{Builder, Construction, Unit, NONE};
 use crate::wire::Reason;
 
 /// Builds a plan's routes with the baseline construction, from the pinned visits
@@ -88,7 +88,9 @@ pub(crate) fn insert_all(
         }
         unassigned.extend(insert_one(problem, cands, near, st, n));
     }
+    // The needs of a link left out are listed once (each of them names the others).
     unassigned.sort_by_key(|u| u.0);
+    unassigned.dedup_by_key(|u| u.0);
     unassigned
 }
 
@@ -99,42 +101,86 @@ const CLOCK_EVERY: usize = 256;
 pub(crate) const TIMED_OUT: &str =
     "not tried: options.time_limit_ms ended the construction first (a longer limit may serve it)";
 
-/// Inserts need `n` where it costs least in its insertion neighbourhood
-/// ([`Builder::slots_for`]: its candidate slots, its neighbours' routes, an empty
-/// route of each profile); when those are full and its list was cut, among the slots
-/// of its `WIDEN` times more nearest reachable providers ([`Candidates::widened`]).
-/// Returns why it fits nowhere.
+/// Inserts the unit of need `n` (the need, or its link's needs, rule 7) where it costs
+/// least in its insertion neighbourhood ([`Builder::slots_for`]: its candidate slots,
+/// its neighbours' routes, an empty route of each profile); when those are full and a
+/// list was cut, among the slots of `WIDEN` times more nearest reachable providers
+/// ([`Candidates::widened`]). Returns why its needs fit nowhere (none when a partner
+/// already placed them).
 pub(crate) fn insert_one(
     problem: &Problem,
     cands: &Candidates,
     near: &Neighbours,
     st: &mut Builder,
     n: NeedIdx,
-) -> Option<(NeedIdx, Reason, String)> {
-    if let Some((reason, detail)) = cands.reason(n) {
-        return Some((n, *reason, detail.clone()));
+) -> Vec<(NeedIdx, Reason, String)> {
+    let unit = Unit::of(problem, n);
+    let members = unit.needs(problem);
+    if members.iter().any(|&m| st.at(m)[0] != NONE) {
+        return Vec::new();
     }
-    let slots = st.slots_for(cands, near.joinable(n), n);
-    let mut result = st.insert(&slots, n);
-    let mut slots = cands.of(n).len();
-    if result.is_err() && cands.is_cut(n) {
-        let all = cands.widened(problem, n);
-        slots = all.len();
-        result = st.insert(&all, n);
+    if members.iter().any(|&m| cands.reason(m).is_some()) {
+        return members
+            .iter()
+            .map(|&m| {
+                let (reason, detail) = cands.reason(m).cloned().unwrap_or_else(|| {
+                    (
+                        Reason::Linked,
+                        "a partner of its link cannot be served".to_owned(),
+                    )
+                });
+                (m, reason, detail)
+            })
+            .collect();
     }
-    match result {
-        Ok(()) => None,
-        Err(true) => Some((
-            n,
+    let mut slots = 0;
+    let mut own = |st: &mut Builder, m: NeedIdx| {
+        let s = st.slots_for(cands, near.joinable(m), m);
+        slots = slots.max(cands.of(m).len());
+        s
+    };
+    let mut result = st.insert_unit(unit, &mut own);
+    if result.is_err() && members.iter().any(|&m| cands.is_cut(m)) {
+        let mut widened = |_: &mut Builder, m: NeedIdx| {
+            let w = cands.widened(problem, m).into_owned();
+            slots = slots.max(w.len());
+            w
+        };
+        result = st.insert_unit(unit, &mut widened);
+    }
+    let (reason, detail) = match result {
+        Ok(()) => return Vec::new(),
+        Err(true) if matches!(unit, Unit::Need(_)) => (
             Reason::NoPartner,
-            "one carer can still fit it, but no second carer is free at the same start".to_owned(),
-        )),
-        Err(false) => Some((
-            n,
+            "one carer can still fit it, but no second carer is free at the same start"
+                .to_owned(),
+        ),
+        Err(true) => (
+            Reason::OverCapacity,
+            "each need of its link can still fit alone, but not all of them as the link asks"
+                .to_owned(),
+        ),
+        Err(false) => (
             Reason::OverCapacity,
             format!(
                 "{slots} candidate shift(s) can serve it, but their time is taken by needs of equal or higher priority"
             ),
-        )),
-    }
+        ),
+    };
+    let first = members[0];
+    let partner = &problem.need(first).id;
+    members
+        .iter()
+        .map(|&m| {
+            if m == first {
+                (m, reason, detail.clone())
+            } else {
+                let why = format!(
+                    "partner '{partner}' of its link: {}: {detail}",
+                    reason.as_str()
+                );
+                (m, Reason::Linked, why)
+            }
+        })
+        .collect()
 }

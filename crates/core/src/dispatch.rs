@@ -19,11 +19,11 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, FieldPath};
-use crate::explain::adjust_gap;
+use crate::explain::{adjust_gap, lateness};
 use crate::feasibility::slots_of;
 use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
-use crate::objective::{priority_served, waiting, Score};
-use crate::routes::{Builder, Insertion, RouteState, StopState};
+use crate::objective::{plan_cost, priority_served, waiting, Score};
+use crate::routes::{Builder, Insertion, RouteState, StopState, Unit};
 use crate::wire::{Plan, Reason, Unassigned};
 
 /// What [`dispatch`] did.
@@ -79,15 +79,21 @@ pub fn dispatch(
     let n = problem
         .need_by_id(need)
         .ok_or_else(|| Error::invalid(&FieldPath::root().key("need"), "unknown need id"))?;
+    // A need of a link comes with its partners (rule 7): none may be served yet.
+    let unit = Unit::of(problem, n);
+    let members = unit.needs(problem);
     for (i, r) in plan.routes.iter().enumerate() {
-        if let Some(k) = r.stops.iter().position(|s| s.need == need) {
+        let ids: Vec<&str> = members
+            .iter()
+            .map(|&m| problem.need(m).id.as_str())
+            .collect();
+        if let Some(k) = r.stops.iter().position(|s| ids.contains(&s.need.as_str())) {
             return Err(Error::invalid(
                 &route_path(i).key("stops").index(k).key("need"),
-                "the need to dispatch is already served",
+                "the need to dispatch (or a partner of its link) is already served",
             ));
         }
     }
-    let (near, why, cut) = slots_of(problem, n, false);
     let mut out = Dispatch {
         plan: Plan::default(),
         providers: Vec::new(),
@@ -96,25 +102,39 @@ pub fn dispatch(
         reason: None,
         changed: Vec::new(),
     };
-    if let Some((reason, detail)) = why {
-        out.reason = Some((reason, detail));
-        out.plan = finish(problem, plan, &[], n, out.reason.clone(), None);
-        return Ok(out);
+    let mut near = Vec::with_capacity(members.len());
+    for &m in &members {
+        let (slots, why, cut) = slots_of(problem, m, false);
+        if let Some((reason, detail)) = why {
+            out.reason = Some((reason, detail));
+            out.plan = finish(problem, plan, &[], &members, out.reason.clone(), None);
+            return Ok(out);
+        }
+        near.push((slots, cut));
     }
     // Rebuild the routes of the nearest providers that may serve the need; of every
     // one when those have no room.
     let mut st = Builder::new(problem);
     let mut at = HashMap::new();
-    let placed = place(problem, &plan, now, n, (near, cut), &mut st, &mut at)?;
+    let placed = place(problem, &plan, now, unit, near, &mut st, &mut at)?;
     let mut touched: Vec<usize> = placed.displaced.iter().map(|d| d.1).collect();
     if placed.served || placed.displaced.is_some() {
+        let mut seen: Vec<usize> = Vec::new();
         for &s in &placed.slots {
             let ri = st.route_ix(s);
+            if seen.contains(&ri) {
+                continue;
+            }
+            seen.push(ri);
             let r = &st.routes[ri];
-            if let Some(k) = r.stops().iter().position(|x| x.need == n) {
-                touched.push(ri);
-                out.providers.push(problem.provider(s.provider).id.clone());
-                out.start = Some(r.start_of(k));
+            for (k, x) in r.stops().iter().enumerate() {
+                if members.contains(&x.need) {
+                    touched.push(ri);
+                    out.providers.push(problem.provider(s.provider).id.clone());
+                    if x.need == members[0] {
+                        out.start = Some(r.start_of(k));
+                    }
+                }
             }
         }
     } else {
@@ -122,10 +142,10 @@ pub fn dispatch(
             "{} provider shift(s) could serve it, but none has room at its times",
             placed.slots.len()
         );
-        let reason = if problem.need(n).caregivers == 1 {
-            Reason::OverCapacity
-        } else {
+        let reason = if matches!(unit, Unit::Need(_)) && problem.need(n).caregivers == 2 {
             Reason::NoPartner
+        } else {
+            Reason::OverCapacity
         };
         out.reason = Some((reason, detail));
     }
@@ -140,7 +160,14 @@ pub fn dispatch(
             (r.slot, at.get(&r.slot).copied(), r.to_wire(problem))
         })
         .collect();
-    out.plan = finish(problem, plan, &changed, n, out.reason.clone(), displaced);
+    out.plan = finish(
+        problem,
+        plan,
+        &changed,
+        &members,
+        out.reason.clone(),
+        displaced,
+    );
     out.changed = changed.into_iter().map(|c| c.2).collect();
     Ok(out)
 }
@@ -155,37 +182,56 @@ struct Placed {
     displaced: Option<(NeedIdx, usize)>,
 }
 
-/// Places need `n`: a free place among the nearest providers' routes (`near`, and
-/// whether that list was cut), then making room there, then a free place among every
-/// provider that may serve it. The routes it needs are read back from `plan` into
-/// `st` (their places in `at`).
+/// Places `unit` (a need, or a link's needs, `near` being each one's nearest slots and
+/// whether that list was cut): a free place among the nearest providers' routes, then
+/// (a lone one-carer need) making room there, then a free place among every provider
+/// that may serve it. The routes it needs are read back from `plan` into `st` (their
+/// places in `at`).
 fn place(
     problem: &Problem,
     plan: &Plan,
     now: Option<i64>,
-    n: NeedIdx,
-    (near, cut): (Vec<Slot>, bool),
+    unit: Unit,
+    near: Vec<(Vec<Slot>, bool)>,
     st: &mut Builder,
     at: &mut HashMap<Slot, usize>,
 ) -> Result<Placed, Error> {
-    load(problem, plan, now, &near, st, at)?;
-    let mut slots = near;
-    let mut served = st.insert(&slots, n).is_ok();
+    let members = unit.needs(problem);
+    let cut = near.iter().any(|x| x.1);
+    let mut lists: Vec<Vec<Slot>> = near.into_iter().map(|x| x.0).collect();
+    for l in &lists {
+        load(problem, plan, now, l, st, at)?;
+    }
+    let mut served = insert_listed(st, unit, &members, &lists);
     let mut displaced = None;
-    if !served && problem.need(n).caregivers == 1 {
-        displaced = displace(problem, st, &slots, n);
+    let lone = matches!(unit, Unit::Need(n) if problem.need(n).caregivers == 1);
+    if !served && lone {
+        displaced = displace(problem, st, &lists[0], members[0]);
     }
     if !served && displaced.is_none() && cut {
-        let (all, _, _) = slots_of(problem, n, true);
-        load(problem, plan, now, &all, st, at)?;
-        served = st.insert(&all, n).is_ok();
-        slots = all;
+        lists = members
+            .iter()
+            .map(|&m| slots_of(problem, m, true).0)
+            .collect();
+        for l in &lists {
+            load(problem, plan, now, l, st, at)?;
+        }
+        served = insert_listed(st, unit, &members, &lists);
     }
     Ok(Placed {
-        slots,
+        slots: lists.concat(),
         served,
         displaced,
     })
+}
+
+/// Inserts `unit`, each of its `members` among its slots in `lists`.
+fn insert_listed(st: &mut Builder, unit: Unit, members: &[NeedIdx], lists: &[Vec<Slot>]) -> bool {
+    let mut of = |_: &mut Builder, m: NeedIdx| {
+        let k = members.iter().position(|&x| x == m).unwrap_or(0);
+        lists[k].clone()
+    };
+    st.insert_unit(unit, &mut of).is_ok()
 }
 
 /// The path of the plan's route `i` in errors.
@@ -234,7 +280,9 @@ fn load(
             let m = problem.need_by_id(&s.need).ok_or_else(|| {
                 Error::invalid(&path.key("stops").index(k).key("need"), "unknown need")
             })?;
-            let keep = problem.need(m).caregivers == 2 || now.is_some_and(|t| s.start <= t);
+            let need = problem.need(m);
+            let keep =
+                need.caregivers == 2 || need.link.is_some() || now.is_some_and(|t| s.start <= t);
             stops.push(StopState {
                 need: m,
                 fixed: keep.then_some(s.start),
@@ -308,7 +356,7 @@ fn finish(
     problem: &Problem,
     mut plan: Plan,
     changed: &[(Slot, Option<usize>, crate::wire::Route)],
-    n: NeedIdx,
+    members: &[NeedIdx],
     reason: Option<(Reason, String)>,
     displaced: Option<NeedIdx>,
 ) -> Plan {
@@ -316,16 +364,19 @@ fn finish(
     // Replacements first, by their index in the plan; then the new routes, whose
     // insertion would shift those indices.
     let (replaced, added): (Vec<_>, Vec<_>) = changed.iter().partition(|c| c.1.is_some());
+    let mut late = s.lateness.unwrap_or(0);
     for (slot, old, route) in replaced.into_iter().chain(added) {
         s.travel += route.travel;
         s.service += route.service;
         s.waiting += waiting(route);
+        late += lateness(std::slice::from_ref(route)).0;
         match old {
             Some(i) => {
                 let was = &plan.routes[*i];
                 s.travel -= was.travel;
                 s.service -= was.service;
                 s.waiting -= waiting(was);
+                late -= lateness(std::slice::from_ref(was)).0;
                 plan.routes[*i] = route.clone();
             }
             None => {
@@ -346,22 +397,30 @@ fn finish(
         }
     }
     plan.routes.retain(|r| !r.stops.is_empty());
+    // The largest lateness is not a sum: read off every visit (cheap next to the
+    // routes' rebuild).
+    let max_late = lateness(&plan.routes).1;
     let s = &mut plan.summary;
     s.bound = None;
     s.needs = problem.needs().len() as u64;
+    s.lateness = Some(late);
+    s.max_lateness = Some(max_late);
+    let w = &problem.options().weights;
     let mut score = Score {
         priority: s.objective.priority,
         served: s.objective.served,
-        cost: s.travel,
+        cost: plan_cost(problem, w.travel * s.travel + w.lateness * late, max_late),
     };
     if reason.is_none() {
-        score.serve(problem, n, 1);
+        for &m in members {
+            score.serve(problem, m, 1);
+        }
     }
     if let Some(d) = displaced {
         score.serve(problem, d, -1);
     }
     s.assigned = (s.assigned as i64 + score.served - s.objective.served) as u64;
-    s.objective = score.to_wire();
+    s.objective = score.to_wire(s.travel);
     s.priority_served = priority_served(problem, score.priority);
     // Unassigned needs stay in need order.
     let index = |id: &str| problem.need_by_id(id).map_or(u32::MAX, |i| i.0);
@@ -384,12 +443,29 @@ fn finish(
             (false, None) => {}
         }
     };
-    let entry = reason.map(|(reason, detail)| Unassigned {
-        need: problem.need(n).id.clone(),
-        reason,
-        detail,
-    });
-    unlist(&mut plan, n, entry);
+    // The need itself (the first of its link) gets the reason; its partners `linked`.
+    for (k, &m) in members.iter().enumerate() {
+        let entry = reason.as_ref().map(|(reason, detail)| {
+            if k == 0 {
+                Unassigned {
+                    need: problem.need(m).id.clone(),
+                    reason: *reason,
+                    detail: detail.clone(),
+                }
+            } else {
+                Unassigned {
+                    need: problem.need(m).id.clone(),
+                    reason: Reason::Linked,
+                    detail: format!(
+                        "partner '{}' of its link: {}: {detail}",
+                        problem.need(members[0]).id,
+                        reason.as_str()
+                    ),
+                }
+            }
+        });
+        unlist(&mut plan, m, entry);
+    }
     if let Some(d) = displaced {
         let entry = Unassigned {
             need: problem.need(d).id.clone(),

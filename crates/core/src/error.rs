@@ -185,9 +185,22 @@ impl Error {
     /// let other = Error::invalid(&FieldPath::root().key("elders"), "bad").rebase(&k, "need");
     /// assert_eq!(other.path().pointer(), "/elders");
     /// ```
-    pub fn rebase(mut self, prefix: &FieldPath, key: &str) -> Self {
-        if let Some(rest) = self.path.0.strip_prefix(prefix.segments()) {
-            let mut segments = vec![Segment::Key(key.to_owned())];
+    pub fn rebase(self, prefix: &FieldPath, key: &str) -> Self {
+        self.moved(prefix, &FieldPath::root().key(key))
+    }
+
+    /// The same error with its path's leading `from` (when it has it) replaced by `to`.
+    ///
+    /// ```
+    /// use carematch_core::{Error, FieldPath};
+    /// let k = FieldPath::root().key("needs").index(8);
+    /// let e = Error::invalid(&k.key("load"), "bad")
+    ///     .moved(&k, &FieldPath::root().key("partners").index(0));
+    /// assert_eq!(e.path().to_string(), "partners[0].load");
+    /// ```
+    pub fn moved(mut self, from: &FieldPath, to: &FieldPath) -> Self {
+        if let Some(rest) = self.path.0.strip_prefix(from.segments()) {
+            let mut segments = to.0.clone();
             segments.extend_from_slice(rest);
             self.path = FieldPath(segments);
         }

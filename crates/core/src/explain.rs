@@ -36,7 +36,12 @@ pub(crate) fn build_plan(
         service += r.service;
         waited += waiting(r);
     }
-    let score = Score::without(problem, unassigned.iter().map(|u| u.0), travel);
+    let (lateness, max_lateness) = lateness(&wire_routes);
+    let score = Score::without(
+        problem,
+        unassigned.iter().map(|u| u.0),
+        crate::routes::cost_of(problem, routes),
+    );
 
     Plan {
         summary: Summary {
@@ -47,7 +52,9 @@ pub(crate) fn build_plan(
             travel,
             service,
             waiting: waited,
-            objective: score.to_wire(),
+            lateness: Some(lateness),
+            max_lateness: Some(max_lateness),
+            objective: score.to_wire(travel),
             bound: bound.map(|priority| Bound { priority }),
             search: None,
             solve_ms,
@@ -64,6 +71,14 @@ pub(crate) fn build_plan(
             .collect(),
         gaps: gaps(problem, unassigned.iter().map(|u| u.0)),
     }
+}
+
+/// The lateness of the visits of `routes`: summed, and the largest.
+pub(crate) fn lateness(routes: &[crate::wire::Route]) -> (i64, i64) {
+    routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .fold((0, 0), |(sum, max), s| (sum + s.late, max.max(s.late)))
 }
 
 /// The gap report of the unserved needs `unserved`: how many, and how much priority,

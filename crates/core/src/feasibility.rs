@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use crate::model::{Disqualified, NeedIdx, Problem, ProviderIdx, SkillId, Slot};
+use crate::model::{Disqualified, LinkRule, NeedIdx, Problem, ProviderIdx, SkillId, Slot, Window};
 use crate::travel::Point;
 use crate::wire::{ProviderKind, Reason};
 
@@ -147,12 +147,121 @@ impl Candidates {
             reasons.push(r);
             cut.push(c);
         }
-        Self {
+        let mut c = Self {
             offsets,
             slots,
             reasons,
             cut,
             index,
+        };
+        for l in 0..problem.links().len() {
+            c.link_reasons(problem, crate::model::LinkIdx(l as u32));
+        }
+        c
+    }
+
+    /// Rule 7 up front: when a need of link `l` cannot be served, or no combination of
+    /// its needs can (no common start of a `together` link, no gap a `sequence` link's
+    /// windows allow, too few distinct providers), its first such need keeps or gets
+    /// the reason and its partners get `linked`.
+    fn link_reasons(&mut self, problem: &Problem, l: crate::model::LinkIdx) {
+        let link = problem.link(l);
+        let mut own = link
+            .needs
+            .iter()
+            .find_map(|&n| self.reason(n).map(|why| (n, why.clone())));
+        if own.is_none() {
+            own = self
+                .combination(problem, &link.needs, link.rule)
+                .map(|why| (link.needs[0], why));
+        }
+        let Some((at, (reason, detail))) = own else {
+            return;
+        };
+        for &n in &link.needs {
+            self.reasons[n.ix()] = Some(if n == at {
+                (reason, detail.clone())
+            } else {
+                (
+                    Reason::Linked,
+                    format!(
+                        "partner '{}' of link '{}': {}: {detail}",
+                        problem.need(at).id,
+                        link.id,
+                        reason.as_str()
+                    ),
+                )
+            });
+        }
+    }
+
+    /// Why no combination of `needs` can be served as `rule` asks, when none can (by
+    /// their windows and, when no list was cut, their providers).
+    fn combination(&self, problem: &Problem, needs: &[NeedIdx], rule: LinkRule) -> Option<Why> {
+        let starts: Vec<Vec<Window>> = needs
+            .iter()
+            .map(|&n| problem.allowed_starts(n).into_owned())
+            .collect();
+        let cut = needs.iter().any(|&n| self.is_cut(n));
+        let providers = |n: NeedIdx| -> Vec<ProviderIdx> {
+            let mut p: Vec<ProviderIdx> = self.of(n).iter().map(|s| s.provider).collect();
+            p.dedup();
+            p
+        };
+        match rule {
+            LinkRule::Together => {
+                let common = starts
+                    .iter()
+                    .skip(1)
+                    .fold(starts[0].clone(), |acc, w| intersect(&acc, w));
+                if common.is_empty() {
+                    return Some((
+                        Reason::NoTime,
+                        "the needs of its link have no start time in common".into(),
+                    ));
+                }
+                let lists: Vec<Vec<ProviderIdx>> = needs.iter().map(|&n| providers(n)).collect();
+                (!cut && !distinct(&lists, &mut Vec::new())).then(|| {
+                    (
+                        Reason::NoPartner,
+                        "its link needs pairwise different providers; too few can serve its needs"
+                            .into(),
+                    )
+                })
+            }
+            LinkRule::Sequence {
+                min_gap,
+                max_gap,
+                provider,
+            } => {
+                let fits = starts[0].iter().any(|a| {
+                    let then = Window {
+                        open: a.open.saturating_add(min_gap),
+                        close: a.close.saturating_add(max_gap),
+                    };
+                    starts[1]
+                        .iter()
+                        .any(|b| b.open <= then.close && then.open <= b.close)
+                });
+                if !fits {
+                    return Some((Reason::NoTime, format!("no start of its link's second need falls {min_gap} to {max_gap} s after one of the first")));
+                }
+                let (pa, pb) = (providers(needs[0]), providers(needs[1]));
+                let ok = cut
+                    || match provider {
+                        crate::wire::LinkProvider::Same => pa.iter().any(|p| pb.contains(p)),
+                        crate::wire::LinkProvider::Different => {
+                            distinct(&[pa, pb], &mut Vec::new())
+                        }
+                        crate::wire::LinkProvider::Any => true,
+                    };
+                (!ok).then(|| {
+                    (
+                        Reason::NoPartner,
+                        "no providers can serve its link's two needs as the link asks".into(),
+                    )
+                })
+            }
         }
     }
 
@@ -232,6 +341,38 @@ pub fn slots_of(problem: &Problem, n: NeedIdx, exhaustive: bool) -> (Vec<Slot>, 
     };
     let index = SkillIndex::keeping(problem, keep, Some(&problem.need(n).required));
     need_candidates(problem, &index, n, keep)
+}
+
+/// The times in both `a` and `b` (sorted, disjoint lists).
+fn intersect(a: &[Window], b: &[Window]) -> Vec<Window> {
+    let mut out = Vec::new();
+    for x in a {
+        for y in b {
+            let (open, close) = (x.open.max(y.open), x.close.min(y.close));
+            if open <= close {
+                out.push(Window { open, close });
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Whether each list can give a different provider (lists of at most four: depth-first).
+fn distinct(lists: &[Vec<ProviderIdx>], used: &mut Vec<ProviderIdx>) -> bool {
+    let Some((first, rest)) = lists.split_first() else {
+        return true;
+    };
+    for &p in first {
+        if !used.contains(&p) {
+            used.push(p);
+            if distinct(rest, used) {
+                return true;
+            }
+            used.pop();
+        }
+    }
+    false
 }
 
 /// How many times `options.candidates` providers [`Candidates::widened`] looks at.

@@ -47,5 +47,11 @@ pub const MAX_PLANE_COORD: f64 = 1e9;
 pub const DETOUR_RANGE: (f64, f64) = (1.0, 10.0);
 /// Largest `speed_kmh`.
 pub const MAX_SPEED_KMH: f64 = 300.0;
+/// Largest weight of a cost term (`options.weights`).
+pub const MAX_WEIGHT: i64 = 1_000_000;
+/// Most links in one problem.
+pub const MAX_LINKS: usize = 1_000_000;
+/// Most needs of one `together` link.
+pub const MAX_TOGETHER: usize = 4;
 /// Largest age in years.
 pub const MAX_AGE: i64 = 150;

@@ -114,6 +114,12 @@ fn build(
         // they cannot take the room it is reassigned to.
         let mut cut: Option<u32> = None;
         for &n in &pending {
+            // Needs of links go through the insertion of their whole link, after the
+            // assignment.
+            if problem.need(n).link.is_some() {
+                failed.push(n);
+                continue;
+            }
             if cut.is_some_and(|c| problem.need(n).priority < c) {
                 failed.push(n);
                 continue;
@@ -268,9 +274,9 @@ fn assignment_instance(problem: &Problem, cands: &Candidates, g: &ProviderEdges)
         if let Some(pin) = need.pinned {
             pinned[pin.provider.ix()] += 1;
         }
-        // Pinned needs are placed before the assignment; needs nobody can serve have
-        // their reason already.
-        let open = need.pinned.is_none() && cands.reason(n).is_none();
+        // Pinned needs are placed before the assignment, needs of links after it;
+        // needs nobody can serve have their reason already.
+        let open = need.pinned.is_none() && need.link.is_none() && cands.reason(n).is_none();
         inst.demand.push(if open { need.caregivers } else { 0 });
         if open {
             let prefers = &problem.elder(need.elder).prefers;

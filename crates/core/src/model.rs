@@ -44,6 +44,10 @@ index_type!(
     /// An interned skill (service ids are skills too).
     SkillId
 );
+index_type!(
+    /// Index of a link in [`Problem::links`].
+    LinkIdx
+);
 
 /// A closed interval of integer seconds `[open, close]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -169,6 +173,64 @@ pub struct Need {
     pub load: i64,
     /// Pinned assignment.
     pub pinned: Option<Pin>,
+    /// Soft windows: seconds a start may be after the close of its window.
+    pub late_by: i64,
+    /// The link this need belongs to.
+    pub link: Option<LinkIdx>,
+    /// With `late_by`: the windows, each extended by it and merged (the allowed
+    /// starts); empty otherwise.
+    pub(crate) soft: Vec<Window>,
+}
+
+/// What a link asks of its needs (v1.1, rule 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRule {
+    /// One start, pairwise different providers.
+    Together,
+    /// In order: the second starts `min_gap` to `max_gap` seconds after the first.
+    Sequence {
+        /// Least gap, seconds.
+        min_gap: i64,
+        /// Most gap, seconds.
+        max_gap: i64,
+        /// Who serves the two.
+        provider: crate::wire::LinkProvider,
+    },
+}
+
+/// Needs served together or in order, whole or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Pseudonymous id.
+    pub id: String,
+    /// What it asks.
+    pub rule: LinkRule,
+    /// Its needs, in the caller's order (a sequence: first, then second).
+    pub needs: Vec<NeedIdx>,
+}
+
+/// The weights of the cost, level 3 of the objective (v1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weights {
+    /// Per second of travel.
+    pub travel: i64,
+    /// Per second of lateness, summed over visits.
+    pub lateness: i64,
+    /// Per second of the largest lateness.
+    pub max_lateness: i64,
+    /// Per carer change.
+    pub carer_changes: i64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            travel: 1,
+            lateness: 1,
+            max_lateness: 0,
+            carer_changes: 0,
+        }
+    }
 }
 
 /// A provider.
@@ -214,6 +276,8 @@ pub struct Options {
     /// Iterations of the improvement search; `None`: derived from the size (see
     /// [`Options::iterations_for`]).
     pub iterations: Option<u64>,
+    /// The weights of the cost.
+    pub weights: Weights,
 }
 
 impl Options {
@@ -239,6 +303,7 @@ impl Default for Options {
             seed: 1,
             candidates: 32,
             iterations: None,
+            weights: Weights::default(),
         }
     }
 }
@@ -284,6 +349,9 @@ pub struct Problem {
     pub(crate) skills: Vec<String>,
     pub(crate) options: Options,
     pub(crate) need_ids: HashMap<String, NeedIdx>,
+    pub(crate) links: Vec<Link>,
+    /// Whether any need has `late_by` > 0.
+    pub(crate) soft: bool,
     pub(crate) provider_ids: HashMap<String, ProviderIdx>,
     /// Elder ids, services and skill names, for [`Problem::push_need`].
     pub(crate) lookup: Lookup,
@@ -561,7 +629,48 @@ impl Problem {
             .map(|(i, _)| NeedIdx(i as u32))
     }
 
-    /// The start times allowed for need `n`: its windows, or its pinned start.
+    /// Whether any need has soft windows (`late_by` > 0).
+    pub fn has_soft_windows(&self) -> bool {
+        self.soft
+    }
+
+    /// The links.
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// The link at `l`.
+    pub fn link(&self, l: LinkIdx) -> &Link {
+        &self.links[l.ix()]
+    }
+
+    /// Seconds by which a start of need `n` at `t` is late: after the close of the
+    /// window it starts in (0 inside a window, and for a need without `late_by`).
+    ///
+    /// ```
+    /// use carematch_core::{model::NeedIdx, Problem};
+    /// let p = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[100, 200], [500, 600]],
+    ///              "late_by": 150}],
+    ///   "providers": []
+    /// }"#)?;
+    /// let n = NeedIdx(0);
+    /// assert_eq!((p.lateness(n, 150), p.lateness(n, 260), p.lateness(n, 520), p.lateness(n, 700)), (0, 60, 0, 100));
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn lateness(&self, n: NeedIdx, t: i64) -> i64 {
+        let need = &self.needs[n.ix()];
+        if need.late_by == 0 {
+            return 0;
+        }
+        let k = need.windows.partition_point(|w| w.open <= t);
+        k.checked_sub(1)
+            .map_or(0, |k| (t - need.windows[k].close).max(0))
+    }
+
+    /// The start times allowed for need `n`: its windows (each extended by `late_by`),
+    /// or its pinned start.
     ///
     /// ```
     /// use carematch_core::{model::{NeedIdx, Window}, Problem};
@@ -582,6 +691,7 @@ impl Problem {
                 open: pin.start,
                 close: pin.start,
             }]),
+            None if !need.soft.is_empty() => Cow::Borrowed(&need.soft),
             None => Cow::Borrowed(&need.windows),
         }
     }

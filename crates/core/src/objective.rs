@@ -4,8 +4,11 @@
 //!
 //! 1. the sum of `priority` over served needs, larger first;
 //! 2. the number of served needs, larger first;
-//! 3. the cost, smaller first: today total travel seconds (the weighted cost terms of
-//!    the v1.1 additions, lateness and carer changes, belong here too);
+//! 3. the cost, smaller first: `travel·w.travel + lateness·w.lateness +
+//!    max_lateness·w.max_lateness + carer_changes·w.carer_changes` with the problem's
+//!    `options.weights` (travel alone with the defaults and no soft windows). Travel
+//!    and lateness add up route by route ([`route_cost`]); the largest lateness does
+//!    not, and is taken from the routes' own largest ([`plan_cost`]);
 //! 4. tie-breaks only, never at the cost of 1–3: the elder's trusted carers first
 //!    (continuity of care), then the provider with less work so far (balance).
 //!
@@ -24,19 +27,15 @@ pub(crate) struct Score {
     pub(crate) priority: i64,
     /// Served needs.
     pub(crate) served: i64,
-    /// Level 3: total travel seconds.
+    /// Level 3: the weighted cost.
     pub(crate) cost: i64,
 }
 
 impl Score {
-    /// The score of a plan serving `served` at `travel` seconds of travel in all.
-    pub(crate) fn of(
-        problem: &Problem,
-        served: impl Iterator<Item = NeedIdx>,
-        travel: i64,
-    ) -> Self {
+    /// The score of a plan serving `served` at cost `cost`.
+    pub(crate) fn of(problem: &Problem, served: impl Iterator<Item = NeedIdx>, cost: i64) -> Self {
         let mut s = Score {
-            cost: travel,
+            cost,
             ..Score::default()
         };
         for n in served {
@@ -45,17 +44,16 @@ impl Score {
         s
     }
 
-    /// The score of a plan leaving out `unserved` (each need once) at `travel` seconds
-    /// of travel in all.
+    /// The score of a plan leaving out `unserved` (each need once) at cost `cost`.
     pub(crate) fn without(
         problem: &Problem,
         unserved: impl Iterator<Item = NeedIdx>,
-        travel: i64,
+        cost: i64,
     ) -> Self {
         let mut s = Score {
             priority: problem.total_priority(),
             served: problem.needs().len() as i64,
-            cost: travel,
+            cost,
         };
         for n in unserved {
             s.serve(problem, n, -1);
@@ -74,12 +72,13 @@ impl Score {
         (self.priority, self.served)
     }
 
-    /// The objective on the wire (`summary.objective`).
-    pub(crate) fn to_wire(self) -> wire::Objective {
+    /// The objective on the wire (`summary.objective`), with the plan's travel.
+    pub(crate) fn to_wire(self, travel: i64) -> wire::Objective {
         wire::Objective {
             priority: self.priority,
             served: self.served,
-            travel: self.cost,
+            travel,
+            cost: Some(self.cost),
         }
     }
 }
@@ -94,6 +93,18 @@ impl PartialOrd for Score {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// What one route adds to the cost: its travel and its visits' lateness, weighted.
+pub(crate) fn route_cost(problem: &Problem, travel: i64, late: i64) -> i64 {
+    let w = &problem.options().weights;
+    w.travel * travel + w.lateness * late
+}
+
+/// The cost of a plan whose routes add up to `sum` ([`route_cost`]) and whose largest
+/// lateness of a visit is `max_late`.
+pub(crate) fn plan_cost(problem: &Problem, sum: i64, max_late: i64) -> i64 {
+    sum + problem.options().weights.max_lateness * max_late
 }
 
 /// Level 4, between places for one visit that cost the same, smaller first: not one

@@ -28,9 +28,82 @@ pub struct ProblemInput {
     pub needs: Vec<NeedInput>,
     /// The people and organisations who can serve.
     pub providers: Vec<ProviderInput>,
+    /// v1.1: linked visits — needs served together, or in a fixed order with a gap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkInput>,
     /// Solver options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionsInput>,
+}
+
+/// Needs that are served together or in order (v1.1, "Linked visits"): a nurse and an
+/// aide bathing an elder together; medication 30 to 60 minutes after the meal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LinkInput {
+    /// Pseudonymous id, unique among links.
+    pub id: String,
+    /// `together` (2 to 4 needs, pairwise different providers, one start) or
+    /// `sequence` (2 needs, in order, with a gap between their starts).
+    #[serde(rename = "type")]
+    pub kind: LinkKind,
+    /// The needs' ids; each need is in at most one link and has `caregivers` 1.
+    pub needs: Vec<String>,
+    /// Sequence: least seconds from the first need's start to the second's (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_gap: Option<i64>,
+    /// Sequence: most seconds from the first need's start to the second's (default: no
+    /// limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_gap: Option<i64>,
+    /// Sequence: who serves the two needs; default `any`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<LinkProvider>,
+}
+
+/// The kind of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// Served at one start by pairwise different providers.
+    Together,
+    /// Served in order, starts `min_gap` to `max_gap` seconds apart.
+    Sequence,
+}
+
+/// Who serves the needs of a sequence link.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LinkProvider {
+    /// Anyone qualified.
+    #[default]
+    Any,
+    /// One provider serves both.
+    Same,
+    /// Two different providers.
+    Different,
+}
+
+/// The weights of the cost (level 3 of the objective, v1.1): integers >= 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WeightsInput {
+    /// Per second of travel; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<i64>,
+    /// Per second of lateness (summed over visits); default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<i64>,
+    /// Per second of the largest lateness of any visit; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lateness: Option<i64>,
+    /// Per carer change (for each elder, distinct carers minus one); default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carer_changes: Option<i64>,
 }
 
 /// How travel times are computed.
@@ -254,6 +327,11 @@ pub struct NeedInput {
     /// Keep this assignment (re-planning).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<PinnedInput>,
+    /// v1.1, soft windows: the visit may start up to this many seconds after the end
+    /// of the window it starts in (default 0, at most one week); lateness is paid for
+    /// in the cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_by: Option<i64>,
 }
 
 /// A pinned assignment.
@@ -363,6 +441,9 @@ pub struct OptionsInput {
     /// same input, seed and thread count when the iterations run out first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterations: Option<i64>,
+    /// v1.1: the weights of the cost (level 3 of the objective).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<WeightsInput>,
 }
 
 // ---------------------------------------------------------------- plan
@@ -451,6 +532,12 @@ pub struct Summary {
     pub service: i64,
     /// Seconds of waiting before a stop's start, all routes.
     pub waiting: i64,
+    /// v1.1: seconds of lateness, summed over visits (absent in v1 plans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<i64>,
+    /// v1.1: the largest lateness of any visit (absent in v1 plans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lateness: Option<i64>,
     /// The lexicographic objective.
     pub objective: Objective,
     /// Proven upper bound on the served priority, when known.
@@ -465,7 +552,7 @@ pub struct Summary {
     pub threads: u64,
 }
 
-/// The lexicographic objective: priority, then served, then travel.
+/// The lexicographic objective: priority, then served, then cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -476,6 +563,11 @@ pub struct Objective {
     pub served: i64,
     /// Total travel seconds.
     pub travel: i64,
+    /// v1.1: level 3, `travel·w.travel + lateness·w.lateness +
+    /// max_lateness·w.max_lateness + carer_changes·w.carer_changes` (equal to travel
+    /// with the default weights and no soft windows; absent in v1 plans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<i64>,
 }
 
 /// A proven bound.
@@ -526,6 +618,14 @@ pub struct Stop {
     pub start: i64,
     /// Service end.
     pub end: i64,
+    /// v1.1: seconds the start is after the close of the window it starts in (omitted
+    /// when 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub late: i64,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
 }
 
 /// A need not served.
@@ -556,16 +656,20 @@ pub enum Reason {
     OverCapacity,
     /// A synchronised need found one provider but not two at the same time.
     NoPartner,
+    /// v1.1: a need of a link left out because a partner could not be served (the
+    /// detail names the partner and its reason).
+    Linked,
 }
 
 impl Reason {
     /// All reasons, in the spec's order.
-    pub const ALL: [Reason; 5] = [
+    pub const ALL: [Reason; 6] = [
         Reason::NoQualifiedProvider,
         Reason::Excluded,
         Reason::NoTime,
         Reason::OverCapacity,
         Reason::NoPartner,
+        Reason::Linked,
     ];
 
     /// The wire name, e.g. `no_time`.
@@ -576,6 +680,7 @@ impl Reason {
             Reason::NoTime => "no_time",
             Reason::OverCapacity => "over_capacity",
             Reason::NoPartner => "no_partner",
+            Reason::Linked => "linked",
         }
     }
 }

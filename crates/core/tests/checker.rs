@@ -227,3 +227,72 @@ fn rejects_a_malformed_plan_document() {
     assert_eq!(err.kind(), carematch_core::ErrorKind::InvalidPlan);
     assert!(err.to_string().contains("summary"), "{err}");
 }
+
+#[test]
+fn rule_7_links() {
+    // n1 (start 1000) and n2 (start 1700) are both served by p1.
+    let link = |l: Value| move |p: &mut Value| p["links"] = json!([l]);
+    problem_breaks(
+        Rule::Link,
+        link(json!({"id": "l", "type": "together", "needs": ["n1", "n2"]})),
+    );
+    problem_breaks(
+        Rule::Link,
+        link(json!({"id": "l", "type": "sequence", "needs": ["n1", "n2"], "max_gap": 500})),
+    );
+    problem_breaks(
+        Rule::Link,
+        link(json!({"id": "l", "type": "sequence", "needs": ["n2", "n1"]})),
+    );
+    problem_breaks(
+        Rule::Link,
+        link(
+            json!({"id": "l", "type": "sequence", "needs": ["n1", "n2"], "provider": "different"}),
+        ),
+    );
+    // Kept as asked: one provider, 700 s apart.
+    let mut ok = line();
+    ok["links"] = json!([{"id": "l", "type": "sequence", "needs": ["n1", "n2"],
+                          "min_gap": 600, "max_gap": 800, "provider": "same"}]);
+    assert_eq!(verdict(&ok, &line_plan()), vec![]);
+    // Served in part: n2 dropped and listed as unassigned.
+    let mut plan = line_plan();
+    plan["routes"][0]["stops"].as_array_mut().unwrap().remove(1);
+    plan["routes"][0]["stops"][1]["arrival"] = json!(1800);
+    plan["routes"][0]["service"] = json!(1500);
+    plan["summary"]["service"] = json!(2400);
+    plan["summary"]["assigned"] = json!(2);
+    plan["summary"]["unassigned"] = json!(1);
+    plan["summary"]["objective"]["served"] = json!(2);
+    plan["summary"]["objective"]["priority"] = json!(40);
+    plan["unassigned"] = json!([{"need": "n2", "reason": "linked", "detail": ""}]);
+    assert_eq!(verdict(&ok, &plan), vec![Rule::Link]);
+}
+
+#[test]
+fn soft_windows_allow_late_starts_and_count_them() {
+    // n1 (start 1000) with late_by: on time, nothing changes.
+    let mut problem = line();
+    problem["needs"][0]["late_by"] = json!(500);
+    assert_eq!(verdict(&problem, &line_plan()), vec![]);
+    // A stop that claims lateness it does not have.
+    let mut late = line_plan();
+    late["routes"][0]["stops"][0]["late"] = json!(7);
+    assert_eq!(verdict(&problem, &late), vec![Rule::Consistency]);
+    // Beyond late_by: outside the window.
+    let mut beyond = line();
+    beyond["needs"][0]["late_by"] = json!(500);
+    beyond["needs"][0]["windows"] = json!([[0, 400]]);
+    assert_eq!(verdict(&beyond, &line_plan()), vec![Rule::Window]);
+    // Within late_by: fine once the plan says how late it is.
+    let mut within = line();
+    within["needs"][0]["windows"] = json!([[0, 700]]);
+    within["needs"][0]["late_by"] = json!(500);
+    let mut lp = line_plan();
+    lp["routes"][0]["stops"][0]["late"] = json!(300);
+    lp["summary"]["lateness"] = json!(300);
+    lp["summary"]["max_lateness"] = json!(300);
+    assert_eq!(verdict(&within, &lp), vec![]);
+    lp["summary"]["lateness"] = json!(0);
+    assert_eq!(verdict(&within, &lp), vec![Rule::Consistency]);
+}

@@ -264,6 +264,11 @@ fn assert_reasons_sound(pr: &Problem, plan: &Plan) {
                 assert_eq!(pr.need(n).caregivers, 2, "{u:?}");
                 assert!(possible >= 1, "{u:?}");
             }
+            // A partner of its link is left out too (rule 7).
+            Reason::Linked => {
+                let l = pr.need(n).link.expect("a linked need is in a link");
+                assert!(pr.link(l).needs.iter().any(|&m| m != n && plan.unassigned.iter().any(|x| x.need == pr.need(m).id)), "{u:?}");
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod checker;
 mod common;
+mod exact;
 mod kernel;
 mod properties;
 mod reasons;

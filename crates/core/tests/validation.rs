@@ -610,3 +610,171 @@ fn push_need_validates_as_from_input_does() {
     let err = p.push_need(dup, None).unwrap_err();
     assert!(err.to_string().contains("duplicate need id"), "{err}");
 }
+
+/// The base problem with a third need (a check-in of e1) and the links given.
+fn with_links(links: Value) -> Value {
+    let mut v = base();
+    v["needs"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "n3", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}));
+    v["links"] = links;
+    v
+}
+
+#[test]
+fn accepts_links_and_soft_windows() {
+    let mut v = with_links(json!([
+        {"id": "l1", "type": "together", "needs": ["n1", "n2"]},
+    ]));
+    v["needs"][2]["late_by"] = json!(900);
+    v["options"] = json!({"weights": {"lateness": 2, "max_lateness": 1}});
+    let p = parse(&v).expect("valid");
+    assert_eq!(p.links().len(), 1);
+    assert_eq!(p.needs()[0].link, p.needs()[1].link);
+    assert!(p.needs()[0].link.is_some() && p.needs()[2].link.is_none());
+    assert_eq!(p.needs()[2].late_by, 900);
+    assert!(p.has_soft_windows());
+    assert_eq!(p.options().weights.lateness, 2);
+    assert_eq!(p.options().weights.travel, 1);
+}
+
+#[test]
+fn rejects_a_link_naming_an_unknown_need() {
+    rejects(
+        |v| *v = with_links(json!([{"id": "l1", "type": "together", "needs": ["n1", "nx"]}])),
+        "links[0].needs[1]",
+        "unknown need",
+    );
+}
+
+#[test]
+fn rejects_a_need_in_two_links() {
+    rejects(
+        |v| {
+            *v = with_links(json!([
+                {"id": "l1", "type": "together", "needs": ["n1", "n2"]},
+                {"id": "l2", "type": "sequence", "needs": ["n3", "n1"]},
+            ]))
+        },
+        "links[1].needs[1]",
+        "another link",
+    );
+}
+
+#[test]
+fn rejects_a_need_twice_in_a_link() {
+    rejects(
+        |v| *v = with_links(json!([{"id": "l1", "type": "sequence", "needs": ["n1", "n1"]}])),
+        "links[0].needs[1]",
+        "twice",
+    );
+}
+
+#[test]
+fn rejects_two_carers_inside_a_link() {
+    rejects(
+        |v| {
+            *v = with_links(json!([{"id": "l1", "type": "together", "needs": ["n1", "n2"]}]));
+            v["needs"][1]["caregivers"] = json!(2);
+        },
+        "links[0].needs[1]",
+        "caregivers 2",
+    );
+}
+
+#[test]
+fn rejects_link_sizes() {
+    rejects(
+        |v| *v = with_links(json!([{"id": "l1", "type": "sequence", "needs": ["n1", "n2", "n3"]}])),
+        "links[0].needs",
+        "exactly 2",
+    );
+    rejects(
+        |v| *v = with_links(json!([{"id": "l1", "type": "together", "needs": ["n1"]}])),
+        "links[0].needs",
+        "2 to 4",
+    );
+}
+
+#[test]
+fn rejects_min_gap_above_max_gap() {
+    rejects(
+        |v| {
+            *v = with_links(
+                json!([{"id": "l1", "type": "sequence", "needs": ["n1", "n3"],
+                                   "min_gap": 3600, "max_gap": 1800}]),
+            )
+        },
+        "links[0].max_gap",
+        "below min_gap",
+    );
+}
+
+#[test]
+fn rejects_gaps_on_a_together_link() {
+    rejects(
+        |v| {
+            *v = with_links(
+                json!([{"id": "l1", "type": "together", "needs": ["n1", "n2"],
+                                   "min_gap": 60}]),
+            )
+        },
+        "links[0].min_gap",
+        "sequence link only",
+    );
+}
+
+#[test]
+fn rejects_a_duplicate_link_id() {
+    rejects(
+        |v| {
+            *v = with_links(json!([
+                {"id": "l1", "type": "together", "needs": ["n1", "n2"]},
+                {"id": "l1", "type": "together", "needs": ["n3", "n2"]},
+            ]))
+        },
+        "links[1].id",
+        "duplicate link id",
+    );
+}
+
+#[test]
+fn rejects_a_pinned_need_in_a_link() {
+    rejects(
+        |v| {
+            *v = with_links(json!([{"id": "l1", "type": "together", "needs": ["n1", "n2"]}]));
+            v["needs"][0]["pinned"] = json!({"provider": "p1", "start": 40000});
+        },
+        "links[0].needs[0]",
+        "pinned",
+    );
+}
+
+#[test]
+fn rejects_late_by_out_of_range() {
+    rejects(
+        |v| v["needs"][0]["late_by"] = json!(-5),
+        "needs[0].late_by",
+        "not in",
+    );
+    rejects(
+        |v| v["needs"][0]["late_by"] = json!(700_000),
+        "needs[0].late_by",
+        "not in",
+    );
+}
+
+#[test]
+fn rejects_negative_weights() {
+    rejects(
+        |v| v["options"] = json!({"weights": {"lateness": -1}}),
+        "options.weights.lateness",
+        "not in",
+    );
+    rejects(
+        |v| v["options"] = json!({"weights": {"bogus": 1}}),
+        "options.weights.bogus",
+        "unknown field",
+    );
+}

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use carematch_core::error::from_json;
-use carematch_core::wire::{ElderInput, NeedInput, Reason, Route, Summary};
+use carematch_core::wire::{ElderInput, LinkInput, NeedInput, Reason, Route, Summary};
 use carematch_core::{Error, ErrorKind, FieldPath, Plan, Problem, ProblemInput};
 use serde::{Deserialize, Serialize};
 
@@ -287,6 +287,13 @@ pub struct DispatchRequest {
     /// previews it.
     #[serde(default)]
     pub commit: Option<bool>,
+    /// Session form (v1.1): the other new needs of the need's link, dispatched with it
+    /// as one (rule 7).
+    #[serde(default)]
+    pub partners: Vec<NeedInput>,
+    /// Session form (v1.1): the link of `need` and `partners`.
+    #[serde(default)]
+    pub link: Option<LinkInput>,
 }
 
 /// What a dispatch did.
@@ -365,11 +372,17 @@ async fn dispatch_into_session(
     let state = s.clone();
     let id2 = id.clone();
     let commit = req.commit.unwrap_or(true);
-    let (elder, now) = (req.elder, req.now);
+    let new = NewNeeds {
+        need: *need,
+        elder: req.elder,
+        partners: req.partners,
+        link: req.link,
+    };
+    let now = req.now;
     let (out, needs) = s
         .quick
         .run(&s.metrics, "dispatch", move || {
-            session_dispatch(&state, &id2, &session, *need, elder, now, commit)
+            session_dispatch(&state, &id2, &session, new, now, commit)
         })
         .await??;
     if commit {
@@ -386,10 +399,11 @@ async fn dispatch_stateless(
     let NeedArg::Id(need) = req.need else {
         return Err(invalid("need", "with problem and plan, need is a need id"));
     };
-    if req.elder.is_some() || req.commit.is_some() {
+    if req.elder.is_some() || req.commit.is_some() || req.link.is_some() || !req.partners.is_empty()
+    {
         return Err(invalid(
             "elder",
-            "elder and commit belong to the plan_id form",
+            "elder, commit, partners and link belong to the plan_id form",
         ));
     }
     let (Some(problem_in), Some(plan)) = (req.problem, req.plan) else {
@@ -420,31 +434,21 @@ fn session_dispatch(
     s: &AppState,
     session_id: &str,
     session: &std::sync::Mutex<Session>,
-    need: NeedInput,
-    elder: Option<ElderInput>,
+    new: NewNeeds,
     now: Option<i64>,
     commit: bool,
 ) -> Result<(DispatchResponse, usize), ApiError> {
     let t0 = std::time::Instant::now();
     let mut guard = session.lock().unwrap_or_else(|e| e.into_inner());
     let sess = &mut *guard;
-    if sess.problem.needs().len() >= s.config.max_needs {
+    if sess.problem.needs().len() + 1 + new.partners.len() > s.config.max_needs {
         return Err(invalid(
             "need",
             "the session is at this service's needs limit",
         ));
     }
-    let id = need.id.clone();
-    let (k, m) = (sess.problem.needs().len(), sess.problem.elders().len());
-    let with_elder = elder.is_some();
-    sess.problem.push_need(need, elder).map_err(|e| {
-        // An error inside the added need or elder points at the request's field.
-        let root = FieldPath::root();
-        ApiError::Input(
-            e.rebase(&root.key("needs").index(k), "need")
-                .rebase(&root.key("elders").index(m), "elder"),
-        )
-    })?;
+    let id = new.need.id.clone();
+    let added = new.push(&mut sess.problem)?;
     let validated = t0.elapsed();
     // Committed, the plan moves through the dispatch and back (no copy of 20,000
     // visits); a preview works on a copy.
@@ -458,7 +462,7 @@ fn session_dispatch(
     let mut d = match result {
         Ok(d) => d,
         Err(e) => {
-            sess.problem.pop_need(with_elder);
+            added.pop(&mut sess.problem);
             if commit {
                 // The session's own plan was refused: it cannot be trusted any more.
                 tracing::error!("a session's plan was refused by dispatch; session dropped");
@@ -481,9 +485,79 @@ fn session_dispatch(
     if commit {
         sess.plan = plan;
     } else {
-        sess.problem.pop_need(with_elder);
+        added.pop(&mut sess.problem);
     }
     Ok((out, needs))
+}
+
+/// The new needs of a session dispatch: the need, its elder when new, and (v1.1) the
+/// other needs of its link and the link.
+struct NewNeeds {
+    need: NeedInput,
+    elder: Option<ElderInput>,
+    partners: Vec<NeedInput>,
+    link: Option<LinkInput>,
+}
+
+/// What [`NewNeeds::push`] added, to take it out again.
+struct Added {
+    with_elder: bool,
+    partners: usize,
+    link: bool,
+}
+
+impl NewNeeds {
+    /// Adds everything to `problem`, each validated as the problem's own (errors point
+    /// at the request's fields: `need`, `elder`, `partners[j]`, `link`); on error
+    /// nothing stays added.
+    fn push(self, problem: &mut Problem) -> Result<Added, ApiError> {
+        let root = FieldPath::root();
+        let (k, m) = (problem.needs().len(), problem.elders().len());
+        let mut added = Added {
+            with_elder: self.elder.is_some(),
+            partners: 0,
+            link: false,
+        };
+        problem.push_need(self.need, self.elder).map_err(|e| {
+            // An error inside the added need or elder points at the request's field.
+            ApiError::Input(
+                e.rebase(&root.key("needs").index(k), "need")
+                    .rebase(&root.key("elders").index(m), "elder"),
+            )
+        })?;
+        for (j, p) in self.partners.into_iter().enumerate() {
+            if let Err(e) = problem.push_need(p, None) {
+                added.pop(problem);
+                let at = root.key("partners").index(j);
+                return Err(ApiError::Input(
+                    e.moved(&root.key("needs").index(k + 1 + j), &at),
+                ));
+            }
+            added.partners += 1;
+        }
+        if let Some(l) = self.link {
+            let n = problem.links().len();
+            problem.push_link(l).map_err(|e| {
+                added.pop(problem);
+                ApiError::Input(e.rebase(&root.key("links").index(n), "link"))
+            })?;
+            added.link = true;
+        }
+        Ok(added)
+    }
+}
+
+impl Added {
+    /// Takes out what [`NewNeeds::push`] added.
+    fn pop(&self, problem: &mut Problem) {
+        if self.link {
+            problem.pop_link();
+        }
+        for _ in 0..self.partners {
+            problem.pop_need(false);
+        }
+        problem.pop_need(self.with_elder);
+    }
 }
 
 fn response(

@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod healthcare;
 pub mod kernel;
 pub mod station;
 
@@ -57,6 +58,7 @@ pub fn generate(needs: usize, seed: u64) -> ProblemInput {
                 seed: Some(seed),
                 candidates: None,
                 iterations: None,
+                weights: None,
             }),
             ..Default::default()
         },
@@ -257,6 +259,7 @@ impl Gen {
                 caregivers: two.then_some(2),
                 load,
                 pinned: None,
+                late_by: None,
             });
         }
         n

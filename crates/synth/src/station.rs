@@ -186,6 +186,7 @@ pub fn generate(spec: &Spec) -> ProblemInput {
             caregivers: None,
             load: (load > 0).then_some(load),
             pinned: None,
+            late_by: None,
         });
     }
     out

@@ -52,6 +52,9 @@ pub enum Rule {
     Capacity,
     /// 6: a pinned need is served by its provider at its start.
     Pinned,
+    /// 7: a link is served whole or not at all; `together` starts equal and providers
+    /// distinct; `sequence` starts `min_gap` to `max_gap` apart, providers as asked.
+    Link,
     /// The plan's own figures (ids, elder of a stop, route and summary totals) agree
     /// with its routes.
     Consistency,
@@ -72,6 +75,7 @@ impl Rule {
             Rule::MaxWork => "max_work",
             Rule::Capacity => "capacity",
             Rule::Pinned => "pinned",
+            Rule::Link => "link",
             Rule::Consistency => "consistency",
         }
     }
@@ -85,6 +89,7 @@ impl Rule {
             Rule::Sync => 4,
             Rule::MaxVisits | Rule::MaxWork | Rule::Capacity => 5,
             Rule::Pinned => 6,
+            Rule::Link => 7,
             Rule::Consistency => 0,
         }
     }
@@ -164,6 +169,7 @@ pub fn check(problem: &Problem, plan: &Plan) -> Vec<Violation> {
     let served = needs::coverage(problem, plan, &walked, &mut c);
     needs::sync(problem, &walked, &mut c);
     needs::pins(problem, &walked, &mut c);
+    needs::links(problem, &walked, &mut c);
     summary::figures(problem, plan, &walked, served, &mut c);
     c.out
 }

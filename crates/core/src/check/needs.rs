@@ -1,6 +1,6 @@
 //! Rules over the needs: each served by exactly its carers or listed once as
 //! unassigned (1), both carers of a two-carer need at one start (4), a pinned need
-//! served as pinned (6).
+//! served as pinned (6), a link served whole and as it asks (7).
 
 use std::collections::HashMap;
 
@@ -125,6 +125,81 @@ pub(super) fn pins(problem: &Problem, walked: &Walked, c: &mut Checker) {
                     pin.start
                 ),
             );
+        }
+    }
+}
+
+/// Rule 7: a link served whole or not at all; `together`: one start, distinct
+/// providers; `sequence`: the gap between the starts, the providers as asked.
+pub(super) fn links(problem: &Problem, walked: &Walked, c: &mut Checker) {
+    use crate::model::LinkRule;
+    use crate::wire::LinkProvider;
+    for (li, link) in problem.links().iter().enumerate() {
+        let path = FieldPath::root().key("links").index(li);
+        let visits: Vec<&[Visit]> = link.needs.iter().map(|&n| visits_of(walked, n)).collect();
+        let served = visits.iter().filter(|v| !v.is_empty()).count();
+        if served == 0 {
+            continue;
+        }
+        let flag = |c: &mut Checker, msg: String| c.flag(Rule::Link, path.clone(), msg);
+        if served < link.needs.len() {
+            flag(
+                c,
+                format!(
+                    "link '{}' is served in part ({served} of {} needs)",
+                    link.id,
+                    link.needs.len()
+                ),
+            );
+            continue;
+        }
+        let first: Vec<&Visit> = visits.iter().map(|v| &v[0]).collect();
+        match link.rule {
+            LinkRule::Together => {
+                if first.iter().any(|v| v.start != first[0].start) {
+                    flag(
+                        c,
+                        format!(
+                            "the needs of together link '{}' start at different times",
+                            link.id
+                        ),
+                    );
+                }
+                let mut provs: Vec<_> = first.iter().map(|v| v.provider).collect();
+                provs.sort_unstable();
+                provs.dedup();
+                if provs.len() < first.len() {
+                    flag(
+                        c,
+                        format!(
+                            "one provider serves two needs of together link '{}'",
+                            link.id
+                        ),
+                    );
+                }
+            }
+            LinkRule::Sequence {
+                min_gap,
+                max_gap,
+                provider,
+            } => {
+                let gap = first[1].start.saturating_sub(first[0].start);
+                if gap < min_gap || gap > max_gap {
+                    flag(c, format!("sequence link '{}': the second need starts {gap} s after the first, outside [{min_gap}, {max_gap}]", link.id));
+                }
+                let same = first[0].provider == first[1].provider;
+                match provider {
+                    LinkProvider::Same if !same => flag(
+                        c,
+                        format!("sequence link '{}' asks for one provider", link.id),
+                    ),
+                    LinkProvider::Different if same => flag(
+                        c,
+                        format!("sequence link '{}' asks for two providers", link.id),
+                    ),
+                    _ => {}
+                }
+            }
         }
     }
 }

@@ -27,6 +27,9 @@ pub(super) struct Walked {
     /// Travel and service as the routes report them.
     pub(super) travel: i64,
     pub(super) service: i64,
+    /// Lateness of the visits, recomputed: summed, and the largest.
+    pub(super) late: i64,
+    pub(super) late_max: i64,
 }
 
 /// A route's figures, recomputed from its stops.
@@ -36,6 +39,8 @@ struct Figures {
     service: i64,
     load: i64,
     legs: i64,
+    late: i64,
+    late_max: i64,
 }
 
 /// Walks every route of `plan`.
@@ -83,6 +88,8 @@ pub(super) fn walk(problem: &Problem, plan: &Plan, c: &mut Checker) -> Walked {
         e.2 += f.legs;
         w.travel = w.travel.saturating_add(route.travel);
         w.service = w.service.saturating_add(route.service);
+        w.late = w.late.saturating_add(f.late);
+        w.late_max = w.late_max.max(f.late_max);
     }
     w
 }
@@ -206,12 +213,41 @@ fn timing(
                 ),
             );
         }
-        if !need.windows.iter().any(|w| w.contains(stop.start)) {
-            c.flag(
+        // Soft windows: a start may be up to `late_by` after a window's close, and is
+        // then late by the least of what it is after the closes of the windows it
+        // falls in.
+        let late = need
+            .windows
+            .iter()
+            .filter(|w| w.open <= stop.start && stop.start <= w.close.saturating_add(need.late_by))
+            .map(|w| (stop.start - w.close).max(0))
+            .min();
+        match late {
+            None => c.flag(
                 Rule::Window,
                 spath.key("start"),
-                format!("start {} is outside need '{}' windows", stop.start, need.id),
-            );
+                format!(
+                    "start {} is outside need '{}' windows{}",
+                    stop.start,
+                    need.id,
+                    if need.late_by > 0 {
+                        format!(" (each extended by late_by {})", need.late_by)
+                    } else {
+                        String::new()
+                    }
+                ),
+            ),
+            Some(late) => {
+                if stop.late != late {
+                    c.flag(
+                        Rule::Consistency,
+                        spath.key("late"),
+                        format!("reports late {}; the start is {late} s late", stop.late),
+                    );
+                }
+                f.late = f.late.saturating_add(late);
+                f.late_max = f.late_max.max(late);
+            }
         }
         let end = stop.start.saturating_add(need.duration);
         if stop.end != end {

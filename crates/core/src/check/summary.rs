@@ -62,4 +62,22 @@ pub(super) fn figures(
             format!("is {}; routes travel {}", s.objective.travel, walked.travel),
         );
     }
+    // v1.1 figures, when the plan gives them (a v1 plan does not).
+    let w = &problem.options().weights;
+    let cost =
+        w.travel * walked.travel + w.lateness * walked.late + w.max_lateness * walked.late_max;
+    let optional = [
+        (sp.key("lateness"), s.lateness, walked.late),
+        (sp.key("max_lateness"), s.max_lateness, walked.late_max),
+        (sp.key("objective").key("cost"), s.objective.cost, cost),
+    ];
+    for (path, got, want) in optional {
+        if got.is_some_and(|g| g != want) {
+            c.flag(
+                Rule::Consistency,
+                path,
+                format!("is {}; the plan's visits give {want}", got.unwrap_or(0)),
+            );
+        }
+    }
 }

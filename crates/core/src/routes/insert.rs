@@ -1,26 +1,71 @@
-//! Insertion moves: where one visit goes, within every route rule and provider limit.
+//! Insertion moves: where a unit of visits goes, within every route rule and provider
+//! limit.
 //!
-//! A one-carer visit goes where it adds the least travel; a two-carer visit (rule 4)
-//! into two routes of different providers at one common start. Equal travel is
-//! broken by the objective's tie-break ([`crate::objective::tie`]), then by slot.
+//! A unit ([`Unit`]) is what is placed or left out as one: a need, or the needs of a
+//! link (rule 7). A one-carer visit goes where it adds the least cost (travel, and with
+//! soft windows the lateness it adds to itself and to the visits it pushes later). A
+//! two-carer need, or a `together` link, goes into routes of pairwise different
+//! providers at one common start, chosen exactly from the places' earliest and latest
+//! starts (their intersection, then the first second every visit's windows allow). A
+//! `sequence` link puts its first need at a start from which the second can follow
+//! within `[min_gap, max_gap]`, in another route or after it in the same one. Equal
+//! costs are broken by the objective's tie-break ([`crate::objective::tie`]), then by
+//! slot. Synchronised and linked visits are fixed at their start once placed.
 
-use super::{Builder, Insertion, NONE};
+use super::{Builder, Insertion, RouteState, NONE};
 use crate::feasibility::Candidates;
-use crate::model::{earliest_in, NeedIdx, ProviderIdx, Slot};
+use crate::model::{earliest_in, LinkIdx, LinkRule, NeedIdx, Problem, ProviderIdx, Slot, Window};
+use crate::wire::LinkProvider;
 
 /// Empty routes of one profile looked at for an elder who avoids some carers.
 const EMPTY_TRIES: usize = 4;
+/// Places kept per route and visit when several visits are placed together.
+const KEEP: usize = 4;
+/// Combinations tried for one `together` unit before the best so far is taken.
+const NODES: usize = 20_000;
+/// Places of a sequence's first need tried.
+const FIRSTS: usize = 16;
 
-/// How places for a one-carer need compare, smaller first: added travel, then
+/// How places for a one-carer need compare, smaller first: added cost, then
 /// [`Builder::tie`], then the slot.
 pub(crate) type InsertKey = (i64, (bool, i64), Slot);
 
-/// Two insertions of one synchronised need at one common start.
+/// What is placed, or left out, as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Unit {
+    /// One need (one carer, or two carers at one start).
+    Need(NeedIdx),
+    /// The needs of a link.
+    Link(LinkIdx),
+}
+
+impl Unit {
+    /// The unit need `n` belongs to.
+    pub(crate) fn of(problem: &Problem, n: NeedIdx) -> Self {
+        match problem.need(n).link {
+            Some(l) => Unit::Link(l),
+            None => Unit::Need(n),
+        }
+    }
+
+    /// Its needs (a need once, even with two carers).
+    pub(crate) fn needs(self, problem: &Problem) -> Vec<NeedIdx> {
+        match self {
+            Unit::Need(n) => vec![n],
+            Unit::Link(l) => problem.link(l).needs.clone(),
+        }
+    }
+}
+
+/// One visit of a unit move: the need, its slot, its place there, and its start.
+pub(crate) type Place = (NeedIdx, Slot, Insertion, i64);
+
+/// Where the visits of a unit go (fixed at their starts once placed).
 #[derive(Debug, Clone)]
-pub(crate) struct PairMove {
-    pub(crate) a: (Slot, Insertion),
-    pub(crate) b: (Slot, Insertion),
-    pub(crate) start: i64,
+pub(crate) struct UnitMove {
+    pub(crate) places: Vec<Place>,
+    /// Whether the starts are fixed once placed.
+    fixed: bool,
 }
 
 impl Builder<'_> {
@@ -78,23 +123,54 @@ impl Builder<'_> {
         out
     }
 
-    /// Feasible insertions of `n` into `slot` that respect the provider's limits,
-    /// cheapest first, at most `keep` (all when 0).
+    /// `ins` of `n` into route `ri`, priced as if starting at `start`: the weighted
+    /// travel, and with soft windows the lateness it adds and what it does to the
+    /// largest lateness of the plan.
+    fn priced(&self, ri: usize, n: NeedIdx, mut ins: Insertion, start: i64) -> Insertion {
+        ins.cost = self.price_in(&self.routes[ri], n, &ins, start);
+        ins
+    }
+
+    /// The added cost of `ins` of `n` into `route`, starting at `start`.
+    fn price_in(&self, route: &RouteState, n: NeedIdx, ins: &Insertion, start: i64) -> i64 {
+        let w = &self.problem.options().weights;
+        let mut cost = w.travel * ins.delta;
+        if self.problem.has_soft_windows() {
+            let (added, max) = route.late_after(self.problem, n, ins.pos, start);
+            let global = self.max_late();
+            cost += w.lateness * added + w.max_lateness * (max.max(global) - global);
+        }
+        cost
+    }
+
+    /// Feasible insertions of `n` into `slot` (its start within `within`) that respect
+    /// the provider's limits, priced at their earliest start, cheapest first, at most
+    /// `keep` (all when 0).
     pub(crate) fn options(
         &self,
         slot: Slot,
         n: NeedIdx,
-        fixed: Option<i64>,
+        within: Option<Window>,
         keep: usize,
     ) -> Vec<Insertion> {
         let Some(room) = self.room(slot, n) else {
             return Vec::new();
         };
-        let r = &self.routes[self.route_ix(slot)];
-        let mut ins = r.insertions(self.problem, n, fixed, 0);
+        let ri = self.route_ix(slot);
+        let mut ins = self.routes[ri].insertions(self.problem, n, within, 0);
         if let Some(room) = room {
             ins.retain(|i| i.delta <= room);
         }
+        if self.problem.has_soft_windows() || self.problem.options().weights.travel != 1 {
+            ins = ins
+                .into_iter()
+                .map(|i| {
+                    let e = i.earliest;
+                    self.priced(ri, n, i, e)
+                })
+                .collect();
+        }
+        ins.sort_by_key(|i| (i.cost, i.pos));
         if keep > 0 {
             ins.truncate(keep);
         }
@@ -102,8 +178,8 @@ impl Builder<'_> {
     }
 
     /// The cheapest feasible insertion of `n` into `slot` within the provider's limits
-    /// (ties to the earlier position), passing over the places for which `skip`
-    /// answers true.
+    /// (ties to the earlier position), its start restricted to `fixed` when given,
+    /// passing over the places for which `skip` answers true.
     pub(crate) fn best_option(
         &self,
         slot: Slot,
@@ -112,13 +188,26 @@ impl Builder<'_> {
         mut skip: impl FnMut() -> bool,
     ) -> Option<Insertion> {
         let room = self.room(slot, n)?;
-        let r = &self.routes[self.route_ix(slot)];
+        let ri = self.route_ix(slot);
+        let r = &self.routes[ri];
+        let plain = !self.problem.has_soft_windows();
+        let w = self.problem.options().weights.travel;
+        let within = fixed.map(|t| Window { open: t, close: t });
         let mut best: Option<Insertion> = None;
-        r.each_insertion(self.problem, n, fixed, |i| {
-            if room.is_some_and(|room| i.delta > room)
-                || best.as_ref().is_some_and(|b| b.delta <= i.delta)
-                || skip()
-            {
+        r.each_insertion(self.problem, n, within, |i| {
+            if room.is_some_and(|room| i.delta > room) {
+                return;
+            }
+            let i = if plain {
+                Insertion {
+                    cost: w * i.delta,
+                    ..i
+                }
+            } else {
+                let e = i.earliest;
+                self.priced(ri, n, i, e)
+            };
+            if best.as_ref().is_some_and(|b| b.cost <= i.cost) || skip() {
                 return;
             }
             best = Some(i);
@@ -138,29 +227,13 @@ impl Builder<'_> {
         let mut best: Option<(InsertKey, Insertion)> = None;
         for &slot in slots {
             if let Some(ins) = self.best_option(slot, n, fixed, &mut skip) {
-                let key = (ins.delta, self.tie(n, slot.provider), slot);
+                let key = (ins.cost, self.tie(n, slot.provider), slot);
                 if best.as_ref().is_none_or(|(k, _)| key < *k) {
                     best = Some((key, ins));
                 }
             }
         }
         best
-    }
-
-    /// Inserts need `n` where it costs least among `slots`: into one route, or, for a
-    /// two-carer need, into two routes of different providers at one common start; a
-    /// pinned need at its pin. `Err(true)` when one carer could take a two-carer need
-    /// but no pair could, `Err(false)` when it fits nowhere.
-    pub(crate) fn insert(&mut self, slots: &[Slot], n: NeedIdx) -> Result<(), bool> {
-        let need = self.problem.need(n);
-        if need.caregivers == 1 {
-            let fixed = need.pinned.map(|p| p.start);
-            self.insert_single(slots, n, fixed)
-                .then_some(())
-                .ok_or(false)
-        } else {
-            self.insert_pair(slots, n, need.pinned.map(|p| p.provider))
-        }
     }
 
     /// Inserts a one-carer need where it costs least. Returns false when it fits nowhere.
@@ -174,92 +247,381 @@ impl Builder<'_> {
         }
     }
 
-    /// Inserts a two-carer need into two routes of different providers at one common
-    /// start. `must` names a provider that must be one of the two (pinned).
-    /// Returns `Err(true)` when some single route could take it but no pair could.
-    pub(crate) fn insert_pair(
+    /// Inserts need `n` (not in a link) where it costs least among `slots`: into one
+    /// route, or, for a two-carer need, into two routes of different providers at one
+    /// common start; a pinned need at its pin. `Err(true)` when one carer could take a
+    /// two-carer need but no pair could, `Err(false)` when it fits nowhere.
+    pub(crate) fn insert(&mut self, slots: &[Slot], n: NeedIdx) -> Result<(), bool> {
+        let need = self.problem.need(n);
+        if need.caregivers == 1 {
+            let fixed = need.pinned.map(|p| p.start);
+            self.insert_single(slots, n, fixed)
+                .then_some(())
+                .ok_or(false)
+        } else {
+            let mv =
+                self.best_together(&[(n, slots), (n, slots)], need.pinned.map(|p| p.provider))?;
+            self.apply_move(&mv);
+            Ok(())
+        }
+    }
+
+    /// Inserts `unit` where it costs least, each need among `slots_of` it. `Err(true)`
+    /// when some of its visits could go in but not all of them together.
+    pub(crate) fn insert_unit(
         &mut self,
-        slots: &[Slot],
-        n: NeedIdx,
-        must: Option<ProviderIdx>,
+        unit: Unit,
+        slots_of: &mut impl FnMut(&mut Self, NeedIdx) -> Vec<Slot>,
     ) -> Result<(), bool> {
-        let pair = self.best_pair(slots, n, must)?;
-        self.apply_pair(n, &pair);
+        let mv = match unit {
+            Unit::Need(n) => {
+                let slots = slots_of(self, n);
+                return self.insert(&slots, n);
+            }
+            Unit::Link(l) => {
+                let members = self.problem.link(l).needs.clone();
+                let slots: Vec<Vec<Slot>> = members.iter().map(|&n| slots_of(self, n)).collect();
+                self.best_link(l, &slots)?
+            }
+        };
+        self.apply_move(&mv);
         Ok(())
     }
 
-    /// Applies a move found by [`Builder::best_pair`].
-    pub(crate) fn apply_pair(&mut self, n: NeedIdx, pair: &PairMove) {
-        self.apply(pair.a.0, n, &pair.a.1, Some(pair.start));
-        self.apply(pair.b.0, n, &pair.b.1, Some(pair.start));
+    /// The cheapest way to place link `l`, each need among its `slots`.
+    pub(crate) fn best_link(&self, l: LinkIdx, slots: &[Vec<Slot>]) -> Result<UnitMove, bool> {
+        let link = self.problem.link(l);
+        match link.rule {
+            LinkRule::Together => {
+                let members: Vec<(NeedIdx, &[Slot])> = link
+                    .needs
+                    .iter()
+                    .zip(slots)
+                    .map(|(&n, s)| (n, s.as_slice()))
+                    .collect();
+                self.best_together(&members, None)
+            }
+            LinkRule::Sequence {
+                min_gap,
+                max_gap,
+                provider,
+            } => self.best_sequence(
+                (link.needs[0], &slots[0]),
+                (link.needs[1], &slots[1]),
+                (min_gap, max_gap),
+                provider,
+            ),
+        }
     }
 
-    /// The cheapest way to insert a two-carer need into two routes of different
-    /// providers at one common start; `Err(true)` when some single route could take it
-    /// but no pair could.
-    pub(crate) fn best_pair(
+    /// Applies a move found by [`Builder::best_link`] or [`Builder::best_together`].
+    pub(crate) fn apply_move(&mut self, mv: &UnitMove) {
+        for (n, slot, ins, start) in &mv.places {
+            let fixed = mv.fixed.then_some(*start);
+            self.apply(*slot, *n, ins, fixed);
+        }
+    }
+
+    /// The cheapest way to place `members` (each a need and its slots; a two-carer
+    /// need is two members) in routes of pairwise different providers at one common
+    /// start; `must` names a provider that must be among them (a pin). `Err(true)` when
+    /// some member could go in alone but no combination fits.
+    pub(crate) fn best_together(
         &self,
-        slots: &[Slot],
-        n: NeedIdx,
+        members: &[(NeedIdx, &[Slot])],
         must: Option<ProviderIdx>,
-    ) -> Result<PairMove, bool> {
-        const KEEP: usize = 4;
-        let windows = self.problem.allowed_starts(n).into_owned();
-        let mut opts: Vec<(Slot, Insertion)> = slots
+    ) -> Result<UnitMove, bool> {
+        let mut opts: Vec<Vec<(Slot, Insertion)>> = Vec::with_capacity(members.len());
+        for &(n, slots) in members {
+            let mut o: Vec<(Slot, Insertion)> = slots
+                .iter()
+                .flat_map(|&s| {
+                    self.options(s, n, None, KEEP)
+                        .into_iter()
+                        .map(move |i| (s, i))
+                })
+                .collect();
+            // Cheapest first, so that the search below stops once no choice can beat
+            // the best.
+            o.sort_by_key(|(s, i)| (i.cost, *s, i.pos));
+            opts.push(o);
+        }
+        let any = opts.iter().any(|o| !o.is_empty());
+        let mut g = Group {
+            b: self,
+            members,
+            opts: &opts,
+            must,
+            floor: suffix_minima(&opts),
+            chosen: Vec::with_capacity(members.len()),
+            best: None,
+            nodes: 0,
+        };
+        g.search(0, i64::MIN, i64::MAX, 0);
+        match g.best {
+            Some((_, places)) => Ok(UnitMove {
+                places,
+                fixed: true,
+            }),
+            None => Err(any),
+        }
+    }
+
+    /// The cheapest way to place a sequence link: `a` first, then `b` starting
+    /// `gap.0` to `gap.1` seconds after it, by the providers `rule` allows. `Err(true)`
+    /// when one of them could go in alone.
+    fn best_sequence(
+        &self,
+        (a, slots_a): (NeedIdx, &[Slot]),
+        (b, slots_b): (NeedIdx, &[Slot]),
+        gap: (i64, i64),
+        rule: LinkProvider,
+    ) -> Result<UnitMove, bool> {
+        let problem = self.problem;
+        let mut first: Vec<(Slot, Insertion)> = slots_a
             .iter()
             .flat_map(|&s| {
-                self.options(s, n, None, KEEP)
+                self.options(s, a, None, KEEP)
                     .into_iter()
                     .map(move |i| (s, i))
             })
             .collect();
-        // Cheapest first, so that both loops stop once no pair can beat the best.
-        opts.sort_by_key(|(s, i)| (i.delta, *s, i.pos));
-        type Key = (i64, i64, bool, i64, Slot, Slot);
-        let mut best: Option<(Key, usize, usize, i64)> = None;
-        for (a, (sa, ia)) in opts.iter().enumerate() {
-            if best.as_ref().is_some_and(|(k, ..)| 2 * ia.delta > k.0) {
-                break;
-            }
-            for (b, (sb, ib)) in opts.iter().enumerate().skip(a + 1) {
-                if best
-                    .as_ref()
-                    .is_some_and(|(k, ..)| ia.delta + ib.delta > k.0)
-                {
-                    break;
-                }
-                if sa.provider == sb.provider {
+        first.sort_by_key(|(s, i)| (i.cost, *s, i.pos));
+        first.truncate(FIRSTS);
+        let any = !first.is_empty()
+            || slots_b
+                .iter()
+                .any(|&s| !self.options(s, b, None, 1).is_empty());
+        let (windows_a, windows_b) = (problem.allowed_starts(a), problem.allowed_starts(b));
+        let mut best: Option<((i64, i64, Slot, Slot), UnitMove)> = None;
+        for (sa, ia) in &first {
+            // The earliest start of `a` from which `b`'s windows can still follow.
+            let open_b = windows_b.first().map_or(i64::MAX, |w| w.open);
+            let Some(ta) = earliest_in(&windows_a, ia.earliest.max(open_b.saturating_sub(gap.1)))
+                .filter(|&t| t <= ia.latest)
+            else {
+                continue;
+            };
+            let within = Window {
+                open: ta + gap.0,
+                close: ta.saturating_add(gap.1),
+            };
+            let ra = self.route_ix(*sa);
+            let mut with_a = self.routes[ra].clone();
+            with_a.insert(problem, a, ia.pos, Some(ta));
+            let cost_a = self.price_in(&self.routes[ra], a, ia, ta);
+            for &sb in slots_b {
+                let ok = match rule {
+                    LinkProvider::Any => true,
+                    LinkProvider::Same => sb.provider == sa.provider,
+                    LinkProvider::Different => sb.provider != sa.provider,
+                };
+                if !ok {
                     continue;
                 }
-                if must.is_some_and(|m| sa.provider != m && sb.provider != m) {
-                    continue;
-                }
-                let lo = ia.earliest.max(ib.earliest);
-                let hi = ia.latest.min(ib.latest);
-                let Some(t) = earliest_in(&windows, lo).filter(|&t| t <= hi) else {
+                let place = if sb == *sa {
+                    self.second_in(&with_a, sb, b, within, ia.pos)
+                } else {
+                    self.options(sb, b, Some(within), 1)
+                        .into_iter()
+                        .next()
+                        .map(|i| (i.earliest, i))
+                };
+                let Some((tb, ib)) = place else {
                     continue;
                 };
-                let (ta, tb) = (self.tie(n, sa.provider), self.tie(n, sb.provider));
-                let key = (
-                    ia.delta + ib.delta,
-                    t,
-                    ta.0 && tb.0,
-                    ta.1 + tb.1,
-                    *sa.min(sb),
-                    *sa.max(sb),
-                );
-                if best.as_ref().is_none_or(|(k, ..)| key < *k) {
-                    best = Some((key, a, b, t));
+                if sb != *sa {
+                    // Two routes, perhaps of one provider: the limits of both at once.
+                    let (na, nb) = (problem.need(a), problem.need(b));
+                    let changes = [
+                        (ra, ia.delta, na.duration, na.load, 1),
+                        (self.route_ix(sb), ib.delta, nb.duration, nb.load, 1),
+                    ];
+                    if !self.allows(&changes) {
+                        continue;
+                    }
+                }
+                let cost = cost_a + ib.cost;
+                let key = (cost, ta, *sa, sb);
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    let a_ins = Insertion {
+                        cost: cost_a,
+                        ..ia.clone()
+                    };
+                    best = Some((
+                        key,
+                        UnitMove {
+                            places: vec![(a, *sa, a_ins, ta), (b, sb, ib, tb)],
+                            fixed: true,
+                        },
+                    ));
                 }
             }
         }
-        match best {
-            Some((_, a, b, start)) => Ok(PairMove {
-                a: opts[a].clone(),
-                b: opts[b].clone(),
-                start,
-            }),
-            None => Err(!opts.is_empty()),
+        best.map(|(_, mv)| mv).ok_or(any)
+    }
+
+    /// The cheapest place for `b` in `route` (the first need of its sequence already in
+    /// it at position `after`), its start within `within`, after the first need and
+    /// within the provider's limits: its start and place.
+    fn second_in(
+        &self,
+        route: &RouteState,
+        slot: Slot,
+        b: NeedIdx,
+        within: Window,
+        after: usize,
+    ) -> Option<(i64, Insertion)> {
+        let p = slot.provider;
+        let prov = self.problem.provider(p);
+        let (visits, work) = self.counters(p);
+        let need = self.problem.need(b);
+        let a = self.problem.need(route.stops()[after].need);
+        if prov.max_visits.is_some_and(|m| visits + 2 > m)
+            || prov.capacity.is_some_and(|c| route.load + need.load > c)
+        {
+            return None;
+        }
+        let room = prov.max_work.map(|m| {
+            m - work
+                - need.duration
+                - a.duration
+                - (route.travel - self.routes[self.route_ix(slot)].travel)
+        });
+        let mut best: Option<Insertion> = None;
+        route.each_insertion(self.problem, b, Some(within), |i| {
+            if i.pos <= after || room.is_some_and(|r| i.delta > r) {
+                return;
+            }
+            let cost = self.price_in(route, b, &i, i.earliest);
+            if best.as_ref().is_none_or(|x| cost < x.cost) {
+                best = Some(Insertion { cost, ..i });
+            }
+        });
+        best.map(|i| (i.earliest, i))
+    }
+}
+
+/// For every member, the least cost any of its places adds, summed over it and the
+/// members after it: a lower bound on what is left to choose.
+fn suffix_minima(opts: &[Vec<(Slot, Insertion)>]) -> Vec<i64> {
+    let mut floor = vec![0; opts.len() + 1];
+    for m in (0..opts.len()).rev() {
+        let least = opts[m].first().map_or(i64::MAX / 4, |o| o.1.cost);
+        floor[m] = floor[m + 1] + least;
+    }
+    floor
+}
+
+/// The depth-first search of [`Builder::best_together`].
+struct Group<'b, 'a, 'm> {
+    b: &'b Builder<'a>,
+    members: &'m [(NeedIdx, &'m [Slot])],
+    opts: &'m [Vec<(Slot, Insertion)>],
+    must: Option<ProviderIdx>,
+    floor: Vec<i64>,
+    chosen: Vec<usize>,
+    best: Option<(GroupKey, Vec<Place>)>,
+    nodes: usize,
+}
+
+/// How combinations compare: cost, start, whether none is a trusted carer, the
+/// carers' work, the slots.
+type GroupKey = (i64, i64, bool, i64, Vec<Slot>);
+
+impl Group<'_, '_, '_> {
+    /// Chooses a place for member `m` on, the common start within `[lo, hi]`, `cost`
+    /// added so far (at the places' earliest starts).
+    fn search(&mut self, m: usize, lo: i64, hi: i64, cost: i64) {
+        if let Some((k, _)) = &self.best {
+            if cost + self.floor[m] > k.0 {
+                return;
+            }
+        }
+        if m == self.members.len() {
+            self.leaf(lo, hi);
+            return;
+        }
+        for k in 0..self.opts[m].len() {
+            self.nodes += 1;
+            if self.nodes > NODES && self.best.is_some() {
+                return;
+            }
+            let (slot, ins) = &self.opts[m][k];
+            if self
+                .best
+                .as_ref()
+                .is_some_and(|(b, _)| cost + ins.cost + self.floor[m + 1] > b.0)
+            {
+                break;
+            }
+            let used = self
+                .chosen
+                .iter()
+                .enumerate()
+                .any(|(j, &c)| self.opts[j][c].0.provider == slot.provider);
+            let (lo2, hi2) = (lo.max(ins.earliest), hi.min(ins.latest));
+            if used || lo2 > hi2 {
+                continue;
+            }
+            self.chosen.push(k);
+            self.search(m + 1, lo2, hi2, cost + ins.cost);
+            self.chosen.pop();
+        }
+    }
+
+    /// Every member has a place: the first common start in `[lo, hi]` every member's
+    /// windows allow, and the combination priced there.
+    fn leaf(&mut self, lo: i64, hi: i64) {
+        let problem = self.b.problem;
+        if let Some(m) = self.must {
+            if !self
+                .chosen
+                .iter()
+                .enumerate()
+                .any(|(j, &c)| self.opts[j][c].0.provider == m)
+            {
+                return;
+            }
+        }
+        let mut t = lo;
+        loop {
+            let mut moved = false;
+            for &(n, _) in self.members {
+                let Some(t2) = earliest_in(&problem.allowed_starts(n), t) else {
+                    return;
+                };
+                if t2 > t {
+                    t = t2;
+                    moved = true;
+                }
+            }
+            if t > hi {
+                return;
+            }
+            if !moved {
+                break;
+            }
+        }
+        let mut places = Vec::with_capacity(self.members.len());
+        let (mut cost, mut untrusted, mut work) = (0, true, 0);
+        let mut slots = Vec::with_capacity(self.members.len());
+        for (j, &c) in self.chosen.iter().enumerate() {
+            let (slot, ins) = &self.opts[j][c];
+            let n = self.members[j].0;
+            let ri = self.b.route_ix(*slot);
+            let ins = self.b.priced(ri, n, ins.clone(), t);
+            let (not_trusted, w) = self.b.tie(n, slot.provider);
+            untrusted &= not_trusted;
+            work += w;
+            cost += ins.cost;
+            slots.push(*slot);
+            places.push((n, *slot, ins, t));
+        }
+        slots.sort_unstable();
+        let key = (cost, t, untrusted, work, slots);
+        if self.best.as_ref().is_none_or(|(k, _)| key < *k) {
+            self.best = Some((key, places));
         }
     }
 }

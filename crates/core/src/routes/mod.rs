@@ -22,6 +22,7 @@ mod profiles;
 mod route;
 mod segment;
 
+pub(crate) use insert::{Unit, UnitMove};
 pub(crate) use pins::place_pins;
 pub(crate) use profiles::Profiles;
 pub(crate) use route::{Insertion, RouteState, StopState};
@@ -29,7 +30,7 @@ pub(crate) use route::{Insertion, RouteState, StopState};
 use std::collections::BTreeSet;
 
 use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
-use crate::objective::Score;
+use crate::objective::{plan_cost, route_cost, Score};
 use crate::wire::Reason;
 
 /// The result of a construction: routes (some empty) and the needs left out.
@@ -47,9 +48,19 @@ impl Construction {
         Score::without(
             problem,
             self.unassigned.iter().map(|u| u.0),
-            self.routes.iter().map(|r| r.travel).sum(),
+            cost_of(problem, &self.routes),
         )
     }
+}
+
+/// The cost (level 3 of the objective) of `routes`.
+pub(crate) fn cost_of(problem: &Problem, routes: &[RouteState]) -> i64 {
+    let sum = routes
+        .iter()
+        .map(|r| route_cost(problem, r.travel, r.late))
+        .sum();
+    let max = routes.iter().map(|r| r.late_max).max().unwrap_or(0);
+    plan_cost(problem, sum, max)
 }
 
 /// Routes of every provider shift under construction, with the per-provider limits
@@ -70,6 +81,10 @@ pub(crate) struct Builder<'a> {
     /// A stamp per route, for de-duplicating route lists.
     seen: Vec<u64>,
     stamp: u64,
+    /// The routes' costs added up ([`route_cost`]).
+    cost_sum: i64,
+    /// How many routes have each largest lateness (those above 0).
+    maxes: std::collections::BTreeMap<i64, u32>,
 }
 
 /// No route.
@@ -103,6 +118,59 @@ impl<'a> Builder<'a> {
             empty: None,
             at: vec![[NONE; 2]; problem.needs().len()],
             stamp: 0,
+            cost_sum: 0,
+            maxes: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// The plan's cost (level 3 of the objective) as the routes are now.
+    pub(crate) fn cost(&self) -> i64 {
+        plan_cost(self.problem, self.cost_sum, self.max_late())
+    }
+
+    /// The plan's cost if routes `ri` were replaced by the routes given.
+    pub(crate) fn cost_if(&self, replaced: &[(usize, &RouteState)]) -> i64 {
+        let mut sum = self.cost_sum;
+        let mut maxes = self.maxes.clone();
+        for &(ri, new) in replaced {
+            let old = &self.routes[ri];
+            sum += route_cost(self.problem, new.travel, new.late)
+                - route_cost(self.problem, old.travel, old.late);
+            if old.late_max > 0 {
+                if let Some(c) = maxes.get_mut(&old.late_max) {
+                    *c -= 1;
+                    if *c == 0 {
+                        maxes.remove(&old.late_max);
+                    }
+                }
+            }
+            if new.late_max > 0 {
+                *maxes.entry(new.late_max).or_insert(0) += 1;
+            }
+        }
+        let max = maxes.keys().next_back().copied().unwrap_or(0);
+        plan_cost(self.problem, sum, max)
+    }
+
+    /// The largest lateness of any visit.
+    pub(crate) fn max_late(&self) -> i64 {
+        self.maxes.keys().next_back().copied().unwrap_or(0)
+    }
+
+    /// Adds (`sign` 1) or takes away (−1) route `ri`'s part of the cost.
+    fn account(&mut self, ri: usize, sign: i64) {
+        let r = &self.routes[ri];
+        self.cost_sum += sign * route_cost(self.problem, r.travel, r.late);
+        if r.late_max > 0 {
+            let c = self.maxes.entry(r.late_max).or_insert(0);
+            if sign > 0 {
+                *c += 1;
+            } else {
+                *c -= 1;
+                if *c == 0 {
+                    self.maxes.remove(&r.late_max);
+                }
+            }
         }
     }
 
@@ -131,6 +199,9 @@ impl<'a> Builder<'a> {
         let mut b = Self::new(problem);
         debug_assert_eq!(b.routes.len(), routes.len());
         b.routes = routes;
+        for ri in 0..b.routes.len() {
+            b.account(ri, 1);
+        }
         for (ri, r) in b.routes.iter().enumerate() {
             let p = r.provider().ix();
             b.visits[p] += r.stops().len() as u32;
@@ -190,7 +261,9 @@ impl<'a> Builder<'a> {
     /// Replaces route `ri` (same slot) and updates its provider's counters.
     pub(crate) fn set_route(&mut self, ri: usize, route: RouteState) {
         let p = route.provider().ix();
+        self.account(ri, -1);
         let old = std::mem::replace(&mut self.routes[ri], route);
+        self.account(ri, 1);
         for s in old.stops() {
             if !self.routes[ri].stops().iter().any(|x| x.need == s.need) {
                 self.mark(s.need, ri, false);
@@ -210,7 +283,9 @@ impl<'a> Builder<'a> {
     /// provider's counters and the needs' routes are the caller's
     /// ([`Builder::set_counters`], [`Builder::set_at`]).
     pub(crate) fn restore(&mut self, ri: usize, route: RouteState) {
+        self.account(ri, -1);
         self.routes[ri] = route;
+        self.account(ri, 1);
         self.track(ri);
     }
 
@@ -297,7 +372,9 @@ impl<'a> Builder<'a> {
         let p = slot.provider.ix();
         let ri = self.route_ix(slot);
         let before = self.routes[ri].travel + self.routes[ri].service;
+        self.account(ri, -1);
         self.routes[ri].insert(self.problem, n, ins.pos, fixed);
+        self.account(ri, 1);
         debug_assert!(self.routes[ri].is_consistent());
         self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
         self.visits[p] += 1;
@@ -309,7 +386,9 @@ impl<'a> Builder<'a> {
     pub(crate) fn remove(&mut self, ri: usize, pos: usize) -> StopState {
         let p = self.routes[ri].provider().ix();
         let before = self.routes[ri].travel + self.routes[ri].service;
+        self.account(ri, -1);
         let s = self.routes[ri].remove(self.problem, pos);
+        self.account(ri, 1);
         self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
         self.visits[p] -= 1;
         self.mark(s.need, ri, false);

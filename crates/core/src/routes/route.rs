@@ -34,6 +34,18 @@ fn stop_windows<'a>(problem: &'a Problem, s: &StopState, buf: &'a mut [Window; 1
     }
 }
 
+/// The parts of `windows` inside `w`.
+pub(crate) fn restrict(windows: &[Window], w: Window) -> Vec<Window> {
+    windows
+        .iter()
+        .filter(|x| x.open <= w.close && w.open <= x.close)
+        .map(|x| Window {
+            open: x.open.max(w.open),
+            close: x.close.min(w.close),
+        })
+        .collect()
+}
+
 /// One visit in a [`RouteState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StopState {
@@ -50,6 +62,9 @@ pub struct Insertion {
     pub pos: usize,
     /// Added travel seconds.
     pub delta: i64,
+    /// Added cost (level 3 of the objective) at the earliest start, once the builder
+    /// has priced it; the travel until then.
+    pub cost: i64,
     /// Earliest feasible start.
     pub earliest: i64,
     /// Latest feasible start.
@@ -77,6 +92,11 @@ pub struct RouteState {
     pub service: i64,
     /// Summed load.
     pub load: i64,
+    /// Seconds of lateness, summed over the stops at their earliest starts (soft
+    /// windows; 0 when the problem has none).
+    pub late: i64,
+    /// The largest lateness of a stop.
+    pub late_max: i64,
 }
 
 impl RouteState {
@@ -92,6 +112,8 @@ impl RouteState {
             travel: 0,
             service: 0,
             load: 0,
+            late: 0,
+            late_max: 0,
         }
     }
 
@@ -131,11 +153,11 @@ impl RouteState {
         &self,
         problem: &Problem,
         n: NeedIdx,
-        fixed: Option<i64>,
+        within: Option<Window>,
         keep: usize,
     ) -> Vec<Insertion> {
         let mut out = Vec::new();
-        self.each_insertion(problem, n, fixed, |i| out.push(i));
+        self.each_insertion(problem, n, within, |i| out.push(i));
         out.sort_by_key(|i| (i.delta, i.pos));
         if keep > 0 {
             out.truncate(keep);
@@ -143,22 +165,23 @@ impl RouteState {
         out
     }
 
-    /// Calls `f` with every feasible insertion of `n` (start restricted to `fixed` when
-    /// given), in position order, without allocating.
+    /// Calls `f` with every feasible insertion of `n` (its start restricted to
+    /// `within` when given), in position order, without allocating (unless
+    /// restricted).
     pub fn each_insertion(
         &self,
         problem: &Problem,
         n: NeedIdx,
-        fixed: Option<i64>,
+        within: Option<Window>,
         mut f: impl FnMut(Insertion),
     ) {
         let p = self.slot.provider;
         let (start, end) = problem.ends_of(p);
         let need = problem.need(n);
         let here = problem.place_of(n);
-        // Borrowed (no allocation) unless the need is pinned.
-        let windows: Cow<[Window]> = match fixed {
-            Some(t) => Cow::Owned(vec![Window { open: t, close: t }]),
+        // Borrowed (no allocation) unless restricted.
+        let windows: Cow<[Window]> = match within {
+            Some(w) => Cow::Owned(restrict(&problem.allowed_starts(n), w)),
             None => problem.allowed_starts(n),
         };
         let windows = &*windows;
@@ -218,6 +241,7 @@ impl RouteState {
             f(Insertion {
                 pos,
                 delta,
+                cost: delta,
                 earliest,
                 latest,
             });
@@ -257,6 +281,7 @@ impl RouteState {
         self.l.insert(pos, 0);
         self.forward_from(problem, pos);
         self.backward_from(problem, pos);
+        self.tally_lateness(problem);
         self.debug_assert_fresh(problem);
     }
 
@@ -296,8 +321,63 @@ impl RouteState {
                 self.backward_from(problem, pos - 1);
             }
         }
+        self.tally_lateness(problem);
         self.debug_assert_fresh(problem);
         s
+    }
+
+    /// Sums the stops' lateness at their earliest starts (nothing to do without soft
+    /// windows). O(len).
+    fn tally_lateness(&mut self, problem: &Problem) {
+        if !problem.has_soft_windows() {
+            return;
+        }
+        let (mut sum, mut max) = (0, 0);
+        for (s, &e) in self.stops.iter().zip(&self.e) {
+            let late = problem.lateness(s.need, e);
+            sum += late;
+            max = late.max(max);
+        }
+        self.late = sum;
+        self.late_max = max;
+    }
+
+    /// What inserting `n` at `pos`, starting at `start` (between the insertion's
+    /// earliest and latest), does to the lateness: the added sum, and the route's
+    /// largest lateness then. O(k): the later stops are pushed only until one keeps
+    /// its start (lateness only grows when starts do, so the old largest one stands).
+    pub fn late_after(&self, problem: &Problem, n: NeedIdx, pos: usize, start: i64) -> (i64, i64) {
+        if !problem.has_soft_windows() {
+            return (0, 0);
+        }
+        let own = problem.lateness(n, start);
+        let (mut added, mut max) = (own, self.late_max.max(own));
+        let p = self.slot.provider;
+        let mut t = start + problem.need(n).duration;
+        let mut loc = problem.place_of(n);
+        let mut buf = [Window { open: 0, close: 0 }];
+        for i in pos..self.stops.len() {
+            let here = self.loc(problem, i);
+            let leg = if i == pos {
+                problem.time(p, loc, here)
+            } else {
+                self.legs[i]
+            };
+            let w = stop_windows(problem, &self.stops[i], &mut buf);
+            let e = earliest_in(w, t + leg).unwrap_or(i64::MAX / 4);
+            if e == self.e[i] {
+                break;
+            }
+            let (old, new) = (
+                problem.lateness(self.stops[i].need, self.e[i]),
+                problem.lateness(self.stops[i].need, e),
+            );
+            added += new - old;
+            max = max.max(new);
+            t = e + problem.need(self.stops[i].need).duration;
+            loc = here;
+        }
+        (added, max)
     }
 
     /// Recomputes earliest starts from stop `from` on, stopping once one (after
@@ -348,8 +428,8 @@ impl RouteState {
             let mut fresh = self.clone();
             fresh.recompute(problem);
             debug_assert_eq!(
-                (&fresh.e, &fresh.l, &fresh.legs, fresh.travel),
-                (&self.e, &self.l, &self.legs, self.travel)
+                (&fresh.e, &fresh.l, &fresh.legs, fresh.travel, fresh.late),
+                (&self.e, &self.l, &self.legs, self.travel, self.late)
             );
         }
     }
@@ -381,6 +461,7 @@ impl RouteState {
             self.backward_from(problem, len - 1);
         }
         self.travel = travel;
+        self.tally_lateness(problem);
     }
 
     /// Whether every stop's earliest start is within its latest start.
@@ -413,6 +494,7 @@ impl RouteState {
                 arrival,
                 start,
                 end: start + need.duration,
+                late: problem.lateness(s.need, start),
             });
             t = start + need.duration;
             loc = here;

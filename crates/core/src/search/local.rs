@@ -78,15 +78,30 @@ impl Search<'_> {
         Some((ri as usize, pos))
     }
 
+    /// Whether a move can be judged by its travel alone: no soft windows, and travel
+    /// weighs in the cost. Otherwise every candidate move is re-timed and priced
+    /// exactly ([`Search::rewrite`]).
+    pub(super) fn by_travel(&self) -> bool {
+        !self.problem.has_soft_windows() && self.problem.options().weights.travel > 0
+    }
+
     /// Replaces each route `ri` of `new` by its stops in the given order, when every
-    /// one is feasible (re-timed exactly, O(route)); the caller has checked the limits.
-    /// True when replaced.
+    /// one is feasible (re-timed exactly, O(route)) and — unless moves are judged by
+    /// their travel ([`Search::by_travel`]), which the caller has — the plan's cost
+    /// falls; the caller has checked the limits. True when replaced.
     pub(super) fn rewrite(&mut self, new: Vec<(usize, Vec<StopState>)>) -> bool {
         let mut built = Vec::with_capacity(new.len());
         for (ri, stops) in new {
             match RouteState::rebuilt(self.problem, self.st.routes[ri].slot, stops) {
                 Some(r) => built.push((ri, r)),
                 None => return false,
+            }
+        }
+        if !self.by_travel() {
+            let replaced: Vec<(usize, &RouteState)> =
+                built.iter().map(|(ri, r)| (*ri, r)).collect();
+            if self.st.cost_if(&replaced) >= self.st.cost() {
+                return false;
             }
         }
         // Every moved need is logged before any route changes: replacing one route
@@ -113,6 +128,9 @@ impl Search<'_> {
 pub(super) fn before(pos: usize) -> Option<usize> {
     pos.checked_sub(1)
 }
+
+/// Candidate moves looked at, in order, when each must be priced exactly.
+pub(super) const EXACT_TRIES: usize = 8;
 
 /// The stop at position `pos` of a route of `len` stops (`None`: the end).
 pub(super) fn at_or_end(pos: usize, len: usize) -> Option<usize> {

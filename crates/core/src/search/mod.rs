@@ -242,7 +242,7 @@ impl<'a> Search<'a> {
         let score = Score::of(
             problem,
             (0..n as u32).map(NeedIdx).filter(|&i| st.at(i)[0] != NONE),
-            st.routes.iter().map(|r| r.travel).sum(),
+            st.cost(),
         );
         let routes = st.routes.len();
         Self {
@@ -372,9 +372,8 @@ impl<'a> Search<'a> {
         self.touch_route(ri);
         let n = self.st.routes[ri].stops()[pos].need;
         self.touch_need(n);
-        let before = self.st.routes[ri].travel;
         self.st.remove(ri, pos);
-        self.score.cost += self.st.routes[ri].travel - before;
+        self.score.cost = self.st.cost();
         n
     }
 
@@ -384,24 +383,23 @@ impl<'a> Search<'a> {
         self.touch_route(ri);
         self.touch_need(n);
         let slot = self.st.routes[ri].slot;
-        let before = self.st.routes[ri].travel;
         let ins = crate::routes::Insertion {
             pos,
             delta: 0,
+            cost: 0,
             earliest: 0,
             latest: 0,
         };
         self.st.apply(slot, n, &ins, None);
-        self.score.cost += self.st.routes[ri].travel - before;
+        self.score.cost = self.st.cost();
     }
 
     /// Replaces route `ri` by `route` (same slot, the same needs overall across the
     /// routes the caller replaces, each touched by the caller), keeping the books.
     fn replace(&mut self, ri: usize, route: RouteState) {
         self.touch_route(ri);
-        let before = self.st.routes[ri].travel;
-        self.score.cost += route.travel - before;
         self.st.set_route(ri, route);
+        self.score.cost = self.st.cost();
     }
 
     /// Removes need `n` from every route serving it.
@@ -416,10 +414,9 @@ impl<'a> Search<'a> {
             let Some(pos) = self.st.routes[ri].stops().iter().position(|s| s.need == n) else {
                 continue;
             };
-            let before = self.st.routes[ri].travel;
             self.st.remove(ri, pos);
-            self.score.cost += self.st.routes[ri].travel - before;
         }
+        self.score.cost = self.st.cost();
         self.score.serve(self.problem, n, -1);
     }
 
@@ -512,6 +509,7 @@ impl<'a> Search<'a> {
             }
         }
         unassigned.sort_by_key(|u| u.0);
+        unassigned.dedup_by_key(|u| u.0);
         Construction {
             routes: st.routes,
             unassigned,

@@ -3,7 +3,7 @@
 //! gap the string leaves and the place it takes
 //! ([`crate::routes::RouteState::gap`]).
 
-use super::local::{at_or_end, before};
+use super::local::{at_or_end, before, EXACT_TRIES};
 use super::{Op, Search};
 use crate::model::NeedIdx;
 
@@ -12,14 +12,15 @@ const MAX_LEN: usize = 3;
 
 impl Search<'_> {
     /// Moves a string starting at `u` next to one of `u`'s neighbours when that lowers
-    /// travel; true when moved.
+    /// the cost; true when moved.
     pub(super) fn or_opt(&mut self, u: NeedIdx) -> bool {
         let problem = self.problem;
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
+        let by_travel = self.by_travel();
         let mut tried = 0;
-        let mut found = None;
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
         'outer: for k in 2..=MAX_LEN {
             let a = &self.st.routes[ra];
             if i + k > a.stops().len() || !(i..i + k).all(|x| a.movable(x)) {
@@ -55,28 +56,31 @@ impl Search<'_> {
                         continue;
                     };
                     let gain_b = put - b.legs_between(bi, bn);
-                    if gain_a + gain_b >= 0 {
+                    if by_travel && gain_a + gain_b >= 0 {
                         continue;
                     }
-                    let k = k as i64;
-                    let changes = [(ra, gain_a, -dur, -load, -k), (rb, gain_b, dur, load, k)];
+                    let kk = k as i64;
+                    let changes = [(ra, gain_a, -dur, -load, -kk), (rb, gain_b, dur, load, kk)];
                     if self.st.allows(&changes) {
-                        found = Some((k as usize, rb, pos));
-                        break 'outer;
+                        found.push((k, rb, pos));
+                        if by_travel || found.len() >= EXACT_TRIES {
+                            break 'outer;
+                        }
                     }
                 }
             }
         }
         self.moves[Op::OrOpt as usize].0 += tried;
-        let Some((k, rb, pos)) = found else {
-            return false;
-        };
-        let mut sa = self.st.routes[ra].stops().to_vec();
-        let mut sb = self.st.routes[rb].stops().to_vec();
-        let string: Vec<_> = sa.drain(i..i + k).collect();
-        sb.splice(pos..pos, string);
-        let done = self.rewrite(vec![(ra, sa), (rb, sb)]);
-        self.moves[Op::OrOpt as usize].1 += u64::from(done);
-        done
+        for (k, rb, pos) in found {
+            let mut sa = self.st.routes[ra].stops().to_vec();
+            let mut sb = self.st.routes[rb].stops().to_vec();
+            let string: Vec<_> = sa.drain(i..i + k).collect();
+            sb.splice(pos..pos, string);
+            if self.rewrite(vec![(ra, sa), (rb, sb)]) {
+                self.moves[Op::OrOpt as usize].1 += 1;
+                return true;
+            }
+        }
+        false
     }
 }

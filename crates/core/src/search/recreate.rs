@@ -6,8 +6,8 @@ use rand::Rng;
 
 use super::ruin::MEAN_REMOVED;
 use super::Search;
-use crate::model::NeedIdx;
-use crate::routes::NONE;
+use crate::model::{NeedIdx, Slot};
+use crate::routes::{Insertion, Unit, UnitMove, NONE};
 
 /// Probability of skipping an insertion place.
 const BLINK: f64 = 0.01;
@@ -38,58 +38,113 @@ impl Search<'_> {
         pool.retain(|&n| self.at(n)[0] == NONE);
         let problem = self.problem;
         let here = problem.need_location(NeedIdx(seed));
-        let rule = self.rng.random_range(0..10u32);
+        // Most orders put the most important first; one in six ignores priority —
+        // earliest window first, or at random — so that a visit whose start is fixed
+        // once placed (a synchronised or linked one) does not always come before an
+        // earlier, less important visit that it would then block.
+        let rule = self.rng.random_range(0..12u32);
         let mut keyed: Vec<(u32, i64, u32)> = pool
             .iter()
             .map(|&n| {
                 let need = problem.need(NeedIdx(n));
                 let k = match rule {
-                    0..=3 => self.rng.random_range(0..i64::from(u32::MAX)),
+                    0..=3 | 11 => self.rng.random_range(0..i64::from(u32::MAX)),
                     4..=6 => -need.load,
                     7..=8 => -problem
                         .travel()
                         .time(1.0, here, problem.need_location(NeedIdx(n))),
-                    _ => need.windows.iter().map(|w| w.close - w.open).sum(),
+                    9 => need.windows.iter().map(|w| w.close - w.open).sum(),
+                    _ => need.windows.first().map_or(0, |w| w.open),
                 };
-                (u32::MAX - need.priority, k, n)
+                let first = if rule >= 10 {
+                    0
+                } else {
+                    u32::MAX - need.priority
+                };
+                (first, k, n)
             })
             .collect();
         keyed.sort_unstable();
         for (_, _, n) in keyed {
+            // A need of a link already placed with its partner is skipped.
             self.insert(NeedIdx(n));
         }
     }
 
-    /// Inserts `n` where it costs least (blinking past some places); false when it
-    /// fits nowhere.
+    /// Inserts the unit of `n` (the need, or its link's needs) where it costs least
+    /// (blinking past some places for a lone visit); false when it fits nowhere.
     pub(super) fn insert(&mut self, n: NeedIdx) -> bool {
         let problem = self.problem;
-        let slots = self.st.slots_for(self.cands, self.g.joinable(n), n);
-        if problem.need(n).caregivers == 2 {
-            let Ok(pair) = self.st.best_pair(&slots, n, None) else {
-                return false;
-            };
-            let (ra, rb) = (self.st.route_ix(pair.a.0), self.st.route_ix(pair.b.0));
-            self.touch_route(ra);
-            self.touch_route(rb);
-            self.touch_need(n);
-            self.st.apply_pair(n, &pair);
-            self.score.cost += pair.a.1.delta + pair.b.1.delta;
-        } else {
-            let rng = &mut self.rng;
-            let best = self
-                .st
-                .best_single(&slots, n, None, || rng.random_bool(BLINK));
-            let Some(((_, _, slot), ins)) = best else {
-                return false;
-            };
-            let ri = self.st.route_ix(slot);
-            self.touch_route(ri);
-            self.touch_need(n);
-            self.st.apply(slot, n, &ins, None);
-            self.score.cost += ins.delta;
+        let unit = Unit::of(problem, n);
+        let members = unit.needs(problem);
+        if members.iter().any(|&m| self.st.at(m)[0] != NONE) {
+            return false;
         }
-        self.score.serve(problem, n, 1);
+        let slots: Vec<Vec<Slot>> = members
+            .iter()
+            .map(|&m| self.st.slots_for(self.cands, self.g.joinable(m), m))
+            .collect();
+        let places: Vec<(usize, NeedIdx, Option<UnitMove>, Option<Insertion>)> = match unit {
+            Unit::Need(n) if problem.need(n).caregivers == 1 => {
+                let rng = &mut self.rng;
+                let best = self
+                    .st
+                    .best_single(&slots[0], n, None, || rng.random_bool(BLINK));
+                let Some(((_, _, slot), ins)) = best else {
+                    return false;
+                };
+                vec![(self.st.route_ix(slot), n, None, Some(ins))]
+            }
+            Unit::Need(n) => {
+                let Ok(mv) = self
+                    .st
+                    .best_together(&[(n, &slots[0]), (n, &slots[0])], None)
+                else {
+                    return false;
+                };
+                self.move_places(mv)
+            }
+            Unit::Link(l) => {
+                let Ok(mv) = self.st.best_link(l, &slots) else {
+                    return false;
+                };
+                self.move_places(mv)
+            }
+        };
+        for (ri, m, ..) in &places {
+            self.touch_route(*ri);
+            self.touch_need(*m);
+        }
+        for (ri, m, mv, ins) in places {
+            match (mv, ins) {
+                (Some(mv), _) => self.st.apply_move(&mv),
+                (None, Some(ins)) => {
+                    let slot = self.st.routes[ri].slot;
+                    self.st.apply(slot, m, &ins, None);
+                }
+                (None, None) => {}
+            }
+        }
+        for m in members {
+            self.score.serve(problem, m, 1);
+        }
+        self.score.cost = self.st.cost();
         true
+    }
+
+    /// The routes and needs a unit move touches, the move itself carried by the first.
+    fn move_places(
+        &self,
+        mv: UnitMove,
+    ) -> Vec<(usize, NeedIdx, Option<UnitMove>, Option<Insertion>)> {
+        let mut out: Vec<_> = mv
+            .places
+            .iter()
+            .map(|(m, slot, ..)| (self.st.route_ix(*slot), *m, None, None))
+            .collect();
+        if let Some(first) = out.first_mut() {
+            first.2 = Some(mv);
+        }
+        out
     }
 }

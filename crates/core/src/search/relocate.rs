@@ -3,13 +3,14 @@
 //! leaves and the place it takes ([`crate::routes::RouteState::gap`]); within one route
 //! the new order is re-timed in O(route).
 
-use super::local::{at_or_end, before};
+use super::local::{at_or_end, before, EXACT_TRIES};
 use super::{Op, Search};
 use crate::model::NeedIdx;
-use crate::routes::{RouteState, StopState};
+use crate::routes::StopState;
 
 impl Search<'_> {
-    /// Moves `u` next to one of its neighbours when that lowers travel; true when moved.
+    /// Moves `u` next to one of its neighbours when that lowers the cost; true when
+    /// moved.
     pub(super) fn relocate(&mut self, u: NeedIdx) -> bool {
         let problem = self.problem;
         let Some((ra, i)) = self.locate(u) else {
@@ -22,8 +23,9 @@ impl Search<'_> {
             return false;
         };
         let gain_a = left - a.legs_between(ai, an);
+        let by_travel = self.by_travel();
         let mut tried = 0;
-        let mut found = None;
+        let mut found: Vec<(usize, usize)> = Vec::new();
         'outer: for &v in self.ls_near(u) {
             let Some((rb, j)) = self.anchor(v) else {
                 continue;
@@ -31,70 +33,88 @@ impl Search<'_> {
             for pos in [j, j + 1] {
                 if rb == ra {
                     if pos != i && pos != i + 1 {
-                        found = Some((rb, pos));
-                        break 'outer;
+                        found.push((rb, pos));
                     }
-                    continue;
+                } else {
+                    let b = &self.st.routes[rb];
+                    if problem.disqualification(b.provider(), u).is_some() {
+                        break;
+                    }
+                    let (bi, bn) = (before(pos), at_or_end(pos, b.stops().len()));
+                    tried += 1;
+                    let Some(put) = b.gap(problem, bi, bn, &[u]) else {
+                        continue;
+                    };
+                    let gain_b = put - b.legs_between(bi, bn);
+                    if by_travel && gain_a + gain_b >= 0 {
+                        continue;
+                    }
+                    let changes = [
+                        (ra, gain_a, -need.duration, -need.load, -1),
+                        (rb, gain_b, need.duration, need.load, 1),
+                    ];
+                    if self.st.allows(&changes) {
+                        found.push((rb, pos));
+                    }
                 }
-                let b = &self.st.routes[rb];
-                if problem.disqualification(b.provider(), u).is_some() {
-                    break;
-                }
-                let (bi, bn) = (before(pos), at_or_end(pos, b.stops().len()));
-                tried += 1;
-                let Some(put) = b.gap(problem, bi, bn, &[u]) else {
-                    continue;
-                };
-                let gain_b = put - b.legs_between(bi, bn);
-                if gain_a + gain_b >= 0 {
-                    continue;
-                }
-                let changes = [
-                    (ra, gain_a, -need.duration, -need.load, -1),
-                    (rb, gain_b, need.duration, need.load, 1),
-                ];
-                if self.st.allows(&changes) {
-                    found = Some((rb, pos));
+                if (by_travel && !found.is_empty()) || found.len() >= EXACT_TRIES {
                     break 'outer;
                 }
             }
         }
         self.moves[Op::Relocate as usize].0 += tried;
-        match found {
-            Some((rb, pos)) if rb == ra => self.relocate_within(ra, i, pos),
-            Some((rb, pos)) => {
-                self.take(ra, i);
-                self.put(rb, u, pos);
+        for (rb, pos) in found {
+            if self.relocate_to(u, (ra, i), (rb, pos), by_travel) {
                 self.moves[Op::Relocate as usize].1 += 1;
-                true
+                return true;
             }
-            None => false,
         }
+        false
     }
 
-    /// Moves the stop at `i` of route `ri` to position `pos` (counted before the move)
-    /// when the re-timed route travels less; true when moved.
-    fn relocate_within(&mut self, ri: usize, i: usize, pos: usize) -> bool {
-        self.moves[Op::Relocate as usize].0 += 1;
-        let mut stops: Vec<StopState> = self.st.routes[ri].stops().to_vec();
-        let s = stops.remove(i);
-        stops.insert(if pos > i { pos - 1 } else { pos }, s);
-        self.try_order(ri, stops, Op::Relocate)
+    /// Moves the stop at `i` of route `ra` to position `pos` of route `rb` (counted
+    /// before the move); true when moved. Between routes judged by travel the move
+    /// is applied in place (already checked); otherwise the routes are re-timed.
+    fn relocate_to(
+        &mut self,
+        u: NeedIdx,
+        (ra, i): (usize, usize),
+        (rb, pos): (usize, usize),
+        by_travel: bool,
+    ) -> bool {
+        if ra != rb && by_travel {
+            self.take(ra, i);
+            self.put(rb, u, pos);
+            return true;
+        }
+        if ra == rb {
+            self.moves[Op::Relocate as usize].0 += 1;
+            let mut stops: Vec<StopState> = self.st.routes[ra].stops().to_vec();
+            let s = stops.remove(i);
+            stops.insert(if pos > i { pos - 1 } else { pos }, s);
+            return self.try_order(ra, stops);
+        }
+        let mut sa = self.st.routes[ra].stops().to_vec();
+        let mut sb = self.st.routes[rb].stops().to_vec();
+        let s = sa.remove(i);
+        sb.insert(pos, s);
+        self.rewrite(vec![(ra, sa), (rb, sb)])
     }
 
-    /// Replaces route `ri` by the same visits in the order `stops` when that is feasible
-    /// and travels less (within `max_work`); true when replaced.
-    pub(super) fn try_order(&mut self, ri: usize, stops: Vec<StopState>, op: Op) -> bool {
+    /// Replaces route `ri` by the same visits in the order `stops` when that is
+    /// feasible and lowers the cost (within `max_work`); true when replaced.
+    pub(super) fn try_order(&mut self, ri: usize, stops: Vec<StopState>) -> bool {
         let r = &self.st.routes[ri];
-        let Some(new) = RouteState::rebuilt(self.problem, r.slot, stops) else {
+        let Some(new) = crate::routes::RouteState::rebuilt(self.problem, r.slot, stops) else {
             return false;
         };
         let gain = new.travel - r.travel;
-        if gain >= 0 || !self.st.allows(&[(ri, gain, 0, 0, 0)]) {
+        if !self.st.allows(&[(ri, gain, 0, 0, 0)])
+            || self.st.cost_if(&[(ri, &new)]) >= self.st.cost()
+        {
             return false;
         }
         self.replace(ri, new);
-        self.moves[op as usize].1 += 1;
         true
     }
 }

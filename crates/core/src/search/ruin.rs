@@ -3,13 +3,14 @@
 //! From a random seed visit, walk its neighbours nearest first; from each route met
 //! for the first time, remove a string of consecutive visits (of random length up to
 //! [`MAX_STRING`]) that contains the neighbour, until about [`MEAN_REMOVED`] visits are
-//! out. Pinned visits stay; a two-carer need leaves both its routes.
+//! out. Pinned visits stay; a two-carer need leaves both its routes, a need of a link
+//! leaves with its partners.
 
 use rand::Rng;
 
 use super::Search;
 use crate::model::NeedIdx;
-use crate::routes::NONE;
+use crate::routes::{Unit, NONE};
 
 /// Mean number of visits removed per iteration.
 pub(super) const MEAN_REMOVED: usize = 10;
@@ -48,10 +49,16 @@ impl Search<'_> {
                 .collect();
             ruined.push(ri);
             for n in string {
-                let routes = self.at(n.0);
-                self.remove_need(n);
-                ruined.extend(routes.iter().filter(|&&r| r != NONE && r != ri));
-                removed.push(n.0);
+                // A need leaves with its whole unit: a link's partners too.
+                for m in Unit::of(self.problem, n).needs(self.problem) {
+                    let routes = self.at(m.0);
+                    if routes[0] == NONE {
+                        continue;
+                    }
+                    self.remove_need(m);
+                    ruined.extend(routes.iter().filter(|&&r| r != NONE && r != ri));
+                    removed.push(m.0);
+                }
             }
         }
         let ok = ruined.iter().all(|&ri| self.st.holds(ri as usize));

@@ -2,19 +2,21 @@
 //! other's place. Checked in O(1): each route's gap filled by the other visit
 //! ([`crate::routes::RouteState::gap`]).
 
-use super::local::{at_or_end, before};
+use super::local::{at_or_end, before, EXACT_TRIES};
 use super::{Op, Search};
 use crate::model::NeedIdx;
 
 impl Search<'_> {
-    /// Swaps `u` with one of its neighbours when that lowers travel; true when swapped.
+    /// Swaps `u` with one of its neighbours when that lowers the cost; true when
+    /// swapped.
     pub(super) fn swap(&mut self, u: NeedIdx) -> bool {
         let problem = self.problem;
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
+        let by_travel = self.by_travel();
         let mut tried = 0;
-        let mut found = None;
+        let mut found: Vec<(usize, usize)> = Vec::new();
         for &v in self.ls_near(u) {
             let v = NeedIdx(v);
             let Some((rb, j)) = self.locate(v) else {
@@ -40,7 +42,7 @@ impl Search<'_> {
                 continue;
             };
             let gain_b = nb - b.legs_between(bi, bn);
-            if gain_a + gain_b >= 0 {
+            if by_travel && gain_a + gain_b >= 0 {
                 continue;
             }
             let (nu, nv) = (problem.need(u), problem.need(v));
@@ -49,19 +51,22 @@ impl Search<'_> {
                 (rb, gain_b, nu.duration - nv.duration, nu.load - nv.load, 0),
             ];
             if self.st.allows(&changes) {
-                found = Some((rb, j));
-                break;
+                found.push((rb, j));
+                if by_travel || found.len() >= EXACT_TRIES {
+                    break;
+                }
             }
         }
         self.moves[Op::Swap as usize].0 += tried;
-        let Some((rb, j)) = found else {
-            return false;
-        };
-        let mut sa = self.st.routes[ra].stops().to_vec();
-        let mut sb = self.st.routes[rb].stops().to_vec();
-        std::mem::swap(&mut sa[i], &mut sb[j]);
-        let done = self.rewrite(vec![(ra, sa), (rb, sb)]);
-        self.moves[Op::Swap as usize].1 += u64::from(done);
-        done
+        for (rb, j) in found {
+            let mut sa = self.st.routes[ra].stops().to_vec();
+            let mut sb = self.st.routes[rb].stops().to_vec();
+            std::mem::swap(&mut sa[i], &mut sb[j]);
+            if self.rewrite(vec![(ra, sa), (rb, sb)]) {
+                self.moves[Op::Swap as usize].1 += 1;
+                return true;
+            }
+        }
+        false
     }
 }

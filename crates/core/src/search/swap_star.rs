@@ -6,7 +6,7 @@
 //! are found by scanning the route, O(route) per pair; the two routes are then
 //! re-timed exactly before the move is applied.
 
-use super::local::{at_or_end, before};
+use super::local::{at_or_end, before, EXACT_TRIES};
 use super::{Op, Search};
 use crate::model::{NeedIdx, Problem};
 use crate::routes::RouteState;
@@ -34,14 +34,15 @@ fn best_place(problem: &Problem, r: &RouteState, j: usize, x: NeedIdx) -> Option
 
 impl Search<'_> {
     /// Exchanges `u` with one of its neighbours, each at its best place in the other's
-    /// route, when that lowers travel; true when exchanged.
+    /// route, when that lowers the cost; true when exchanged.
     pub(super) fn swap_star(&mut self, u: NeedIdx) -> bool {
         let problem = self.problem;
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
+        let by_travel = self.by_travel();
         let mut tried = 0;
-        let mut found = None;
+        let mut found: Vec<(usize, usize, usize, usize)> = Vec::new();
         for &v in self.ls_near(u) {
             let v = NeedIdx(v);
             let Some((rb, j)) = self.locate(v) else {
@@ -63,7 +64,7 @@ impl Search<'_> {
             let Some((gain_a, pv)) = best_place(problem, a, i, v) else {
                 continue;
             };
-            if gain_a + gain_b >= 0 {
+            if by_travel && gain_a + gain_b >= 0 {
                 continue;
             }
             let (nu, nv) = (problem.need(u), problem.need(v));
@@ -72,22 +73,25 @@ impl Search<'_> {
                 (rb, gain_b, nu.duration - nv.duration, nu.load - nv.load, 0),
             ];
             if self.st.allows(&changes) {
-                found = Some((rb, j, pu, pv));
-                break;
+                found.push((rb, j, pu, pv));
+                if by_travel || found.len() >= EXACT_TRIES {
+                    break;
+                }
             }
         }
         self.moves[Op::SwapStar as usize].0 += tried;
-        let Some((rb, j, pu, pv)) = found else {
-            return false;
-        };
-        let mut sa = self.st.routes[ra].stops().to_vec();
-        let mut sb = self.st.routes[rb].stops().to_vec();
-        let su = sa.remove(i);
-        let sv = sb.remove(j);
-        sa.insert(pv, sv);
-        sb.insert(pu, su);
-        let done = self.rewrite(vec![(ra, sa), (rb, sb)]);
-        self.moves[Op::SwapStar as usize].1 += u64::from(done);
-        done
+        for (rb, j, pu, pv) in found {
+            let mut sa = self.st.routes[ra].stops().to_vec();
+            let mut sb = self.st.routes[rb].stops().to_vec();
+            let su = sa.remove(i);
+            let sv = sb.remove(j);
+            sa.insert(pv, sv);
+            sb.insert(pu, su);
+            if self.rewrite(vec![(ra, sa), (rb, sb)]) {
+                self.moves[Op::SwapStar as usize].1 += 1;
+                return true;
+            }
+        }
+        false
     }
 }

@@ -6,20 +6,21 @@
 //! holding a pinned or synchronised visit do not move; carers of different speeds do
 //! not exchange tails (the tail's travel would change).
 
-use super::local::before;
+use super::local::{before, EXACT_TRIES};
 use super::{Op, Search};
 use crate::model::NeedIdx;
 
 impl Search<'_> {
-    /// Joins `u` to one of its neighbours' tails when that lowers travel; true when
+    /// Joins `u` to one of its neighbours' tails when that lowers the cost; true when
     /// the tails were exchanged.
     pub(super) fn two_opt(&mut self, u: NeedIdx) -> bool {
         let problem = self.problem;
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
+        let by_travel = self.by_travel();
         let mut tried = 0;
-        let mut found = None;
+        let mut found: Vec<(usize, usize)> = Vec::new();
         for &v in self.ls_near(u) {
             let Some((rb, j)) = self.locate(NeedIdx(v)) else {
                 continue;
@@ -44,7 +45,7 @@ impl Search<'_> {
                 continue;
             };
             let gain = ta + tb - a.travel - b.travel;
-            if gain >= 0 {
+            if by_travel && gain >= 0 {
                 continue;
             }
             let qualified = b.stops()[j..]
@@ -80,22 +81,25 @@ impl Search<'_> {
                 ),
             ];
             if self.st.allows(&changes) {
-                found = Some((rb, j));
-                break;
+                found.push((rb, j));
+                if by_travel || found.len() >= EXACT_TRIES {
+                    break;
+                }
             }
         }
         self.moves[Op::TwoOptStar as usize].0 += tried;
-        let Some((rb, j)) = found else {
-            return false;
-        };
-        let mut sa = self.st.routes[ra].stops().to_vec();
-        let mut sb = self.st.routes[rb].stops().to_vec();
-        let tail_a: Vec<_> = sa.drain(i + 1..).collect();
-        let tail_b: Vec<_> = sb.drain(j..).collect();
-        sa.extend(tail_b);
-        sb.extend(tail_a);
-        let done = self.rewrite(vec![(ra, sa), (rb, sb)]);
-        self.moves[Op::TwoOptStar as usize].1 += u64::from(done);
-        done
+        for (rb, j) in found {
+            let mut sa = self.st.routes[ra].stops().to_vec();
+            let mut sb = self.st.routes[rb].stops().to_vec();
+            let tail_a: Vec<_> = sa.drain(i + 1..).collect();
+            let tail_b: Vec<_> = sb.drain(j..).collect();
+            sa.extend(tail_b);
+            sb.extend(tail_a);
+            if self.rewrite(vec![(ra, sa), (rb, sb)]) {
+                self.moves[Op::TwoOptStar as usize].1 += 1;
+                return true;
+            }
+        }
+        false
     }
 }

@@ -7,16 +7,18 @@
 //! bounded values), providers (unique ids, kind, skills, level, locations, shifts not
 //! empty or inverted, speeds, limits), elders (unique ids, location in range and finite,
 //! profile, `prefers`/`avoids` naming known providers), needs (unique ids, known elder,
-//! duration known and bounded, windows not empty or inverted, priority 0..=100,
-//! `caregivers` 1 or 2, load), options, and last the pins (provider known and
+//! duration known and bounded, windows not empty or inverted, `late_by`, priority
+//! 0..=100, `caregivers` 1 or 2, load), links (`links.rs`), options (with the
+//! weights), and last the pins (provider known and
 //! qualified, start inside a window and reachable within a shift, and all pins placed
 //! together by the route rules the solver uses, [`crate::routes`]).
 //! Sizes are bounded by [`crate::limits`].
 //!
 //! Files: `fields.rs` (ids, sizes, bounds, intervals), `parts.rs` (one function per
-//! part of a problem), `pins.rs` (rule 6).
+//! part of a problem), `links.rs` (rule 7's links), `pins.rs` (rule 6).
 
 mod fields;
+mod links;
 mod parts;
 mod pins;
 
@@ -78,6 +80,59 @@ impl Problem {
         push_need(self, need, elder)
     }
 
+    /// Appends one link of needs already in the problem (added by
+    /// [`Problem::push_need`]), validated as [`Problem::from_input`] validates links,
+    /// at the index it takes (`links[k]` in error paths). On error the problem is
+    /// unchanged. This is how a service dispatches a linked pair into a running plan.
+    ///
+    /// ```
+    /// use carematch_core::Problem;
+    /// let mut p = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [{"id": "a", "elder": "e1", "service": "nursing", "duration": 1800, "windows": [[36000, 39600]]},
+    ///             {"id": "b", "elder": "e1", "service": "bathing", "windows": [[36000, 39600]]}],
+    ///   "providers": []
+    /// }"#)?;
+    /// let link = serde_json::from_str(r#"{"id": "l", "type": "together", "needs": ["a", "b"]}"#).unwrap();
+    /// let l = p.push_link(link)?;
+    /// assert_eq!(p.link(l).needs.len(), 2);
+    /// p.pop_link();
+    /// assert!(p.links().is_empty() && p.needs()[0].link.is_none());
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn push_link(&mut self, link: crate::wire::LinkInput) -> Result<LinkIdx, Error> {
+        let k = self.links.len();
+        let mut ids: HashMap<String, LinkIdx> = self
+            .links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), LinkIdx(i as u32)))
+            .collect();
+        let root = FieldPath::root();
+        let mut list = links::links(
+            &root,
+            vec![link],
+            k,
+            &mut ids,
+            &self.need_ids,
+            &mut self.needs,
+        )?;
+        let one = list
+            .pop()
+            .ok_or_else(|| Error::invalid(&root.key("links"), "no link"))?;
+        self.links.push(one);
+        Ok(LinkIdx(k as u32))
+    }
+
+    /// Undoes the last [`Problem::push_link`].
+    pub fn pop_link(&mut self) {
+        if let Some(l) = self.links.pop() {
+            for n in l.needs {
+                self.needs[n.ix()].link = None;
+            }
+        }
+    }
+
     /// Undoes the last [`Problem::push_need`] (with its elder when `with_elder`; skills
     /// it named stay interned, no provider has them).
     pub fn pop_need(&mut self, with_elder: bool) {
@@ -121,7 +176,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         services: &services,
         provider_ids: &provider_ids,
     };
-    let (needs, need_ids) = list(
+    let (mut needs, need_ids) = list(
         &root,
         ("needs", "need", MAX_NEEDS),
         input.needs,
@@ -129,10 +184,20 @@ fn validate(input: ProblemInput) -> R<Problem> {
         NeedIdx,
         |path, n| parts::need(path, n, &tables, &mut skills),
     )?;
+    let links = links::links(
+        &root,
+        input.links,
+        0,
+        &mut HashMap::new(),
+        &need_ids,
+        &mut needs,
+    )?;
     let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
     let places = Places::new(&elders, &providers);
     let profiles = crate::routes::Profiles::new(&providers);
+    let soft = needs.iter().any(|n| n.late_by > 0);
     let mut problem = Problem {
+        soft,
         places,
         profiles,
         symmetric: travel.is_symmetric(),
@@ -143,6 +208,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         skills: skills.names.clone(),
         options,
         need_ids,
+        links,
         provider_ids,
         lookup: Lookup {
             services,
@@ -227,6 +293,7 @@ fn push_need(problem: &mut Problem, n: NeedInput, e: Option<ElderInput>) -> R<Ne
             problem.skills.extend(skills.names[known..].iter().cloned());
             problem.lookup.skills = skills;
             problem.need_ids.insert(need.id.clone(), NeedIdx(k as u32));
+            problem.soft |= need.late_by > 0;
             problem.needs.push(need);
             Ok(NeedIdx(k as u32))
         }

@@ -82,6 +82,13 @@ pub(super) fn need(
         }
     };
     let windows = intervals(&path.key("windows"), &n.windows, MAX_WINDOWS, true)?;
+    let late_by = bounded(
+        &path.key("late_by"),
+        n.late_by.unwrap_or(0),
+        0,
+        MAX_DURATION,
+    )?;
+    let soft = soft_windows(&windows, late_by);
     let priority = match n.priority {
         Some(p) => bounded(&path.key("priority"), p, 0, 100)? as u32,
         None => default_priority(&n.service, &t.elders[elder.ix()].profile),
@@ -118,7 +125,8 @@ pub(super) fn need(
                     format!("unknown provider '{}'", pin.provider),
                 )
             })?;
-            if !windows.iter().any(|w| w.contains(pin.start)) {
+            let starts = if soft.is_empty() { &windows } else { &soft };
+            if !starts.iter().any(|w| w.contains(pin.start)) {
                 return Err(Error::invalid(
                     &pp.key("start"),
                     format!("pinned start {} is outside the need's windows", pin.start),
@@ -143,8 +151,33 @@ pub(super) fn need(
         caregivers,
         load,
         pinned,
+        late_by,
+        link: None,
+        soft,
     };
     Ok(need)
+}
+
+/// The windows each extended by `late_by` and merged: the allowed starts of a need
+/// with soft windows (none when `late_by` is 0).
+fn soft_windows(windows: &[Window], late_by: i64) -> Vec<Window> {
+    if late_by == 0 {
+        return Vec::new();
+    }
+    let mut out: Vec<Window> = Vec::with_capacity(windows.len());
+    for w in windows {
+        let close = w.close.saturating_add(late_by);
+        match out.last_mut() {
+            Some(last) if w.open <= last.close.saturating_add(1) => {
+                last.close = last.close.max(close)
+            }
+            _ => out.push(Window {
+                open: w.open,
+                close,
+            }),
+        }
+    }
+    out
 }
 
 /// How locations are read: by the problem's travel metric.
@@ -323,6 +356,20 @@ pub(super) fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Optio
             .map_or(d.candidates, |v| v as usize),
         iterations: opt_bounded(&path.key("iterations"), o.iterations, 0, MAX_ITERATIONS)?
             .map(|v| v as u64),
+        weights: weights(&path.key("weights"), o.weights.unwrap_or_default())?,
+    })
+}
+
+fn weights(path: &FieldPath, w: crate::wire::WeightsInput) -> R<Weights> {
+    let d = Weights::default();
+    let one = |key: &str, v: Option<i64>, dv: i64| {
+        opt_bounded(&path.key(key), v, 0, MAX_WEIGHT).map(|v| v.unwrap_or(dv))
+    };
+    Ok(Weights {
+        travel: one("travel", w.travel, d.travel)?,
+        lateness: one("lateness", w.lateness, d.lateness)?,
+        max_lateness: one("max_lateness", w.max_lateness, d.max_lateness)?,
+        carer_changes: one("carer_changes", w.carer_changes, d.carer_changes)?,
     })
 }
 
