@@ -360,42 +360,7 @@ fn finish(
     reason: Option<(Reason, String)>,
     displaced: Option<NeedIdx>,
 ) -> Plan {
-    let s = &mut plan.summary;
-    // Replacements first, by their index in the plan; then the new routes, whose
-    // insertion would shift those indices.
-    let (replaced, added): (Vec<_>, Vec<_>) = changed.iter().partition(|c| c.1.is_some());
-    let mut late = s.lateness.unwrap_or(0);
-    for (slot, old, route) in replaced.into_iter().chain(added) {
-        s.travel += route.travel;
-        s.service += route.service;
-        s.waiting += waiting(route);
-        late += lateness(std::slice::from_ref(route)).0;
-        match old {
-            Some(i) => {
-                let was = &plan.routes[*i];
-                s.travel -= was.travel;
-                s.service -= was.service;
-                s.waiting -= waiting(was);
-                late -= lateness(std::slice::from_ref(was)).0;
-                plan.routes[*i] = route.clone();
-            }
-            None => {
-                // Slot order, as the solver writes routes.
-                let key = |r: &crate::wire::Route| {
-                    (
-                        problem
-                            .provider_by_id(&r.provider)
-                            .map_or(u32::MAX, |p| p.0),
-                        r.shift,
-                    )
-                };
-                let at = plan
-                    .routes
-                    .partition_point(|r| key(r) < (slot.provider.0, slot.shift as usize));
-                plan.routes.insert(at, route.clone());
-            }
-        }
-    }
+    let late = write_routes(problem, &mut plan, changed);
     plan.routes.retain(|r| !r.stops.is_empty());
     // The largest lateness is not a sum: read off every visit (cheap next to the
     // routes' rebuild).
@@ -476,4 +441,50 @@ fn finish(
     }
     plan.summary.unassigned = plan.unassigned.len() as u64;
     plan
+}
+
+/// Writes the changed routes into `plan` (replacements first, by their index in the
+/// plan; then the new routes, in slot order, whose insertion would shift those
+/// indices), updating the summary's travel, service and waiting by difference; returns
+/// the plan's lateness, summed.
+fn write_routes(
+    problem: &Problem,
+    plan: &mut Plan,
+    changed: &[(Slot, Option<usize>, crate::wire::Route)],
+) -> i64 {
+    let s = &mut plan.summary;
+    let (replaced, added): (Vec<_>, Vec<_>) = changed.iter().partition(|c| c.1.is_some());
+    let mut late = s.lateness.unwrap_or(0);
+    for (slot, old, route) in replaced.into_iter().chain(added) {
+        s.travel += route.travel;
+        s.service += route.service;
+        s.waiting += waiting(route);
+        late += lateness(std::slice::from_ref(route)).0;
+        match old {
+            Some(i) => {
+                let was = &plan.routes[*i];
+                s.travel -= was.travel;
+                s.service -= was.service;
+                s.waiting -= waiting(was);
+                late -= lateness(std::slice::from_ref(was)).0;
+                plan.routes[*i] = route.clone();
+            }
+            None => {
+                // Slot order, as the solver writes routes.
+                let key = |r: &crate::wire::Route| {
+                    (
+                        problem
+                            .provider_by_id(&r.provider)
+                            .map_or(u32::MAX, |p| p.0),
+                        r.shift,
+                    )
+                };
+                let at = plan
+                    .routes
+                    .partition_point(|r| key(r) < (slot.provider.0, slot.shift as usize));
+                plan.routes.insert(at, route.clone());
+            }
+        }
+    }
+    late
 }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::{Checker, Rule, SLACK};
 use crate::error::FieldPath;
-use crate::model::{NeedIdx, Problem, Provider, ProviderIdx, Window};
-use crate::wire::{Plan, Route};
+use crate::model::{Need, NeedIdx, Problem, Provider, ProviderIdx, Window};
+use crate::wire::{Plan, Route, Stop};
 
 /// One visit of a need: by whom, when, and where in the plan.
 pub(super) struct Visit {
@@ -213,42 +213,7 @@ fn timing(
                 ),
             );
         }
-        // Soft windows: a start may be up to `late_by` after a window's close, and is
-        // then late by the least of what it is after the closes of the windows it
-        // falls in.
-        let late = need
-            .windows
-            .iter()
-            .filter(|w| w.open <= stop.start && stop.start <= w.close.saturating_add(need.late_by))
-            .map(|w| (stop.start - w.close).max(0))
-            .min();
-        match late {
-            None => c.flag(
-                Rule::Window,
-                spath.key("start"),
-                format!(
-                    "start {} is outside need '{}' windows{}",
-                    stop.start,
-                    need.id,
-                    if need.late_by > 0 {
-                        format!(" (each extended by late_by {})", need.late_by)
-                    } else {
-                        String::new()
-                    }
-                ),
-            ),
-            Some(late) => {
-                if stop.late != late {
-                    c.flag(
-                        Rule::Consistency,
-                        spath.key("late"),
-                        format!("reports late {}; the start is {late} s late", stop.late),
-                    );
-                }
-                f.late = f.late.saturating_add(late);
-                f.late_max = f.late_max.max(late);
-            }
-        }
+        window(need, stop, &spath, &mut f, c);
         let end = stop.start.saturating_add(need.duration);
         if stop.end != end {
             c.flag(
@@ -358,6 +323,45 @@ fn own_figures(prov: &Provider, route: &Route, f: &Figures, path: &FieldPath, c:
                 path.key("load"),
                 format!("carries {}, above capacity {cap} of '{}'", f.load, prov.id),
             );
+        }
+    }
+}
+
+/// Rule 3's windows, soft ones included: a start may be up to `late_by` after a
+/// window's close, and is then late by the least of what it is after the closes of the
+/// windows it falls in; the stop's `late` must say so. Adds the lateness to `f`.
+fn window(need: &Need, stop: &Stop, spath: &FieldPath, f: &mut Figures, c: &mut Checker) {
+    let late = need
+        .windows
+        .iter()
+        .filter(|w| w.open <= stop.start && stop.start <= w.close.saturating_add(need.late_by))
+        .map(|w| (stop.start - w.close).max(0))
+        .min();
+    match late {
+        None => c.flag(
+            Rule::Window,
+            spath.key("start"),
+            format!(
+                "start {} is outside need '{}' windows{}",
+                stop.start,
+                need.id,
+                if need.late_by > 0 {
+                    format!(" (each extended by late_by {})", need.late_by)
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        Some(late) => {
+            if stop.late != late {
+                c.flag(
+                    Rule::Consistency,
+                    spath.key("late"),
+                    format!("reports late {}; the start is {late} s late", stop.late),
+                );
+            }
+            f.late = f.late.saturating_add(late);
+            f.late_max = f.late_max.max(late);
         }
     }
 }

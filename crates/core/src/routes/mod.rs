@@ -18,13 +18,11 @@
 
 mod insert;
 mod pins;
-mod profiles;
 mod route;
 mod segment;
 
 pub(crate) use insert::{Unit, UnitMove};
 pub(crate) use pins::place_pins;
-pub(crate) use profiles::Profiles;
 pub(crate) use route::{Insertion, RouteState, StopState};
 
 use std::collections::BTreeSet;

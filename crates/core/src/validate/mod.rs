@@ -194,7 +194,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
     )?;
     let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
     let places = Places::new(&elders, &providers);
-    let profiles = crate::routes::Profiles::new(&providers);
+    let profiles = Profiles::new(&providers);
     let soft = needs.iter().any(|n| n.late_by > 0);
     let mut problem = Problem {
         soft,
