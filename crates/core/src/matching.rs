@@ -114,9 +114,10 @@ fn build(
         // they cannot take the room it is reassigned to.
         let mut cut: Option<u32> = None;
         for &n in &pending {
-            // Needs of links go through the insertion of their whole link, after the
-            // assignment.
-            if problem.need(n).link.is_some() {
+            let members = node_members(problem, n);
+            // Sequence links, and needs placed with their together link's first need,
+            // go through the insertion of their whole link after the assignment.
+            if members.is_empty() {
                 failed.push(n);
                 continue;
             }
@@ -129,17 +130,9 @@ fn build(
                 .filter(|&e| sol.flow[e] == 1)
                 .map(|e| ProviderIdx(inst.targets[e]))
                 .collect();
-            let need = problem.need(n);
-            let placed =
-                chosen.len() == usize::from(need.caregivers) && cands.reason(n).is_none() && {
-                    let slots: Vec<Slot> = cands
-                        .of(n)
-                        .iter()
-                        .copied()
-                        .filter(|s| chosen.contains(&s.provider))
-                        .collect();
-                    st.insert(&slots, n).is_ok()
-                };
+            let placed = chosen.len() == usize::from(inst.demand[n.ix()])
+                && !chosen.is_empty()
+                && place_chosen(problem, cands, &mut st, n, &members, &chosen);
             if placed {
                 progress = true;
                 chosen.iter().for_each(|p| placed_by[p.ix()] += 1);
@@ -162,6 +155,76 @@ fn build(
         routes: st.routes,
         unassigned,
     })
+}
+
+/// Inserts the node of need `n` (its `members`) into routes of the `chosen` providers:
+/// a need into their slots; a together link's needs each to one of them (the first
+/// way every need has a provider qualified for it).
+fn place_chosen(
+    problem: &Problem,
+    cands: &Candidates,
+    st: &mut Builder,
+    n: NeedIdx,
+    members: &[NeedIdx],
+    chosen: &[ProviderIdx],
+) -> bool {
+    let slots_among = |m: NeedIdx, ps: &[ProviderIdx]| -> Vec<Slot> {
+        cands
+            .of(m)
+            .iter()
+            .copied()
+            .filter(|s| ps.contains(&s.provider))
+            .collect()
+    };
+    if members.len() == 1 {
+        return st.insert(&slots_among(n, chosen), n).is_ok();
+    }
+    let Some(order) = matching_order(chosen, members, &|m, p| {
+        cands.of(m).iter().any(|s| s.provider == p)
+    }) else {
+        return false;
+    };
+    let Some(l) = problem.need(n).link else {
+        return false;
+    };
+    let mut of = |_: &mut Builder, m: NeedIdx| {
+        let k = members.iter().position(|&x| x == m).unwrap_or(0);
+        slots_among(m, &[order[k]])
+    };
+    st.insert_unit(crate::routes::Unit::Link(l), &mut of)
+        .is_ok()
+}
+
+/// A provider of `chosen` for each of `members`, pairwise different, each qualified
+/// (`ok`): the first such assignment (at most four members: depth-first).
+fn matching_order(
+    chosen: &[ProviderIdx],
+    members: &[NeedIdx],
+    ok: &dyn Fn(NeedIdx, ProviderIdx) -> bool,
+) -> Option<Vec<ProviderIdx>> {
+    fn go(
+        k: usize,
+        chosen: &[ProviderIdx],
+        members: &[NeedIdx],
+        ok: &dyn Fn(NeedIdx, ProviderIdx) -> bool,
+        out: &mut Vec<ProviderIdx>,
+    ) -> bool {
+        if k == members.len() {
+            return true;
+        }
+        for &p in chosen {
+            if !out.contains(&p) && ok(members[k], p) {
+                out.push(p);
+                if go(k + 1, chosen, members, ok, out) {
+                    return true;
+                }
+                out.pop();
+            }
+        }
+        false
+    }
+    let mut out = Vec::with_capacity(members.len());
+    go(0, chosen, members, ok, &mut out).then_some(out)
 }
 
 /// Rounds of the repair loop between the assignment and the routes.
@@ -274,20 +337,39 @@ fn assignment_instance(problem: &Problem, cands: &Candidates, g: &ProviderEdges)
         if let Some(pin) = need.pinned {
             pinned[pin.provider.ix()] += 1;
         }
-        // Pinned needs are placed before the assignment, needs of links after it;
-        // needs nobody can serve have their reason already.
-        let open = need.pinned.is_none() && need.link.is_none() && cands.reason(n).is_none();
-        inst.demand.push(if open { need.caregivers } else { 0 });
+        // Pinned needs are placed before the assignment, sequence links after it; a
+        // together link is one node (its first need) of one unit per need, with the
+        // edges of all its needs; needs nobody can serve have their reason already.
+        let members = node_members(problem, n);
+        let open = need.pinned.is_none()
+            && !members.is_empty()
+            && members.iter().all(|&m| cands.reason(m).is_none());
+        let demand = if members.len() > 1 {
+            members.len() as u8
+        } else {
+            need.caregivers
+        };
+        inst.demand.push(if open { demand } else { 0 });
         if open {
             let prefers = &problem.elder(need.elder).prefers;
-            for e in g.offsets[i]..g.offsets[i + 1] {
-                let p = g.providers[e];
-                let units = ((g.round_trip[e] + COST_UNIT - 1) / COST_UNIT).min(COST_MAX);
-                let tie = i64::from(!prefers.contains(&ProviderIdx(p)));
+            let mut edges: Vec<(u32, i64)> = Vec::new();
+            for &m in &members {
+                for e in g.offsets[m.ix()]..g.offsets[m.ix() + 1] {
+                    let p = g.providers[e];
+                    let units = ((g.round_trip[e] + COST_UNIT - 1) / COST_UNIT).min(COST_MAX);
+                    let tie = i64::from(!prefers.contains(&ProviderIdx(p)));
+                    let cost = 2 * units + tie;
+                    match edges.iter_mut().find(|x| x.0 == p) {
+                        Some(x) => x.1 = x.1.min(cost),
+                        None => edges.push((p, cost)),
+                    }
+                    load_secs[p as usize] += problem.need(m).duration + g.round_trip[e] / 4;
+                    count[p as usize] += 1;
+                }
+            }
+            for (p, cost) in edges {
                 inst.targets.push(p);
-                inst.costs.push(2 * units + tie);
-                load_secs[p as usize] += need.duration + g.round_trip[e] / 4;
-                count[p as usize] += 1;
+                inst.costs.push(cost);
             }
         }
         inst.offsets.push(inst.targets.len());
@@ -305,6 +387,22 @@ fn assignment_instance(problem: &Problem, cands: &Candidates, g: &ProviderEdges)
         inst.capacity[p] = (cap - pinned[p]).clamp(0, i64::from(u32::MAX)) as u32;
     }
     inst
+}
+
+/// The needs node `n` of the assignment stands for: itself; a `together` link's needs
+/// for its first need; none for its other needs and for a sequence link's needs (those
+/// are placed after the assignment).
+fn node_members(problem: &Problem, n: NeedIdx) -> Vec<NeedIdx> {
+    match problem.need(n).link {
+        None => vec![n],
+        Some(l) => {
+            let link = problem.link(l);
+            match link.rule {
+                crate::model::LinkRule::Together if link.needs[0] == n => link.needs.clone(),
+                _ => Vec::new(),
+            }
+        }
+    }
 }
 
 /// Lexicographic penalties per component (see the module docs).
@@ -330,7 +428,11 @@ fn set_penalties(problem: &Problem, inst: &mut Instance) {
         for &i in &c.needs {
             let i = i as usize;
             let d = i64::from(inst.demand[i].max(1));
-            inst.penalty[i] = (i64::from(problem.needs()[i].priority) * a + b) / d;
+            let priority: i64 = node_members(problem, NeedIdx(i as u32))
+                .iter()
+                .map(|&m| i64::from(problem.need(m).priority))
+                .sum();
+            inst.penalty[i] = (priority * a + b) / d;
         }
     }
 }

@@ -14,7 +14,7 @@
 
 use carematch_core::model::{earliest_in, LinkRule, NeedIdx, Problem, ProviderIdx};
 use carematch_core::wire::LinkProvider;
-use carematch_core::{check, solve};
+use carematch_core::{check, solve, solve_with, Algorithm};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{json, Value};
@@ -347,6 +347,15 @@ proptest! {
         let got = (o.priority, o.served, -o.cost.expect("cost"));
         let best = optimum(&p);
         prop_assert!(got <= best, "the plan {got:?} beats the optimum {best:?}");
+        // Each construction alone too (the matching one places together links as one
+        // node of the assignment).
+        for algorithm in [Algorithm::Baseline, Algorithm::Matching] {
+            let plan = solve_with(&p, algorithm).expect("solves");
+            let v = check(&p, &plan);
+            prop_assert!(v.is_empty(), "{algorithm:?}: {:#?}", v.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            let o = plan.summary.objective;
+            prop_assert!((o.priority, o.served, -o.cost.expect("cost")) <= best);
+        }
     }
 }
 

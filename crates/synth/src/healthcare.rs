@@ -5,8 +5,8 @@
 //!
 //! The shape, not the numbers: a 10 km × 10 km district in metres (euclidean travel),
 //! carers on e-bikes at 15 km/h from one station, one carer per five patients (at
-//! least two), a day from 08:00 to 18:00. Carers are nurses (nursing, wound care,
-//! medication), aides (personal care, bathing, meals) or therapists (rehab), and one in
+//! least three: a nurse, an aide and a therapist), a day from 08:00 to 18:00. Carers
+//! are nurses (nursing, wound care, medication), aides (personal care, bathing, meals) or therapists (rehab), and one in
 //! four can also do the other group's work. A patient's first visit has a two-hour
 //! window somewhere in the day; visits last 15 to 45 minutes. Double-service patients:
 //! a bath by a nurse and an aide together (a `together` link of a nursing need and a
@@ -58,7 +58,7 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
         ..ProblemInput::default()
     };
     let station = (SIDE / 2.0, SIDE / 2.0);
-    let carers = patients.div_ceil(5).max(2);
+    let carers = patients.div_ceil(5).max(3);
     for k in 0..carers {
         let (kind, mut skills): (&str, Vec<&str>) = match k % 3 {
             0 => ("nurse", vec!["nursing", "wound_care", "medication"]),

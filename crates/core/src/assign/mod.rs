@@ -58,7 +58,8 @@ use kernel::Kernel;
 /// An assignment instance in CSR form (edges grouped by need).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Instance {
-    /// Units of demand of each need (carers needed): 0, 1 or 2.
+    /// Units of demand of each need (carers needed): 0 to 4 (a `together` link of four
+    /// needs is one node of demand 4).
     pub demand: Vec<u8>,
     /// Cost of each unit of a need left unassigned.
     pub penalty: Vec<i64>,
@@ -113,8 +114,8 @@ impl Instance {
             if self.offsets[i] > self.offsets[i + 1] {
                 return Err(format!("need {i}: offsets decrease"));
             }
-            if self.demand[i] > 2 {
-                return Err(format!("need {i}: demand {} above 2", self.demand[i]));
+            if self.demand[i] > 4 {
+                return Err(format!("need {i}: demand {} above 4", self.demand[i]));
             }
             if !(0..LIMIT).contains(&self.penalty[i]) {
                 return Err(format!(
