@@ -280,3 +280,45 @@ fn generate_writes_one_station_problems() {
         .code(2)
         .stderr(predicate::str::contains("--stations"));
 }
+
+#[test]
+fn the_readme_linked_example_solves_as_documented() {
+    let out = carematch()
+        .args(["solve", "examples/linked.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &plan["summary"];
+    assert_eq!(
+        (
+            &s["assigned"],
+            &s["travel"],
+            &s["lateness"],
+            &s["max_lateness"]
+        ),
+        (&json!(5), &json!(1411), &json!(300), &json!(150))
+    );
+    assert_eq!(s["objective"]["cost"], 1861);
+    let start = |need: &str| -> Vec<i64> {
+        plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["stops"].as_array().unwrap().iter())
+            .filter(|x| x["need"] == need)
+            .map(|x| x["start"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(start("bath-nurse"), [33150]);
+    assert_eq!(start("bath-aide"), [33150]);
+    assert_eq!(start("pills")[0] - start("lunch")[0], 1800);
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("plan.json");
+    std::fs::write(&f, &out.stdout).unwrap();
+    carematch()
+        .args(["check", "examples/linked.json"])
+        .arg(&f)
+        .assert()
+        .code(0);
+}

@@ -403,3 +403,51 @@ async fn a_panic_in_an_engine_job_is_a_500_for_that_job_only() {
     assert_eq!(engine.in_flight(), 0);
     assert!(metrics.render().contains("carematch_engine_panics_total 1"));
 }
+
+#[tokio::test]
+async fn a_linked_pair_is_dispatched_whole_into_a_session() {
+    let app = app(config());
+    let mut p = problem();
+    p["providers"].as_array_mut().unwrap().push(
+        json!({"id": "p2", "kind": "staff", "level": 2, "skills": ["bathing"],
+                     "start": [116.42, 39.92], "shifts": [[36000, 50400]]}),
+    );
+    p["providers"][0]["skills"] = json!(["meals", "emergency", "nursing"]);
+    let (_, headers, _) = call(&app, post_json("/v1/plans", &p)).await;
+    let id = headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let a = json!({"id": "bath-n", "elder": "e2", "service": "nursing", "duration": 1800,
+                   "windows": [[44000, 46000]]});
+    let b =
+        json!({"id": "bath-a", "elder": "e2", "service": "bathing", "windows": [[44000, 46000]]});
+    let link = json!({"id": "bath", "type": "together", "needs": ["bath-n", "bath-a"]});
+    // A bad partner is reported at its place in the request, and nothing stays added.
+    let bad = json!({"plan_id": id, "need": a, "partners": [{"id": "bath-a", "elder": "e2",
+                     "service": "bathing", "windows": [[9, 1]]}], "link": link});
+    let (status, _, body) = call(&app, post_json("/v1/dispatch", &bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["path"], "/partners/0/windows/0", "{body}");
+    let req = json!({"plan_id": id, "need": a, "partners": [b], "link": link});
+    let (status, _, out) = call(&app, post_json("/v1/dispatch", &req)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["served"], true, "{out}");
+    let mut providers: Vec<String> = serde_json::from_value(out["providers"].clone()).unwrap();
+    providers.sort();
+    assert_eq!(providers, ["p1", "p2"]);
+    let (_, _, now) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+    assert_eq!(now["summary"]["assigned"], 3);
+    let mut with = p.clone();
+    with["needs"].as_array_mut().unwrap().extend([a, b]);
+    with["links"] = json!([link]);
+    let (_, _, v) = call(
+        &app,
+        post_json("/v1/check", &json!({"problem": with, "plan": now})),
+    )
+    .await;
+    assert_eq!(v["feasible"], true, "{v}");
+}
