@@ -810,6 +810,8 @@ pub(crate) struct Profiles {
     pub(crate) of: Vec<u32>,
     /// Number of profiles.
     pub(crate) count: usize,
+    /// Profile → how many slots share it.
+    pub(crate) size: Vec<u32>,
 }
 
 impl Profiles {
@@ -823,9 +825,14 @@ impl Profiles {
                 of.push(*ids.entry(key(p, shift)).or_insert(next));
             }
         }
+        let mut size = vec![0; ids.len()];
+        for &pr in &of {
+            size[pr as usize] += 1;
+        }
         Self {
             of,
             count: ids.len(),
+            size,
         }
     }
 }
@@ -852,5 +859,10 @@ impl Problem {
     /// The profile of route `ri` (slot order).
     pub(crate) fn profile_of(&self, ri: usize) -> u32 {
         self.profiles.of[ri]
+    }
+
+    /// Whether slot `ri` shares its profile with another slot.
+    pub(crate) fn shares_profile(&self, ri: usize) -> bool {
+        self.profiles.size[self.profiles.of[ri] as usize] > 1
     }
 }

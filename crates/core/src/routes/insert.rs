@@ -81,12 +81,16 @@ impl Builder<'_> {
         let problem = self.problem;
         self.stamp += 1;
         let stamp = self.stamp;
-        let mut out: Vec<Slot> = Vec::new();
+        let own = cands.of(n);
+        let mut out: Vec<Slot> = Vec::with_capacity(own.len() + 2 * near.len());
         let mut profiles: Vec<u32> = Vec::new();
-        for &slot in cands.of(n) {
+        for &slot in own {
             let ri = self.route_ix(slot);
-            let empty = self.routes[ri].stops().is_empty();
-            if empty && !self.trusted(n, slot.provider) {
+            // (A route alone in its profile stands for itself: no need to look at it.)
+            if problem.shares_profile(ri)
+                && self.routes[ri].stops().is_empty()
+                && !self.trusted(n, slot.provider)
+            {
                 profiles.push(problem.profile_of(ri));
             } else if self.seen[ri] != stamp {
                 self.seen[ri] = stamp;
