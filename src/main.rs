@@ -77,6 +77,11 @@ enum Command {
         /// about a quarter linked (together or in sequence), soft windows.
         #[arg(long, conflicts_with_all = ["stations", "windows", "layout"])]
         healthcare: bool,
+        /// A care programme over D days (1 to 28) instead: the city's needs as series
+        /// of visits (meals on weekdays, baths once or twice a week, daily check-ins
+        /// for elders living alone), weekly hours, carer changes priced.
+        #[arg(long, value_name = "D", conflicts_with_all = ["stations", "windows", "layout", "healthcare"])]
+        days: Option<usize>,
     },
     /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
     Serve(ServeArgs),
@@ -255,6 +260,7 @@ fn run(command: Command) -> Result<u8, Failure> {
             windows,
             layout,
             healthcare,
+            days,
         } => {
             if needs > carematch_core::limits::MAX_NEEDS {
                 return Err(Failure::Input(input_error(&format!(
@@ -262,7 +268,14 @@ fn run(command: Command) -> Result<u8, Failure> {
                     carematch_core::limits::MAX_NEEDS
                 ))));
             }
-            let p = if healthcare {
+            let p = if let Some(days) = days {
+                if !(1..=28).contains(&days) {
+                    return Err(Failure::Input(input_error(&format!(
+                        "--days {days}: give 1 to 28"
+                    ))));
+                }
+                carematch_synth::week::generate(needs, days, seed)
+            } else if healthcare {
                 carematch_synth::healthcare::generate(needs, seed)
             } else if stations.is_some() || windows.is_some() || layout.is_some() {
                 use carematch_synth::station::{Layout, Spec, Windows};

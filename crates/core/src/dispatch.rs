@@ -280,12 +280,26 @@ fn load(
             let m = problem.need_by_id(&s.need).ok_or_else(|| {
                 Error::invalid(&path.key("stops").index(k).key("need"), "unknown need")
             })?;
+            // A visit of a series is its `visit`-th internal need, kept at its start
+            // (its siblings were placed knowing it, rule 8).
+            let m = match (problem.series_of(m), s.visit) {
+                (Some(series), Some(v)) => *series.needs.get(v as usize).ok_or_else(|| {
+                    Error::invalid(
+                        &path.key("stops").index(k).key("visit"),
+                        format!("the need has {} visits", series.needs.len()),
+                    )
+                })?,
+                _ => m,
+            };
             let need = problem.need(m);
-            let keep =
-                need.caregivers == 2 || need.link.is_some() || now.is_some_and(|t| s.start <= t);
+            let keep = need.caregivers == 2
+                || need.link.is_some()
+                || need.series.is_some()
+                || now.is_some_and(|t| s.start <= t);
             stops.push(StopState {
                 need: m,
                 fixed: keep.then_some(s.start),
+                within: None,
             });
         }
         let route = RouteState::with_stops(problem, slot, stops);
@@ -326,7 +340,7 @@ fn displace(
                 continue;
             }
             let saved = st.routes[ri].clone();
-            let (visits, work) = st.counters(slot.provider);
+            let counters = st.counters(ri);
             let travel = saved.travel;
             st.remove(ri, pos);
             if st.routes[ri].is_consistent() {
@@ -339,7 +353,7 @@ fn displace(
                 }
             }
             st.routes[ri] = saved;
-            st.set_counters(slot.provider, visits, work);
+            st.set_counters(ri, counters);
         }
     }
     let ((_, _, ri, pos), ins) = best?;
@@ -416,6 +430,7 @@ fn finish(
                     need: problem.need(m).id.clone(),
                     reason: *reason,
                     detail: detail.clone(),
+                    visit: None,
                 }
             } else {
                 Unassigned {
@@ -426,6 +441,7 @@ fn finish(
                         problem.need(members[0]).id,
                         reason.as_str()
                     ),
+                    visit: None,
                 }
             }
         });
@@ -436,6 +452,7 @@ fn finish(
             need: problem.need(d).id.clone(),
             reason: Reason::OverCapacity,
             detail: "displaced by an urgent need of higher priority".to_owned(),
+            visit: None,
         };
         unlist(&mut plan, d, Some(entry));
     }

@@ -26,7 +26,9 @@ pub(crate) fn build_plan(
         .map(|r| (r.slot, r.to_wire(problem)))
         .collect();
     wire_routes.sort_by_key(|(slot, _)| *slot);
-    let wire_routes: Vec<_> = wire_routes.into_iter().map(|(_, r)| r).collect();
+    let mut wire_routes: Vec<_> = wire_routes.into_iter().map(|(_, r)| r).collect();
+    let served_visits = number_visits(problem, &mut wire_routes);
+    let (carer_changes, carers_per_elder) = continuity(problem, routes);
 
     let mut travel = 0;
     let mut service = 0;
@@ -52,6 +54,8 @@ pub(crate) fn build_plan(
             travel,
             service,
             waiting: waited,
+            carer_changes,
+            carers_per_elder,
             lateness: Some(lateness),
             max_lateness: Some(max_lateness),
             objective: score.to_wire(travel),
@@ -61,16 +65,87 @@ pub(crate) fn build_plan(
             threads: threads as u64,
         },
         routes: wire_routes,
-        unassigned: unassigned
-            .iter()
-            .map(|(n, reason, detail)| Unassigned {
-                need: problem.need(*n).id.clone(),
-                reason: *reason,
-                detail: detail.clone(),
-            })
-            .collect(),
+        unassigned: {
+            // An unserved visit of a series is numbered after the served ones.
+            let mut next = served_visits;
+            unassigned
+                .iter()
+                .map(|(n, reason, detail)| {
+                    let need = problem.need(*n);
+                    let visit = need.series.map(|s| {
+                        let k = &mut next[s as usize];
+                        *k += 1;
+                        *k - 1
+                    });
+                    Unassigned {
+                        need: need.id.clone(),
+                        reason: *reason,
+                        detail: detail.clone(),
+                        visit,
+                    }
+                })
+                .collect()
+        },
         gaps: gaps(problem, unassigned.iter().map(|u| u.0)),
     }
+}
+
+/// Numbers the stops of each need of several visits 0, 1, … in start order (`visit`);
+/// returns how many visits of each series are served.
+fn number_visits(problem: &Problem, routes: &mut [crate::wire::Route]) -> Vec<u32> {
+    let mut served = vec![0u32; problem.all_series().len()];
+    if served.is_empty() {
+        return served;
+    }
+    // (series, start, route, stop)
+    let mut stops: Vec<(u32, i64, usize, usize)> = Vec::new();
+    for (ri, r) in routes.iter().enumerate() {
+        for (k, s) in r.stops.iter().enumerate() {
+            if let Some(&n) = problem.need_ids.get(&s.need) {
+                if let Some(series) = problem.need(n).series {
+                    stops.push((series, s.start, ri, k));
+                }
+            }
+        }
+    }
+    stops.sort_unstable();
+    for (series, _, ri, k) in stops {
+        let v = &mut served[series as usize];
+        routes[ri].stops[k].visit = Some(*v);
+        *v += 1;
+    }
+    served
+}
+
+/// Over a horizon ([`Problem::has_horizon`]): the carer changes, and the distinct
+/// providers per elder served (mean, most); `None` otherwise.
+fn continuity(
+    problem: &Problem,
+    routes: &[RouteState],
+) -> (Option<i64>, Option<crate::wire::CarersPerElder>) {
+    if !problem.has_horizon() {
+        return (None, None);
+    }
+    let visits = routes.iter().flat_map(|r| {
+        let p = r.provider().0;
+        r.stops()
+            .iter()
+            .map(move |s| (problem.need(s.need).elder.0, p))
+    });
+    let per = crate::objective::carers_per_elder(problem, visits);
+    let seen: Vec<u32> = per.iter().copied().filter(|&d| d > 0).collect();
+    let mean = if seen.is_empty() {
+        0.0
+    } else {
+        f64::from(seen.iter().sum::<u32>()) / seen.len() as f64
+    };
+    (
+        Some(crate::objective::carer_changes(&per)),
+        Some(crate::wire::CarersPerElder {
+            mean,
+            max: u64::from(seen.iter().copied().max().unwrap_or(0)),
+        }),
+    )
 }
 
 /// The lateness of the visits of `routes`: summed, and the largest.

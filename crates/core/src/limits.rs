@@ -1,6 +1,8 @@
 //! Documented limits on untrusted sizes and values. A problem over any of them is
 //! rejected with the field path, before any work is done.
 
+/// Most visits of one need (`visits`).
+pub const MAX_VISITS: i64 = 64;
 /// Most elders in one problem.
 pub const MAX_ELDERS: usize = 2_000_000;
 /// Most needs in one problem.
@@ -10,9 +12,9 @@ pub const MAX_PROVIDERS: usize = 200_000;
 /// Most service overrides.
 pub const MAX_SERVICES: usize = 10_000;
 /// Most windows of one need.
-pub const MAX_WINDOWS: usize = 32;
+pub const MAX_WINDOWS: usize = 64;
 /// Most shifts of one provider.
-pub const MAX_SHIFTS: usize = 16;
+pub const MAX_SHIFTS: usize = 64;
 /// Most skills of one need or provider.
 pub const MAX_SKILLS: usize = 64;
 /// Most entries in one elder's `prefers` or `avoids`.

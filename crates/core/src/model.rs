@@ -180,6 +180,22 @@ pub struct Need {
     /// With `late_by`: the windows, each extended by it and merged (the allowed
     /// starts); empty otherwise.
     pub(crate) soft: Vec<Window>,
+    /// The series of visits this need is one of (`visits > 1`, [`Series`]).
+    pub series: Option<u32>,
+}
+
+/// The visits of one need with `visits > 1`: one internal need per visit, the first
+/// at the need's own index, the others appended after every need of the input. Each
+/// visit starts in a different window of the need, `min_gap` seconds or more from the
+/// others (rule 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    /// Its visits.
+    pub needs: Vec<NeedIdx>,
+    /// Least seconds between the starts of two visits.
+    pub min_gap: i64,
+    /// All visits or none.
+    pub all: bool,
 }
 
 /// What a link asks of its needs (v1.1, rule 7).
@@ -258,6 +274,10 @@ pub struct Provider {
     pub max_visits: Option<u32>,
     /// Seconds of travel + service per day.
     pub max_work: Option<i64>,
+    /// Visits over the whole horizon.
+    pub max_visits_total: Option<u32>,
+    /// Seconds of travel + service over the whole horizon.
+    pub max_work_total: Option<i64>,
     /// Load per route.
     pub capacity: Option<i64>,
 }
@@ -278,6 +298,10 @@ pub struct Options {
     pub iterations: Option<u64>,
     /// The weights of the cost.
     pub weights: Weights,
+    /// Seconds per day of the horizon; `None`: the whole problem is one day.
+    pub day_length: Option<i64>,
+    /// The clock time at which day 0 begins.
+    pub day_start: i64,
 }
 
 impl Options {
@@ -304,6 +328,8 @@ impl Default for Options {
             candidates: 32,
             iterations: None,
             weights: Weights::default(),
+            day_length: None,
+            day_start: 0,
         }
     }
 }
@@ -362,6 +388,66 @@ pub struct Problem {
     pub(crate) places: Places,
     /// The profile of every provider shift ([`Profiles`]).
     pub(crate) profiles: Profiles,
+    /// The day of every provider shift ([`Days`]).
+    pub(crate) days: Days,
+    /// The needs of several visits ([`Series`]).
+    pub(crate) series: Vec<Series>,
+    /// How many needs the input has (the visits after the first of each series come
+    /// after them).
+    pub(crate) input_needs: usize,
+}
+
+/// Which (provider, day) every provider shift belongs to: the unit of the per-day
+/// limits `max_visits` and `max_work`. A shift belongs to the day in which it starts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Days {
+    /// Slot index → (provider, day) group.
+    pub(crate) of: Vec<u32>,
+    /// Number of groups.
+    pub(crate) count: usize,
+}
+
+impl Days {
+    /// The groups of `providers`' shifts under `options.day_length`.
+    pub(crate) fn new(providers: &[Provider], options: &Options) -> Self {
+        let mut of = Vec::new();
+        let mut count = 0u32;
+        for p in providers {
+            let mut seen: Vec<(i64, u32)> = Vec::new();
+            for shift in &p.shifts {
+                let day = day_of(options, shift.open);
+                let g = match seen.iter().find(|(d, _)| *d == day) {
+                    Some(&(_, g)) => g,
+                    None => {
+                        seen.push((day, count));
+                        count += 1;
+                        count - 1
+                    }
+                };
+                of.push(g);
+            }
+        }
+        Self {
+            of,
+            count: count as usize,
+        }
+    }
+}
+
+/// The day (0-based from `options.day_start`) of clock time `t`; 0 without
+/// `day_length`.
+///
+/// ```
+/// use carematch_core::model::{day_of, Options};
+/// let o = Options { day_length: Some(86_400), ..Options::default() };
+/// assert_eq!(day_of(&o, 86_400 + 30_000), 1);
+/// assert_eq!(day_of(&Options::default(), 86_400 + 30_000), 0);
+/// ```
+pub fn day_of(options: &Options, t: i64) -> i64 {
+    match options.day_length {
+        Some(len) if len > 0 => (t - options.day_start).div_euclid(len),
+        _ => 0,
+    }
 }
 
 /// Every place a route visits — elders' homes, then the providers' distinct starts
@@ -859,6 +945,38 @@ impl Problem {
     /// The profile of route `ri` (slot order).
     pub(crate) fn profile_of(&self, ri: usize) -> u32 {
         self.profiles.of[ri]
+    }
+
+    /// The (provider, day) group of slot `ri` ([`Days`]).
+    #[inline]
+    pub(crate) fn day_group(&self, ri: usize) -> usize {
+        self.days.of[ri] as usize
+    }
+
+    /// The number of (provider, day) groups.
+    pub(crate) fn day_groups(&self) -> usize {
+        self.days.count
+    }
+
+    /// The series need `n` is a visit of, if any.
+    pub fn series_of(&self, n: NeedIdx) -> Option<&Series> {
+        self.needs[n.ix()].series.map(|s| &self.series[s as usize])
+    }
+
+    /// The needs of several visits.
+    pub fn all_series(&self) -> &[Series] {
+        &self.series
+    }
+
+    /// Whether the plan is measured over a horizon: days given, or a need of several
+    /// visits (the summary then reports carer changes).
+    pub fn has_horizon(&self) -> bool {
+        self.options.day_length.is_some() || !self.series.is_empty()
+    }
+
+    /// How many needs the input has.
+    pub fn input_needs(&self) -> usize {
+        self.input_needs
     }
 
     /// Whether slot `ri` shares its profile with another slot.

@@ -107,6 +107,29 @@ pub(crate) fn plan_cost(problem: &Problem, sum: i64, max_late: i64) -> i64 {
     sum + problem.options().weights.max_lateness * max_late
 }
 
+/// Distinct providers visiting each elder, from `(elder, provider)` visits.
+pub(crate) fn carers_per_elder(
+    problem: &Problem,
+    visits: impl Iterator<Item = (u32, u32)>,
+) -> Vec<u32> {
+    let mut pairs: Vec<(u32, u32)> = visits.collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out = vec![0; problem.elders().len()];
+    for (e, _) in pairs {
+        out[e as usize] += 1;
+    }
+    out
+}
+
+/// Carer changes: per elder, distinct providers minus one (0 for none), summed.
+pub(crate) fn carer_changes(per_elder: &[u32]) -> i64 {
+    per_elder
+        .iter()
+        .map(|&d| i64::from(d.saturating_sub(1)))
+        .sum()
+}
+
 /// Level 4, between places for one visit that cost the same, smaller first: not one
 /// of the elder's trusted carers (`prefers`, continuity of care), then the provider's
 /// work so far, travel and service (balance: carers who start from one station tie

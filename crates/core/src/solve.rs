@@ -87,6 +87,7 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
         let cands = Candidates::new(problem);
         let near = Neighbours::new(problem);
         let plan = |built: &Construction, bound| {
+            let built = crate::routes::whole_series(problem, built);
             let ms = started.elapsed().as_millis() as u64;
             build_plan(
                 problem,
@@ -101,7 +102,7 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
             Algorithm::Baseline => plan(&baseline::construct(problem, &cands, &near, None), None),
             Algorithm::Matching => {
                 let m = crate::matching::construct(problem, &cands, &near);
-                plan(&m.construction, m.bound)
+                plan(&m.construction, m.bound.filter(|_| !problem.has_horizon()))
             }
             Algorithm::Auto => {
                 let options = problem.options();
@@ -129,7 +130,9 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                     Some(m) if m.score(problem) >= b.score(problem) => m,
                     _ => b,
                 };
-                let bound = m.1;
+                // The kernel's bound counts one visit per need and one day per
+                // carer: over a horizon it is no bound, and none is given.
+                let bound = m.1.filter(|_| !problem.has_horizon());
 
                 let iterations = options.iterations_for(problem.needs().len());
                 if iterations == 0 {

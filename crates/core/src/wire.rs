@@ -332,6 +332,16 @@ pub struct NeedInput {
     /// in the cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_by: Option<i64>,
+    /// v1.1, a horizon: up to this many visits (default 1, at most 64), each in a
+    /// different window of the need; each visit scores `priority` on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visits: Option<i64>,
+    /// v1.1: least seconds between the starts of successive visits (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_gap: Option<i64>,
+    /// v1.1: all visits or none (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_visits: Option<bool>,
 }
 
 /// A pinned assignment.
@@ -382,6 +392,12 @@ pub struct ProviderInput {
     /// Seconds of travel + service per day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_work: Option<i64>,
+    /// v1.1: visits over the whole horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_visits_total: Option<i64>,
+    /// v1.1: seconds of travel + service over the whole horizon (e.g. 44 h a week).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_work_total: Option<i64>,
     /// Max load carried at once; default unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
@@ -444,6 +460,13 @@ pub struct OptionsInput {
     /// v1.1: the weights of the cost (level 3 of the objective).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<WeightsInput>,
+    /// v1.1: seconds per day of the horizon (e.g. 86400); absent: the whole problem
+    /// is one day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_length: Option<i64>,
+    /// v1.1: the clock time at which day 0 begins (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_start: Option<i64>,
 }
 
 // ---------------------------------------------------------------- plan
@@ -513,16 +536,27 @@ pub struct Plan {
     pub gaps: Vec<Gap>,
 }
 
+/// Distinct providers per elder served (`summary.carers_per_elder`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CarersPerElder {
+    /// Mean over the elders with at least one visit served.
+    pub mean: f64,
+    /// The most any elder has.
+    pub max: u64,
+}
+
 /// Totals of a plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
-    /// Needs in the problem.
+    /// Needs in the problem (v1.1: visits, a need with `visits: k` counting `k`).
     pub needs: u64,
-    /// Needs served.
+    /// Needs (visits) served.
     pub assigned: u64,
-    /// Needs not served.
+    /// Needs (visits) not served.
     pub unassigned: u64,
     /// Served priority / total priority (1.0 when the total is 0).
     pub priority_served: f64,
@@ -532,6 +566,14 @@ pub struct Summary {
     pub service: i64,
     /// Seconds of waiting before a stop's start, all routes.
     pub waiting: i64,
+    /// v1.1, with `options.day_length` or a need of several visits: per elder, the
+    /// distinct providers who visit them minus one, summed (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carer_changes: Option<i64>,
+    /// carematch extension, with `carer_changes`: distinct providers per elder served,
+    /// mean and largest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carers_per_elder: Option<CarersPerElder>,
     /// v1.1: seconds of lateness, summed over visits (absent in v1 plans).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lateness: Option<i64>,
@@ -622,6 +664,9 @@ pub struct Stop {
     /// when 0).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub late: i64,
+    /// v1.1: which visit of a need with `visits > 1` (0-based, in start order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<u32>,
 }
 
 fn is_zero(v: &i64) -> bool {
@@ -639,6 +684,9 @@ pub struct Unassigned {
     pub reason: Reason,
     /// A human-readable explanation (no personal data beyond ids).
     pub detail: String,
+    /// v1.1: which visit of a need with `visits > 1` (numbered after the served ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<u32>,
 }
 
 /// Why a need was not served.

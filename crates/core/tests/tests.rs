@@ -4,6 +4,7 @@
 mod checker;
 mod common;
 mod exact;
+mod horizon;
 mod kernel;
 mod properties;
 mod reasons;

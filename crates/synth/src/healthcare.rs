@@ -85,6 +85,8 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
             max_visits: None,
             max_work: None,
             capacity: None,
+            max_visits_total: None,
+            max_work_total: None,
         });
     }
     for i in 0..patients {
@@ -117,6 +119,9 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
             load: None,
             pinned: None,
             late_by: Some(LATE_BY),
+            visits: None,
+            min_gap: None,
+            all_visits: None,
         };
         match r.random_range(0..8) {
             // A bath by a nurse and an aide together.

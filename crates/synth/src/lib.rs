@@ -28,6 +28,7 @@
 pub mod healthcare;
 pub mod kernel;
 pub mod station;
+pub mod week;
 
 use carematch_core::wire::*;
 use rand::{Rng, SeedableRng};
@@ -59,6 +60,8 @@ pub fn generate(needs: usize, seed: u64) -> ProblemInput {
                 candidates: None,
                 iterations: None,
                 weights: None,
+                day_length: None,
+                day_start: None,
             }),
             ..Default::default()
         },
@@ -260,6 +263,9 @@ impl Gen {
                 load,
                 pinned: None,
                 late_by: None,
+                visits: None,
+                min_gap: None,
+                all_visits: None,
             });
         }
         n
@@ -434,6 +440,8 @@ impl Gen {
             max_visits,
             max_work,
             capacity,
+            max_visits_total: None,
+            max_work_total: None,
         });
     }
 

@@ -130,6 +130,8 @@ pub fn generate(spec: &Spec) -> ProblemInput {
             max_visits: None,
             max_work: None,
             capacity: Some(CAPACITY),
+            max_visits_total: None,
+            max_work_total: None,
         });
     }
     for i in 0..spec.needs {
@@ -187,6 +189,9 @@ pub fn generate(spec: &Spec) -> ProblemInput {
             load: (load > 0).then_some(load),
             pinned: None,
             late_by: None,
+            visits: None,
+            min_gap: None,
+            all_visits: None,
         });
     }
     out

@@ -55,6 +55,9 @@ pub enum Rule {
     /// 7: a link is served whole or not at all; `together` starts equal and providers
     /// distinct; `sequence` starts `min_gap` to `max_gap` apart, providers as asked.
     Link,
+    /// 8: the visits of a need of several visits start in different windows of it,
+    /// `min_gap` apart, numbered in start order; all or none with `all_visits`.
+    Series,
     /// The plan's own figures (ids, elder of a stop, route and summary totals) agree
     /// with its routes.
     Consistency,
@@ -76,6 +79,7 @@ impl Rule {
             Rule::Capacity => "capacity",
             Rule::Pinned => "pinned",
             Rule::Link => "link",
+            Rule::Series => "series",
             Rule::Consistency => "consistency",
         }
     }
@@ -90,6 +94,7 @@ impl Rule {
             Rule::MaxVisits | Rule::MaxWork | Rule::Capacity => 5,
             Rule::Pinned => 6,
             Rule::Link => 7,
+            Rule::Series => 8,
             Rule::Consistency => 0,
         }
     }
@@ -170,6 +175,7 @@ pub fn check(problem: &Problem, plan: &Plan) -> Vec<Violation> {
     needs::sync(problem, &walked, &mut c);
     needs::pins(problem, &walked, &mut c);
     needs::links(problem, &walked, &mut c);
+    needs::series(problem, &walked, &mut c);
     summary::figures(problem, plan, &walked, served, &mut c);
     c.out
 }

@@ -1,6 +1,7 @@
 //! Rules over the needs: each served by exactly its carers or listed once as
 //! unassigned (1), both carers of a two-carer need at one start (4), a pinned need
-//! served as pinned (6), a link served whole and as it asks (7).
+//! served as pinned (6), a link served whole and as it asks (7), the visits of a need
+//! of several visits apart and numbered in start order (8).
 
 use std::collections::HashMap;
 
@@ -32,6 +33,20 @@ pub(super) fn coverage(
                 format!("unknown need '{}'", u.need),
             ),
             Some(n) => {
+                let n = match (problem.series_of(n), u.visit) {
+                    (Some(series), Some(v)) if (v as usize) < series.needs.len() => {
+                        series.needs[v as usize]
+                    }
+                    (None, None) => n,
+                    _ => {
+                        c.flag(
+                            Rule::Series,
+                            upath.index(ui).key("visit"),
+                            format!("need '{}': `visit` is given exactly for a need of several visits, below their number", u.need),
+                        );
+                        continue;
+                    }
+                };
                 if let Some(first) = listed.insert(n, ui) {
                     c.flag(
                         Rule::Coverage,
@@ -200,6 +215,73 @@ pub(super) fn links(problem: &Problem, walked: &Walked, c: &mut Checker) {
                     _ => {}
                 }
             }
+        }
+    }
+}
+
+/// Rule 8: the served visits of each need of several visits start in different
+/// windows, successive starts `min_gap` or more apart, numbered 0, 1, … in start
+/// order; with `all_visits`, all of them or none.
+pub(super) fn series(problem: &Problem, walked: &Walked, c: &mut Checker) {
+    for series in problem.all_series() {
+        let need = problem.need(series.needs[0]);
+        // (start, visit number, path)
+        let mut served: Vec<(i64, usize, FieldPath)> = series
+            .needs
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &m)| {
+                visits_of(walked, m)
+                    .iter()
+                    .map(move |v| (v.start, k, v.path.clone()))
+            })
+            .collect();
+        served.sort_by_key(|v| (v.0, v.1));
+        let mut windows = Vec::new();
+        for (i, (start, k, path)) in served.iter().enumerate() {
+            if *k != i {
+                c.flag(
+                    Rule::Series,
+                    path.key("visit"),
+                    format!(
+                        "need '{}': the visit starting {i}th is numbered {k}",
+                        need.id
+                    ),
+                );
+            }
+            let w = need.windows.iter().position(|w| w.contains(*start));
+            if w.is_some() && windows.contains(&w) {
+                c.flag(
+                    Rule::Series,
+                    path.key("start"),
+                    format!("need '{}': two visits start in one window", need.id),
+                );
+            }
+            windows.push(w);
+            if i > 0 && start - served[i - 1].0 < series.min_gap {
+                c.flag(
+                    Rule::Series,
+                    path.key("start"),
+                    format!(
+                        "need '{}': visits start {} s apart, below min_gap {}",
+                        need.id,
+                        start - served[i - 1].0,
+                        series.min_gap
+                    ),
+                );
+            }
+        }
+        if series.all && !served.is_empty() && served.len() < series.needs.len() {
+            c.flag(
+                Rule::Series,
+                served[0].2.clone(),
+                format!(
+                    "need '{}' asks for all {} visits or none; {} are served",
+                    need.id,
+                    series.needs.len(),
+                    served.len()
+                ),
+            );
         }
     }
 }

@@ -22,8 +22,9 @@ pub(super) struct Visit {
 pub(super) struct Walked {
     /// The visits of each served need, in plan order.
     pub(super) visits: HashMap<NeedIdx, Vec<Visit>>,
-    /// Per provider: visits, work (travel + service, recomputed) and legs.
-    pub(super) per_provider: HashMap<ProviderIdx, (i64, i64, i64)>,
+    /// Per provider and day (of the route's shift's start): visits, work (travel +
+    /// service, recomputed) and legs.
+    pub(super) per_provider: HashMap<(ProviderIdx, i64), (i64, i64, i64)>,
     /// Travel and service as the routes report them.
     pub(super) travel: i64,
     pub(super) service: i64,
@@ -82,7 +83,12 @@ pub(super) fn walk(problem: &Problem, plan: &Plan, c: &mut Checker) -> Walked {
                 });
             }
         }
-        let e = w.per_provider.entry(p).or_default();
+        let day = problem
+            .provider(p)
+            .shifts
+            .get(route.shift)
+            .map_or(0, |s| crate::model::day_of(problem.options(), s.open));
+        let e = w.per_provider.entry((p, day)).or_default();
         e.0 += route.stops.len() as i64;
         e.1 = e.1.saturating_add(f.travel).saturating_add(f.service);
         e.2 += f.legs;
@@ -114,6 +120,29 @@ fn resolve(
             );
             out.push(None);
             continue;
+        };
+        // A visit of a need of several visits is its `visit`-th (rule 8).
+        let n = match (problem.series_of(n), stop.visit) {
+            (None, None) => n,
+            (Some(series), Some(v)) if (v as usize) < series.needs.len() => {
+                series.needs[v as usize]
+            }
+            (series, _) => {
+                c.flag(
+                    Rule::Series,
+                    spath.key("visit"),
+                    match series {
+                        Some(s) => format!(
+                            "need '{}' has {} visits: each stop names one (0-based)",
+                            stop.need,
+                            s.needs.len()
+                        ),
+                        None => format!("need '{}' has one visit: no `visit`", stop.need),
+                    },
+                );
+                out.push(None);
+                continue;
+            }
         };
         let need = problem.need(n);
         let elder = problem.elder(need.elder);

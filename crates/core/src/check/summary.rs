@@ -64,9 +64,22 @@ pub(super) fn figures(
     }
     // v1.1 figures, when the plan gives them (a v1 plan does not).
     let w = &problem.options().weights;
-    let cost =
-        w.travel * walked.travel + w.lateness * walked.late + w.max_lateness * walked.late_max;
+    // Carer changes: per elder, distinct providers minus one.
+    let mut pairs: Vec<(crate::model::ElderIdx, crate::model::ProviderIdx)> = walked
+        .visits
+        .iter()
+        .flat_map(|(n, vs)| vs.iter().map(move |v| (problem.need(*n).elder, v.provider)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let elders_served = pairs.chunk_by(|a, b| a.0 == b.0).count() as i64;
+    let changes = pairs.len() as i64 - elders_served;
+    let cost = w.travel * walked.travel
+        + w.lateness * walked.late
+        + w.max_lateness * walked.late_max
+        + w.carer_changes * changes;
     let optional = [
+        (sp.key("carer_changes"), s.carer_changes, changes),
         (sp.key("lateness"), s.lateness, walked.late),
         (sp.key("max_lateness"), s.max_lateness, walked.late_max),
         (sp.key("objective").key("cost"), s.objective.cost, cost),

@@ -138,7 +138,8 @@ impl Builder<'_> {
     /// The added cost of `ins` of `n` into `route`, starting at `start`.
     fn price_in(&self, route: &RouteState, n: NeedIdx, ins: &Insertion, start: i64) -> i64 {
         let w = &self.problem.options().weights;
-        let mut cost = w.travel * ins.delta;
+        let mut cost =
+            w.travel * ins.delta + w.carer_changes * self.new_carer(n, route.slot.provider);
         if self.problem.has_soft_windows() {
             let (added, max) = route.late_after(self.problem, n, ins.pos, start);
             let global = self.max_late();
@@ -161,11 +162,15 @@ impl Builder<'_> {
             return Vec::new();
         };
         let ri = self.route_ix(slot);
-        let mut ins = self.routes[ri].insertions(self.problem, n, within, 0);
+        let mut ins = Vec::new();
+        self.routes[ri].each_insertion_in(self.problem, n, &self.starts_for(n, within), |i| {
+            ins.push(i)
+        });
         if let Some(room) = room {
             ins.retain(|i| i.delta <= room);
         }
-        if self.problem.has_soft_windows() || self.problem.options().weights.travel != 1 {
+        let w = &self.problem.options().weights;
+        if self.problem.has_soft_windows() || w.travel != 1 || w.carer_changes > 0 {
             ins = ins
                 .into_iter()
                 .map(|i| {
@@ -196,15 +201,16 @@ impl Builder<'_> {
         let r = &self.routes[ri];
         let plain = !self.problem.has_soft_windows();
         let w = self.problem.options().weights.travel;
+        let carer = self.problem.options().weights.carer_changes * self.new_carer(n, slot.provider);
         let within = fixed.map(|t| Window { open: t, close: t });
         let mut best: Option<Insertion> = None;
-        r.each_insertion(self.problem, n, within, |i| {
+        r.each_insertion_in(self.problem, n, &self.starts_for(n, within), |i| {
             if room.is_some_and(|room| i.delta > room) {
                 return;
             }
             let i = if plain {
                 Insertion {
-                    cost: w * i.delta,
+                    cost: w * i.delta + carer,
                     ..i
                 }
             } else {
@@ -476,22 +482,18 @@ impl Builder<'_> {
         within: Window,
         after: usize,
     ) -> Option<(i64, Insertion)> {
-        let p = slot.provider;
-        let prov = self.problem.provider(p);
-        let (visits, work) = self.counters(p);
+        let prov = self.problem.provider(slot.provider);
+        let ri = self.route_ix(slot);
         let need = self.problem.need(b);
         let a = self.problem.need(route.stops()[after].need);
-        if prov.max_visits.is_some_and(|m| visits + 2 > m)
+        if !self.within_limits(ri, 2, 0)
             || prov.capacity.is_some_and(|c| route.load + need.load > c)
         {
             return None;
         }
-        let room = prov.max_work.map(|m| {
-            m - work
-                - need.duration
-                - a.duration
-                - (route.travel - self.routes[self.route_ix(slot)].travel)
-        });
+        let room = self
+            .work_room(ri)
+            .map(|m| m - need.duration - a.duration - (route.travel - self.routes[ri].travel));
         let mut best: Option<Insertion> = None;
         route.each_insertion(self.problem, b, Some(within), |i| {
             if i.pos <= after || room.is_some_and(|r| i.delta > r) {

@@ -19,6 +19,8 @@
 mod insert;
 mod pins;
 mod route;
+mod series;
+pub(crate) use series::whole_series;
 mod segment;
 
 pub(crate) use insert::{Unit, UnitMove};
@@ -58,7 +60,19 @@ pub(crate) fn cost_of(problem: &Problem, routes: &[RouteState]) -> i64 {
         .map(|r| route_cost(problem, r.travel, r.late))
         .sum();
     let max = routes.iter().map(|r| r.late_max).max().unwrap_or(0);
-    plan_cost(problem, sum, max)
+    let w = problem.options().weights.carer_changes;
+    let changes = if w > 0 {
+        let visits = routes.iter().flat_map(|r| {
+            let p = r.provider().0;
+            r.stops()
+                .iter()
+                .map(move |s| (problem.need(s.need).elder.0, p))
+        });
+        crate::objective::carer_changes(&crate::objective::carers_per_elder(problem, visits))
+    } else {
+        0
+    };
+    plan_cost(problem, sum, max) + w * changes
 }
 
 /// Routes of every provider shift under construction, with the per-provider limits
@@ -68,10 +82,14 @@ pub(crate) struct Builder<'a> {
     pub(crate) routes: Vec<RouteState>,
     /// First route index of each provider.
     base: Vec<usize>,
-    /// Per provider: visits so far.
-    visits: Vec<u32>,
-    /// Per provider: travel and service seconds so far.
-    work: Vec<i64>,
+    /// Per (provider, day) group ([`crate::model::Days`]): visits and work so far.
+    day: Vec<Used>,
+    /// Per provider, over the horizon: visits and work so far.
+    total: Vec<Used>,
+    /// Per elder, with a weight on carer changes: (provider, visits) of each carer.
+    carers: Vec<Vec<(u32, u32)>>,
+    /// Carer changes of the plan: per elder, distinct carers minus one, summed.
+    changes: i64,
     /// The empty routes of every profile, once asked for ([`Builder::first_empty`]).
     empty: Option<Vec<BTreeSet<u32>>>,
     /// The routes serving each need ([`NONE`] when unused; two for a synchronised one).
@@ -87,6 +105,37 @@ pub(crate) struct Builder<'a> {
 
 /// No route.
 pub(crate) const NONE: u32 = u32::MAX;
+
+/// What a provider has used, on one day or over the horizon: visits, and seconds of
+/// travel + service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Used {
+    pub(crate) visits: u32,
+    pub(crate) work: i64,
+}
+
+impl Used {
+    /// `self` with `visits` more visits and `work` more seconds.
+    fn plus(self, visits: i64, work: i64) -> Self {
+        Self {
+            visits: (i64::from(self.visits) + visits) as u32,
+            work: self.work + work,
+        }
+    }
+
+    /// Whether `visits` more visits and `work` more seconds stay within the limits
+    /// (only what grows is checked).
+    fn allows(
+        self,
+        max_visits: Option<u32>,
+        max_work: Option<i64>,
+        visits: i64,
+        work: i64,
+    ) -> bool {
+        !(visits > 0 && max_visits.is_some_and(|m| i64::from(self.visits) + visits > i64::from(m))
+            || work > 0 && max_work.is_some_and(|m| self.work + work > m))
+    }
+}
 
 impl<'a> Builder<'a> {
     /// Empty routes for every provider shift.
@@ -111,8 +160,14 @@ impl<'a> Builder<'a> {
             seen: vec![0; routes.len()],
             routes,
             base,
-            visits: vec![0; n],
-            work: vec![0; n],
+            day: vec![Used::default(); problem.day_groups()],
+            total: vec![Used::default(); n],
+            carers: if problem.options().weights.carer_changes > 0 {
+                vec![Vec::new(); problem.elders().len()]
+            } else {
+                Vec::new()
+            },
+            changes: 0,
             empty: None,
             at: vec![[NONE; 2]; problem.needs().len()],
             stamp: 0,
@@ -124,6 +179,7 @@ impl<'a> Builder<'a> {
     /// The plan's cost (level 3 of the objective) as the routes are now.
     pub(crate) fn cost(&self) -> i64 {
         plan_cost(self.problem, self.cost_sum, self.max_late())
+            + self.problem.options().weights.carer_changes * self.changes
     }
 
     /// The plan's cost if routes `ri` were replaced by the routes given.
@@ -148,6 +204,7 @@ impl<'a> Builder<'a> {
         }
         let max = maxes.keys().next_back().copied().unwrap_or(0);
         plan_cost(self.problem, sum, max)
+            + self.problem.options().weights.carer_changes * self.changes_if(replaced)
     }
 
     /// The largest lateness of any visit.
@@ -183,6 +240,7 @@ impl<'a> Builder<'a> {
                 .map(|&(need, start)| StopState {
                     need,
                     fixed: Some(start),
+                    within: None,
                 })
                 .collect();
             let ri = b.route_ix(pinned.slot);
@@ -200,13 +258,14 @@ impl<'a> Builder<'a> {
         for ri in 0..b.routes.len() {
             b.account(ri, 1);
         }
-        for (ri, r) in b.routes.iter().enumerate() {
-            let p = r.provider().ix();
-            b.visits[p] += r.stops().len() as u32;
-            b.work[p] += r.travel + r.service;
-            for s in r.stops() {
-                let a = &mut b.at[s.need.ix()];
+        for ri in 0..b.routes.len() {
+            let r = &b.routes[ri];
+            b.count(ri, r.stops().len() as i64, r.travel + r.service);
+            for k in 0..b.routes[ri].stops().len() {
+                let n = b.routes[ri].stops()[k].need;
+                let a = &mut b.at[n.ix()];
                 a[usize::from(a[0] != NONE)] = ri as u32;
+                b.carer(n, b.routes[ri].provider(), 1);
             }
         }
         b
@@ -258,10 +317,10 @@ impl<'a> Builder<'a> {
 
     /// Replaces route `ri` (same slot) and updates its provider's counters.
     pub(crate) fn set_route(&mut self, ri: usize, route: RouteState) {
-        let p = route.provider().ix();
         self.account(ri, -1);
         let old = std::mem::replace(&mut self.routes[ri], route);
         self.account(ri, 1);
+        self.recount_carers(ri, &old);
         for s in old.stops() {
             if !self.routes[ri].stops().iter().any(|x| x.need == s.need) {
                 self.mark(s.need, ri, false);
@@ -272,9 +331,92 @@ impl<'a> Builder<'a> {
             self.mark(n, ri, true);
         }
         let new = &self.routes[ri];
-        self.visits[p] = self.visits[p] + new.stops().len() as u32 - old.stops().len() as u32;
-        self.work[p] += new.travel + new.service - old.travel - old.service;
+        let visits = new.stops().len() as i64 - old.stops().len() as i64;
+        let work = new.travel + new.service - old.travel - old.service;
+        self.count(ri, visits, work);
         self.track(ri);
+    }
+
+    /// Adds `visits` and `work` to route `ri`'s provider's day and horizon.
+    fn count(&mut self, ri: usize, visits: i64, work: i64) {
+        let g = self.problem.day_group(ri);
+        let p = self.routes[ri].provider().ix();
+        self.day[g] = self.day[g].plus(visits, work);
+        self.total[p] = self.total[p].plus(visits, work);
+    }
+
+    /// Counts (`sign` 1) or stops counting (−1) a visit of `p` to need `n`'s elder in
+    /// the carer changes (only with a weight on them).
+    fn carer(&mut self, n: NeedIdx, p: ProviderIdx, sign: i32) {
+        if self.carers.is_empty() {
+            return;
+        }
+        let list = &mut self.carers[self.problem.need(n).elder.ix()];
+        let before = list.len();
+        match list.iter().position(|c| c.0 == p.0) {
+            Some(k) if sign < 0 => {
+                list[k].1 -= 1;
+                if list[k].1 == 0 {
+                    list.swap_remove(k);
+                }
+            }
+            Some(k) => list[k].1 += 1,
+            None if sign > 0 => list.push((p.0, 1)),
+            None => debug_assert!(false, "no such carer"),
+        }
+        let changes = |len: usize| len.saturating_sub(1) as i64;
+        self.changes += changes(list.len()) - changes(before);
+    }
+
+    /// Route `ri` replaced `old`: its visits' carers recounted.
+    fn recount_carers(&mut self, ri: usize, old: &RouteState) {
+        if self.carers.is_empty() {
+            return;
+        }
+        let p = old.provider();
+        for s in old.stops() {
+            self.carer(s.need, p, -1);
+        }
+        for k in 0..self.routes[ri].stops().len() {
+            self.carer(self.routes[ri].stops()[k].need, p, 1);
+        }
+    }
+
+    /// The plan's carer changes if routes `ri` were replaced by the routes given.
+    fn changes_if(&self, replaced: &[(usize, &RouteState)]) -> i64 {
+        if self.carers.is_empty() {
+            return self.changes;
+        }
+        let mut delta: Vec<(u32, u32, i32)> = Vec::new();
+        for &(ri, new) in replaced {
+            let p = new.provider().0;
+            let elder = |s: &StopState| self.problem.need(s.need).elder.0;
+            delta.extend(self.routes[ri].stops().iter().map(|s| (elder(s), p, -1)));
+            delta.extend(new.stops().iter().map(|s| (elder(s), p, 1)));
+        }
+        delta.sort_unstable();
+        let mut changes = self.changes;
+        for group in delta.chunk_by(|a, b| a.0 == b.0) {
+            let mut list = self.carers[group[0].0 as usize].clone();
+            let before = list.len();
+            for &(_, p, d) in group {
+                match list.iter().position(|c| c.0 == p) {
+                    Some(k) => list[k].1 = (i64::from(list[k].1) + i64::from(d)) as u32,
+                    None => list.push((p, d.max(0) as u32)),
+                }
+            }
+            let after = list.iter().filter(|c| c.1 > 0).count();
+            changes += after.saturating_sub(1) as i64 - before.saturating_sub(1) as i64;
+        }
+        changes
+    }
+
+    /// The carer changes a visit of `p` to need `n` would add.
+    pub(crate) fn new_carer(&self, n: NeedIdx, p: ProviderIdx) -> i64 {
+        match self.carers.get(self.problem.need(n).elder.ix()) {
+            Some(list) if !list.is_empty() => i64::from(!list.iter().any(|c| c.0 == p.0)),
+            _ => 0,
+        }
     }
 
     /// Puts `route` back as route `ri` as it was (undoing a tentative move); the
@@ -282,8 +424,9 @@ impl<'a> Builder<'a> {
     /// ([`Builder::set_counters`], [`Builder::set_at`]).
     pub(crate) fn restore(&mut self, ri: usize, route: RouteState) {
         self.account(ri, -1);
-        self.routes[ri] = route;
+        let old = std::mem::replace(&mut self.routes[ri], route);
         self.account(ri, 1);
+        self.recount_carers(ri, &old);
         self.track(ri);
     }
 
@@ -319,15 +462,40 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    /// Provider `p`'s visits and work so far.
-    pub(crate) fn counters(&self, p: ProviderIdx) -> (u32, i64) {
-        (self.visits[p.ix()], self.work[p.ix()])
+    /// Route `ri`'s provider's visits and work so far: on its day, over the horizon.
+    pub(crate) fn counters(&self, ri: usize) -> (Used, Used) {
+        let p = self.routes[ri].provider().ix();
+        (self.day[self.problem.day_group(ri)], self.total[p])
     }
 
-    /// Restores provider `p`'s counters (after undoing a tentative move).
-    pub(crate) fn set_counters(&mut self, p: ProviderIdx, visits: u32, work: i64) {
-        self.visits[p.ix()] = visits;
-        self.work[p.ix()] = work;
+    /// Restores route `ri`'s provider's counters (after undoing a tentative move;
+    /// several saved ones are restored newest first).
+    pub(crate) fn set_counters(&mut self, ri: usize, (day, total): (Used, Used)) {
+        let p = self.routes[ri].provider().ix();
+        self.day[self.problem.day_group(ri)] = day;
+        self.total[p] = total;
+    }
+
+    /// Whether route `ri`'s provider may take `visits` more visits and `work` more
+    /// seconds there: on its day and over the horizon.
+    pub(crate) fn within_limits(&self, ri: usize, visits: i64, work: i64) -> bool {
+        let prov = self.problem.provider(self.routes[ri].provider());
+        let (day, total) = self.counters(ri);
+        day.allows(prov.max_visits, prov.max_work, visits, work)
+            && total.allows(prov.max_visits_total, prov.max_work_total, visits, work)
+    }
+
+    /// The most seconds route `ri`'s provider may still add on its day and over the
+    /// horizon (`None`: unlimited).
+    fn work_room(&self, ri: usize) -> Option<i64> {
+        let prov = self.problem.provider(self.routes[ri].provider());
+        let (day, total) = self.counters(ri);
+        let d = prov.max_work.map(|m| m - day.work);
+        let t = prov.max_work_total.map(|m| m - total.work);
+        match (d, t) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The index in [`Builder::routes`] of `slot`'s route.
@@ -338,57 +506,56 @@ impl<'a> Builder<'a> {
     /// Whether route `ri` is feasible and its provider within `max_work`: what a
     /// removal can break when travel breaks the triangle inequality (a matrix may).
     pub(crate) fn holds(&self, ri: usize) -> bool {
-        let r = &self.routes[ri];
-        let p = r.provider();
-        r.is_consistent()
-            && self
-                .problem
-                .provider(p)
-                .max_work
-                .is_none_or(|m| self.work[p.ix()] <= m)
+        self.routes[ri].is_consistent() && self.work_room(ri).is_none_or(|room| room >= 0)
     }
 
     /// The provider's limits for one more visit of `n` in `slot`: `None` when
     /// `max_visits` or the route's `capacity` leave no room; otherwise the most travel
     /// the visit may add within `max_work` (`None` inside: unlimited).
     fn room(&self, slot: Slot, n: NeedIdx) -> Option<Option<i64>> {
-        let p = slot.provider;
-        let prov = self.problem.provider(p);
+        let prov = self.problem.provider(slot.provider);
         let need = self.problem.need(n);
-        let r = &self.routes[self.route_ix(slot)];
-        if prov.max_visits.is_some_and(|m| self.visits[p.ix()] >= m)
-            || prov.capacity.is_some_and(|c| r.load + need.load > c)
-        {
+        let ri = self.route_ix(slot);
+        let r = &self.routes[ri];
+        if !self.within_limits(ri, 1, 0) || prov.capacity.is_some_and(|c| r.load + need.load > c) {
             return None;
         }
-        Some(prov.max_work.map(|m| m - self.work[p.ix()] - need.duration))
+        Some(self.work_room(ri).map(|room| room - need.duration))
     }
 
     /// Inserts `n` into `slot`'s route as `ins` says (fixed at `fixed` when given) and
     /// updates the provider's counters.
     pub(crate) fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
-        let p = slot.provider.ix();
         let ri = self.route_ix(slot);
         let before = self.routes[ri].travel + self.routes[ri].service;
         self.account(ri, -1);
-        self.routes[ri].insert(self.problem, n, ins.pos, fixed);
+        // A visit of a series keeps to part of its window (rule 8, [`series`]).
+        let within = (fixed.is_none() && self.problem.need(n).series.is_some())
+            .then(|| self.series_within(n, ins));
+        let stop = StopState {
+            need: n,
+            fixed,
+            within,
+        };
+        self.routes[ri].insert_stop(self.problem, stop, ins.pos);
         self.account(ri, 1);
         debug_assert!(self.routes[ri].is_consistent());
-        self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
-        self.visits[p] += 1;
+        let work = self.routes[ri].travel + self.routes[ri].service - before;
+        self.count(ri, 1, work);
+        self.carer(n, slot.provider, 1);
         self.mark(n, ri, true);
         self.track(ri);
     }
 
     /// Removes the stop at `pos` of route `ri` and updates the provider's counters.
     pub(crate) fn remove(&mut self, ri: usize, pos: usize) -> StopState {
-        let p = self.routes[ri].provider().ix();
         let before = self.routes[ri].travel + self.routes[ri].service;
         self.account(ri, -1);
         let s = self.routes[ri].remove(self.problem, pos);
         self.account(ri, 1);
-        self.work[p] += self.routes[ri].travel + self.routes[ri].service - before;
-        self.visits[p] -= 1;
+        let work = self.routes[ri].travel + self.routes[ri].service - before;
+        self.count(ri, -1, work);
+        self.carer(s.need, self.routes[ri].provider(), -1);
         self.mark(s.need, ri, false);
         self.track(ri);
         s
@@ -398,33 +565,32 @@ impl<'a> Builder<'a> {
     /// is (route, travel, service, load, visits) added (negative: taken). Only what
     /// grows is checked, so a move that lightens a route is never refused.
     pub(crate) fn allows(&self, changes: &[(usize, i64, i64, i64, i64)]) -> bool {
-        let mut per: [(ProviderIdx, i64, i64); 4] = [(ProviderIdx(u32::MAX), 0, 0); 4];
-        for (k, &(ri, travel, service, load, visits)) in changes.iter().enumerate().take(4) {
+        let changes = &changes[..changes.len().min(4)];
+        for &(ri, _, _, load, _) in changes {
             let r = &self.routes[ri];
             let prov = self.problem.provider(r.provider());
             if load > 0 && prov.capacity.is_some_and(|c| r.load + load > c) {
                 return false;
             }
-            per[k] = (r.provider(), travel + service, visits);
         }
-        for &(p, ..) in per.iter().take(changes.len()) {
-            let (work, visits) = per
-                .iter()
-                .filter(|x| x.0 == p)
-                .fold((0, 0), |(w, v), x| (w + x.1, v + x.2));
-            let prov = self.problem.provider(p);
-            if work > 0 && prov.max_work.is_some_and(|m| self.work[p.ix()] + work > m) {
-                return false;
-            }
-            if visits > 0
-                && prov
-                    .max_visits
-                    .is_some_and(|m| i64::from(self.visits[p.ix()]) + visits > i64::from(m))
-            {
-                return false;
-            }
-        }
-        true
+        // Changes to routes of one provider's day add up; so do those over its horizon.
+        let problem = self.problem;
+        changes.iter().all(|&(ri, ..)| {
+            let p = self.routes[ri].provider();
+            let (g, gp) = (problem.day_group(ri), |x: usize| self.routes[x].provider());
+            let sum = |same: &dyn Fn(usize) -> bool| {
+                changes
+                    .iter()
+                    .filter(|c| same(c.0))
+                    .fold((0, 0), |(v, w), c| (v + c.4, w + c.1 + c.2))
+            };
+            let (dv, dw) = sum(&|x| problem.day_group(x) == g);
+            let (tv, tw) = sum(&|x| gp(x) == p);
+            let prov = problem.provider(p);
+            let (day, total) = self.counters(ri);
+            day.allows(prov.max_visits, prov.max_work, dv, dw)
+                && total.allows(prov.max_visits_total, prov.max_work_total, tv, tw)
+        })
     }
 
     /// Whether `p` is one of the trusted carers of `n`'s elder.
@@ -435,6 +601,6 @@ impl<'a> Builder<'a> {
 
     /// The objective's tie-break ([`crate::objective::tie`]) for `p` serving `n`.
     pub(crate) fn tie(&self, n: NeedIdx, p: ProviderIdx) -> (bool, i64) {
-        crate::objective::tie(self.trusted(n, p), self.work[p.ix()])
+        crate::objective::tie(self.trusted(n, p), self.total[p.ix()].work)
     }
 }

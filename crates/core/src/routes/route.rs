@@ -19,12 +19,16 @@ use crate::wire;
 /// The start times a stop may take: its fixed start (written into `buf`), or its
 /// need's allowed starts.
 fn stop_windows<'a>(problem: &'a Problem, s: &StopState, buf: &'a mut [Window; 1]) -> &'a [Window] {
-    match s.fixed {
-        Some(t) => {
+    match (s.fixed, s.within) {
+        (Some(t), _) => {
             buf[0] = Window { open: t, close: t };
             buf
         }
-        None => match problem.allowed_starts(s.need) {
+        (None, Some(w)) => {
+            buf[0] = w;
+            buf
+        }
+        (None, None) => match problem.allowed_starts(s.need) {
             Cow::Borrowed(w) => w,
             Cow::Owned(w) => {
                 buf[0] = w[0];
@@ -53,6 +57,17 @@ pub struct StopState {
     pub need: NeedIdx,
     /// The start this stop is fixed at, if any.
     pub fixed: Option<i64>,
+    /// The part of one of its need's windows its start keeps to, if any: a visit of a
+    /// series, whose siblings were placed knowing it (rule 8).
+    pub within: Option<Window>,
+}
+
+impl StopState {
+    /// Whether the local search may move this stop on its own: neither fixed nor kept
+    /// to part of a window.
+    pub fn is_free(&self) -> bool {
+        self.fixed.is_none() && self.within.is_none()
+    }
 }
 
 /// A feasible way to insert one visit into a route.
@@ -147,24 +162,6 @@ impl RouteState {
         problem.place_of(self.stops[i].need)
     }
 
-    /// Feasible insertions of `n` (start restricted to `fixed` when given), cheapest
-    /// first, at most `keep` of them (all when `keep` is 0).
-    pub fn insertions(
-        &self,
-        problem: &Problem,
-        n: NeedIdx,
-        within: Option<Window>,
-        keep: usize,
-    ) -> Vec<Insertion> {
-        let mut out = Vec::new();
-        self.each_insertion(problem, n, within, |i| out.push(i));
-        out.sort_by_key(|i| (i.delta, i.pos));
-        if keep > 0 {
-            out.truncate(keep);
-        }
-        out
-    }
-
     /// Calls `f` with every feasible insertion of `n` (its start restricted to
     /// `within` when given), in position order, without allocating (unless
     /// restricted).
@@ -173,18 +170,30 @@ impl RouteState {
         problem: &Problem,
         n: NeedIdx,
         within: Option<Window>,
+        f: impl FnMut(Insertion),
+    ) {
+        // Borrowed (no allocation) unless restricted.
+        let windows: Cow<[Window]> = match within {
+            Some(w) => Cow::Owned(restrict(&problem.allowed_starts(n), w)),
+            None => problem.allowed_starts(n),
+        };
+        self.each_insertion_in(problem, n, &windows, f);
+    }
+
+    /// Calls `f` with every feasible insertion of `n` starting in `windows` (sorted,
+    /// disjoint; the caller's restriction of the need's allowed starts), in position
+    /// order.
+    pub(crate) fn each_insertion_in(
+        &self,
+        problem: &Problem,
+        n: NeedIdx,
+        windows: &[Window],
         mut f: impl FnMut(Insertion),
     ) {
         let p = self.slot.provider;
         let (start, end) = problem.ends_of(p);
         let need = problem.need(n);
         let here = problem.place_of(n);
-        // Borrowed (no allocation) unless restricted.
-        let windows: Cow<[Window]> = match within {
-            Some(w) => Cow::Owned(restrict(&problem.allowed_starts(n), w)),
-            None => problem.allowed_starts(n),
-        };
-        let windows = &*windows;
         let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
             return;
         };
@@ -254,9 +263,21 @@ impl RouteState {
     /// Only what the visit changes is recomputed: two legs, earliest starts from `pos`
     /// on until one comes out as before, latest starts from `pos` back likewise.
     pub fn insert(&mut self, problem: &Problem, n: NeedIdx, pos: usize, fixed: Option<i64>) {
+        let stop = StopState {
+            need: n,
+            fixed,
+            within: None,
+        };
+        self.insert_stop(problem, stop, pos);
+    }
+
+    /// Inserts `stop` (fixed or kept within part of a window as it says) at `pos`; see
+    /// [`RouteState::insert`].
+    pub(crate) fn insert_stop(&mut self, problem: &Problem, stop: StopState, pos: usize) {
+        let n = stop.need;
         let p = self.slot.provider;
         let (start, end) = problem.ends_of(p);
-        self.stops.insert(pos, StopState { need: n, fixed });
+        self.stops.insert(pos, stop);
         let need = problem.need(n);
         self.service += need.duration;
         self.load += need.load;
@@ -495,6 +516,7 @@ impl RouteState {
                 start,
                 end: start + need.duration,
                 late: problem.lateness(s.need, start),
+                visit: None,
             });
             t = start + need.duration;
             loc = here;

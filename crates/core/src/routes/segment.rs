@@ -114,12 +114,12 @@ impl RouteState {
     /// Whether stop `i` may leave this route: not fixed (a pinned or synchronised
     /// visit keeps its place).
     pub(crate) fn movable(&self, i: usize) -> bool {
-        self.stops()[i].fixed.is_none()
+        self.stops()[i].is_free()
     }
 
     /// Whether every stop from `from` on may leave this route.
     pub(crate) fn movable_from(&self, from: usize) -> bool {
-        self.stops()[from..].iter().all(|s| s.fixed.is_none())
+        self.stops()[from..].iter().all(|s| s.is_free())
     }
 
     /// The route of `slot` (its provider driving) visiting `stops`, with every stop at

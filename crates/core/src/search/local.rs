@@ -32,7 +32,7 @@ impl Search<'_> {
             };
             let stops = self.st.routes[ri].stops();
             for s in &stops[pos.saturating_sub(1)..(pos + 2).min(stops.len())] {
-                if s.fixed.is_none() && self.need_seen[s.need.ix()] != stamp {
+                if s.is_free() && self.need_seen[s.need.ix()] != stamp {
                     self.need_seen[s.need.ix()] = stamp;
                     queue.push_back(s.need);
                 }
@@ -78,11 +78,13 @@ impl Search<'_> {
         Some((ri as usize, pos))
     }
 
-    /// Whether a move can be judged by its travel alone: no soft windows, and travel
-    /// weighs in the cost. Otherwise every candidate move is re-timed and priced
+    /// Whether a move can be judged by its travel alone: no soft windows, travel
+    /// weighs in the cost, and carer changes do not. Otherwise every candidate move is re-timed and priced
     /// exactly ([`Search::rewrite`]).
     pub(super) fn by_travel(&self) -> bool {
-        !self.problem.has_soft_windows() && self.problem.options().weights.travel > 0
+        !self.problem.has_soft_windows()
+            && self.problem.options().weights.travel > 0
+            && self.problem.options().weights.carer_changes == 0
     }
 
     /// Replaces each route `ri` of `new` by its stops in the given order, when every
@@ -107,7 +109,7 @@ impl Search<'_> {
         // Every moved need is logged before any route changes: replacing one route
         // already changes the record of needs that move into another.
         for (_, r) in &built {
-            for s in r.stops().iter().filter(|s| s.fixed.is_none()) {
+            for s in r.stops().iter().filter(|s| s.is_free()) {
                 self.touch_need(s.need);
             }
         }

@@ -49,7 +49,7 @@ use rand_pcg::Pcg64Mcg;
 
 use crate::baseline::{insert_one, priority_order};
 use crate::feasibility::Candidates;
-use crate::model::{NeedIdx, Problem, ProviderIdx};
+use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
 use crate::objective::Score;
 use crate::routes::{Builder, Construction, RouteState, NONE};
@@ -207,8 +207,7 @@ pub(super) struct Search<'a> {
     iter: u64,
     route_stamp: Vec<u64>,
     saved_routes: Vec<(u32, RouteState)>,
-    prov_stamp: Vec<u64>,
-    saved_prov: Vec<(u32, u32, i64)>,
+    saved_prov: Vec<(u32, (crate::routes::Used, crate::routes::Used))>,
     need_stamp: Vec<u64>,
     saved_at: Vec<(u32, [u32; 2])>,
     /// A stamp per need, for de-duplicating lists.
@@ -260,7 +259,6 @@ impl<'a> Search<'a> {
             iter: 0,
             route_stamp: vec![0; routes],
             saved_routes: Vec::new(),
-            prov_stamp: vec![0; problem.providers().len()],
             saved_prov: Vec::new(),
             need_stamp: vec![0; n],
             saved_at: Vec::new(),
@@ -427,12 +425,7 @@ impl<'a> Search<'a> {
         self.route_stamp[ri] = self.iter;
         self.saved_routes
             .push((ri as u32, self.st.routes[ri].clone()));
-        let p = self.st.routes[ri].provider();
-        if self.prov_stamp[p.ix()] != self.iter {
-            self.prov_stamp[p.ix()] = self.iter;
-            let (visits, work) = self.st.counters(p);
-            self.saved_prov.push((p.0, visits, work));
-        }
+        self.saved_prov.push((ri as u32, self.st.counters(ri)));
     }
 
     fn touch_need(&mut self, n: NeedIdx) {
@@ -446,8 +439,9 @@ impl<'a> Search<'a> {
         for (ri, r) in self.saved_routes.drain(..) {
             self.st.restore(ri as usize, r);
         }
-        for (p, v, w) in self.saved_prov.drain(..) {
-            self.st.set_counters(ProviderIdx(p), v, w);
+        // Newest first: a provider's day and horizon end as the first save found them.
+        for (ri, used) in self.saved_prov.drain(..).rev() {
+            self.st.set_counters(ri as usize, used);
         }
         for (n, a) in self.saved_at.drain(..) {
             self.st.set_at(NeedIdx(n), a);

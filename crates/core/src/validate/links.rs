@@ -3,7 +3,8 @@
 //!
 //! Rules, with their paths: ids unique among links (`links[i].id`); `together` has 2
 //! to 4 needs, `sequence` exactly 2 (`links[i].needs`); every need known, not twice in
-//! one link, in no other link, with `caregivers` 1 and no pin (`links[i].needs[j]`);
+//! one link, in no other link, with `caregivers` 1, one visit and no pin
+//! (`links[i].needs[j]`);
 //! `min_gap`, `max_gap` and `provider` only for a sequence, `0 <= min_gap <= max_gap`
 //! (`links[i].min_gap`, `links[i].max_gap`). A need in at most one link, and no need
 //! twice in a link, leave no room for a cycle.
@@ -140,6 +141,12 @@ fn members(
             return Err(Error::invalid(
                 &at,
                 format!("need '{id}' is pinned; a pinned need cannot be in a link"),
+            ));
+        }
+        if need.series.is_some() {
+            return Err(Error::invalid(
+                &at,
+                format!("need '{id}' has several visits; a link joins needs of one visit"),
             ));
         }
         out.push(n);

@@ -176,14 +176,19 @@ fn validate(input: ProblemInput) -> R<Problem> {
         services: &services,
         provider_ids: &provider_ids,
     };
-    let (mut needs, need_ids) = list(
+    let (parsed, need_ids) = list(
         &root,
         ("needs", "need", MAX_NEEDS),
         input.needs,
         |n| &n.id,
         NeedIdx,
-        |path, n| parts::need(path, n, &tables, &mut skills),
+        |path, n| {
+            let visits = parts::visits(path, &n)?;
+            Ok((parts::need(path, n, &tables, &mut skills)?, visits))
+        },
     )?;
+    let input_needs = parsed.len();
+    let (mut needs, series) = expand(&root, parsed)?;
     let links = links::links(
         &root,
         input.links,
@@ -195,6 +200,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
     let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
     let places = Places::new(&elders, &providers);
     let profiles = Profiles::new(&providers);
+    let days = Days::new(&providers, &options);
     let soft = needs.iter().any(|n| n.late_by > 0);
     let mut problem = Problem {
         soft,
@@ -216,9 +222,48 @@ fn validate(input: ProblemInput) -> R<Problem> {
             skills,
         },
         pinned_routes: Vec::new(),
+        days,
+        series,
+        input_needs,
     };
     problem.pinned_routes = pins::place(&problem)?;
     Ok(problem)
+}
+
+/// The needs, each of several visits followed by its other visits (appended after
+/// every need of the input, in input order), and the series of visits.
+fn expand(
+    root: &FieldPath,
+    parsed: Vec<(Need, Option<parts::Visits>)>,
+) -> R<(Vec<Need>, Vec<Series>)> {
+    let total: usize = parsed
+        .iter()
+        .map(|(_, v)| v.map_or(1, |v| v.0 as usize))
+        .sum();
+    too_many(&root.key("needs"), total, MAX_NEEDS)?;
+    let mut needs = Vec::with_capacity(total);
+    let mut series = Vec::new();
+    let mut extra = Vec::new();
+    let first_extra = parsed.len();
+    for (i, (mut need, v)) in parsed.into_iter().enumerate() {
+        if let Some((visits, min_gap, all)) = v {
+            let s = series.len() as u32;
+            need.series = Some(s);
+            let mut members = vec![NeedIdx(i as u32)];
+            for _ in 1..visits {
+                members.push(NeedIdx((first_extra + extra.len()) as u32));
+                extra.push(need.clone());
+            }
+            series.push(Series {
+                needs: members,
+                min_gap,
+                all,
+            });
+        }
+        needs.push(need);
+    }
+    needs.extend(extra);
+    Ok((needs, series))
 }
 
 /// The parts of one list (providers, elders or needs), each validated by `part` at
@@ -258,6 +303,12 @@ fn push_need(problem: &mut Problem, n: NeedInput, e: Option<ElderInput>) -> R<Ne
         return Err(Error::invalid(
             &path.key("pinned"),
             "a need added to a running plan cannot be pinned",
+        ));
+    }
+    if n.visits.unwrap_or(1) != 1 {
+        return Err(Error::invalid(
+            &path.key("visits"),
+            "a need added to a running plan has one visit",
         ));
     }
     let mut elders_added = None;

@@ -154,8 +154,41 @@ pub(super) fn need(
         late_by,
         link: None,
         soft,
+        series: None,
     };
     Ok(need)
+}
+
+/// A need's visits, when more than one: how many, `min_gap`, `all_visits`.
+pub(super) type Visits = (u32, i64, bool);
+
+/// How many visits need `n` asks for, and when more than one, its `min_gap` and
+/// `all_visits`. A need of several visits has one carer, no pin and no `late_by`
+/// (each visit's window is then the window it starts in).
+pub(super) fn visits(path: &FieldPath, n: &crate::wire::NeedInput) -> R<Option<Visits>> {
+    let visits = bounded(&path.key("visits"), n.visits.unwrap_or(1), 1, MAX_VISITS)? as u32;
+    let min_gap = bounded(&path.key("min_gap"), n.min_gap.unwrap_or(0), 0, MAX_TIME)?;
+    if visits == 1 {
+        return Ok(None);
+    }
+    let refuse = |key: &str, what: &str| {
+        Err(Error::invalid(
+            &path.key(key),
+            format!(
+                "a need of several visits cannot have {what} (give one need per visit instead)"
+            ),
+        ))
+    };
+    if n.caregivers.unwrap_or(1) != 1 {
+        return refuse("caregivers", "two caregivers");
+    }
+    if n.pinned.is_some() {
+        return refuse("pinned", "a pin");
+    }
+    if n.late_by.unwrap_or(0) != 0 {
+        return refuse("late_by", "soft windows");
+    }
+    Ok(Some((visits, min_gap, n.all_visits.unwrap_or(false))))
 }
 
 /// The windows each extended by `late_by` and merged: the allowed starts of a need
@@ -341,7 +374,11 @@ pub(super) fn services(path: &FieldPath, list: &[crate::wire::ServiceInput]) -> 
 
 pub(super) fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Options> {
     let d = Options::default();
+    let day_length = opt_bounded(&path.key("day_length"), o.day_length, 1, MAX_TIME)?;
+    let day_start = opt_bounded(&path.key("day_start"), o.day_start, -MAX_TIME, MAX_TIME)?;
     Ok(Options {
+        day_length,
+        day_start: day_start.unwrap_or(0),
         time_limit_ms: opt_bounded(
             &path.key("time_limit_ms"),
             o.time_limit_ms,
@@ -421,7 +458,17 @@ pub(super) fn provider(
         .map(|v| v.min(i64::from(u32::MAX)) as u32);
     let max_work = opt_bounded(&path.key("max_work"), p.max_work, 0, MAX_WORK)?;
     let capacity = opt_bounded(&path.key("capacity"), p.capacity, 0, MAX_COUNT)?;
+    let max_visits_total = opt_bounded(
+        &path.key("max_visits_total"),
+        p.max_visits_total,
+        0,
+        MAX_COUNT,
+    )?
+    .map(|v| v as u32);
+    let max_work_total = opt_bounded(&path.key("max_work_total"), p.max_work_total, 0, MAX_COUNT)?;
     Ok(Provider {
+        max_visits_total,
+        max_work_total,
         id: p.id,
         kind: p.kind,
         skills: sk,
