@@ -80,9 +80,18 @@ def day_by_day(problem, limit, tmp):
                 q["shifts"] = shifts
                 providers.append((q, p["shifts"].index(shifts[0])))
         elders = {n["elder"] for n in needs}
+        working = {q["id"] for q, _ in providers}
+
+        def of_today(e):
+            e = dict(e)
+            for k in ("avoids", "prefers"):
+                if k in e:
+                    e[k] = [p for p in e[k] if p in working]
+            return e
+
         day = {
             **{k: v for k, v in problem.items() if k not in ("needs", "providers", "elders", "options")},
-            "elders": [e for e in problem["elders"] if e["id"] in elders],
+            "elders": [of_today(e) for e in problem["elders"] if e["id"] in elders],
             "needs": needs,
             "providers": [q for q, _ in providers],
             "options": {"time_limit_ms": limit * 1000 // 7, "seed": 1},
