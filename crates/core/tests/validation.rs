@@ -778,3 +778,43 @@ fn rejects_negative_weights() {
         "unknown field",
     );
 }
+
+#[test]
+fn rejects_bad_horizon_fields() {
+    rejects(
+        |v| v["needs"][0]["visits"] = json!(65),
+        "needs[0].visits",
+        "",
+    );
+    rejects(
+        |v| v["needs"][0]["min_gap"] = json!(-1),
+        "needs[0].min_gap",
+        "",
+    );
+    rejects(
+        |v| {
+            v["needs"][0]["visits"] = json!(2);
+            v["needs"][0]["caregivers"] = json!(2);
+        },
+        "needs[0].caregivers",
+        "several visits",
+    );
+    rejects(
+        |v| {
+            v["needs"][0]["visits"] = json!(2);
+            v["needs"][0]["late_by"] = json!(60);
+        },
+        "needs[0].late_by",
+        "several visits",
+    );
+    rejects(
+        |v| v["options"]["day_length"] = json!(0),
+        "options.day_length",
+        "",
+    );
+    rejects(
+        |v| v["providers"][0]["max_work_total"] = json!(-5),
+        "providers[0].max_work_total",
+        "",
+    );
+}
