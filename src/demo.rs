@@ -1,5 +1,7 @@
 //! The demo's readable summary: served and unserved needs by reason, priority served,
-//! travel, per-provider load, supply gaps, and the checker's verdict.
+//! travel, per-provider load, supply gaps, and the checker's verdict; over a horizon,
+//! the week: per carer, hours each day and in all; per elder, visits and distinct
+//! carers.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -21,9 +23,11 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
     let mut o = String::new();
     let s = &plan.summary;
     let kinds = |k| problem.providers().iter().filter(|p| p.kind == k).count();
+    let days = horizon_days(problem);
     let _ = writeln!(
         o,
-        "carematch demo: one community's weekday (built-in, seed 2026)"
+        "carematch demo: one community's {} (built-in, seed 2026)",
+        if days > 1 { "week" } else { "weekday" }
     );
     let _ = writeln!(
         o,
@@ -75,7 +79,8 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
 
     let _ = writeln!(
         o,
-        "\nper provider (visits, work = travel + service, shifts):"
+        "\nper provider (visits, work = travel + service, {}):",
+        if days > 1 { "over the week" } else { "shifts" }
     );
     let mut per: BTreeMap<&str, (usize, i64, Vec<String>)> = BTreeMap::new();
     for r in &plan.routes {
@@ -85,20 +90,27 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
         e.2.push(format!("{}-{}", clock(r.depart), clock(r.return_)));
     }
     for p in problem.providers() {
-        let (visits, work, shifts) = per.get(p.id.as_str()).cloned().unwrap_or_default();
+        let (visits, work, mut shifts) = per.get(p.id.as_str()).cloned().unwrap_or_default();
+        if days > 1 {
+            shifts.clear();
+        }
         let kind = match p.kind {
             ProviderKind::Staff => "staff",
             ProviderKind::Organisation => "organisation",
             ProviderKind::Volunteer => "volunteer",
         };
-        let _ = writeln!(
-            o,
+        let line = format!(
             "  {:<14}{kind:<13} level {}  {visits:>2} visits  {:>6}  {}",
             p.id,
             p.level,
             hm(work),
             shifts.join(", ")
         );
+        let _ = writeln!(o, "{}", line.trim_end());
+    }
+
+    if days > 1 {
+        week(&mut o, problem, plan, days);
     }
 
     if !plan.gaps.is_empty() {
@@ -126,4 +138,84 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
         }
     }
     o
+}
+
+/// Days the problem's shifts span (1 without `options.day_length`).
+fn horizon_days(problem: &Problem) -> usize {
+    let o = problem.options();
+    let last = problem
+        .providers()
+        .iter()
+        .flat_map(|p| p.shifts.iter())
+        .map(|s| carematch_core::model::day_of(o, s.open))
+        .max()
+        .unwrap_or(0);
+    (last + 1).clamp(1, 64) as usize
+}
+
+/// The week: per carer, work each day and in all (against `max_work_total`); per
+/// elder, visits and distinct carers.
+fn week(o: &mut String, problem: &Problem, plan: &Plan, days: usize) {
+    let opts = problem.options();
+    let mut work: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut elders: BTreeMap<&str, (usize, Vec<&str>)> = BTreeMap::new();
+    for r in &plan.routes {
+        let d = carematch_core::model::day_of(opts, r.depart).clamp(0, days as i64 - 1) as usize;
+        work.entry(r.provider.as_str())
+            .or_insert_with(|| vec![0; days])[d] += r.travel + r.service;
+        for s in &r.stops {
+            let e = elders.entry(s.elder.as_str()).or_default();
+            e.0 += 1;
+            if !e.1.contains(&r.provider.as_str()) {
+                e.1.push(r.provider.as_str());
+            }
+        }
+    }
+    let header: String = (1..=days.min(7)).map(|d| format!(" day {d:<2}")).collect();
+    let _ = writeln!(
+        o,
+        "\nthe week, per carer (work each day; week / weekly limit):"
+    );
+    let _ = writeln!(o, "  {:<14}{header}    week", "");
+    for p in problem.providers() {
+        let Some(w) = work.get(p.id.as_str()) else {
+            continue;
+        };
+        let each: String = w
+            .iter()
+            .take(7)
+            .map(|&x| {
+                if x > 0 {
+                    format!(" {:>6}", hm(x))
+                } else {
+                    "      -".to_owned()
+                }
+            })
+            .collect();
+        let total: i64 = w.iter().sum();
+        let limit = p.max_work_total.map_or("none".to_owned(), hm);
+        let _ = writeln!(o, "  {:<14}{each}  {} / {limit}", p.id, hm(total));
+    }
+    let mut hist: BTreeMap<usize, usize> = BTreeMap::new();
+    for (_, carers) in elders.values() {
+        *hist.entry(carers.len()).or_default() += 1;
+    }
+    let s = &plan.summary;
+    if let Some(c) = &s.carers_per_elder {
+        let _ = writeln!(
+            o,
+            "\nthe week, per elder: {:.2} distinct carers on average (most {}), {} carer changes",
+            c.mean,
+            c.max,
+            s.carer_changes.unwrap_or(0)
+        );
+    }
+    let spread: Vec<String> = hist.iter().map(|(k, n)| format!("{n} with {k}")).collect();
+    let _ = writeln!(o, "  elders by distinct carers: {}", spread.join(", "));
+    let mut busiest: Vec<(&str, usize, usize)> =
+        elders.iter().map(|(e, (v, c))| (*e, *v, c.len())).collect();
+    busiest.sort_by_key(|&(e, v, _)| (std::cmp::Reverse(v), e));
+    for (e, v, c) in busiest.iter().take(8) {
+        let _ = writeln!(o, "  {e:<14}{v:>3} visits, {c} carer(s)");
+    }
 }

@@ -34,6 +34,10 @@ enum Command {
         /// Also write DIR/problem.json and DIR/plan.json.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The community's week instead of its weekday: meals every weekday, baths
+        /// once or twice a week, daily check-ins, carers with weekly hours.
+        #[arg(long)]
+        week: bool,
     },
     /// Read a problem (file or `-` for stdin) and write its plan.
     Solve {
@@ -183,8 +187,12 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, Failure> {
     match command {
-        Command::Demo { out } => {
-            let input = carematch_synth::demo_community();
+        Command::Demo { out, week } => {
+            let input = if week {
+                carematch_synth::week::demo_week()
+            } else {
+                carematch_synth::demo_community()
+            };
             let problem = Problem::from_input(input.clone())?;
             let plan = carematch_core::solve(&problem)?;
             let violations = check(&problem, &plan);

@@ -26,7 +26,22 @@ pub const CARER_CHANGE: i64 = 600;
 /// A programme of `days` days (1 to 28) over a city of about `needs` needs per day's
 /// worth of services.
 pub fn generate(needs: usize, days: usize, seed: u64) -> ProblemInput {
-    let mut p = crate::generate(needs, seed);
+    programme(crate::generate(needs, seed), days, seed)
+}
+
+/// The built-in demo community ([`crate::demo_community`]) as a week's programme.
+///
+/// ```
+/// let week = carematch_synth::week::demo_week();
+/// assert!(week.needs.iter().any(|n| n.visits.unwrap_or(1) > 1));
+/// ```
+pub fn demo_week() -> ProblemInput {
+    programme(crate::demo_community(), 7, 2026)
+}
+
+/// One day's problem `p` run as a programme of `days` days (1 to 28), as the module
+/// docs say.
+pub fn programme(mut p: ProblemInput, days: usize, seed: u64) -> ProblemInput {
     let mut r = Pcg64::seed_from_u64(seed ^ 0x005e_ed0f_7ee4);
     let days = days.clamp(1, 28) as i64;
     let weekday = |d: i64| d % 7 < 5;

@@ -526,9 +526,6 @@ impl<'a> Builder<'a> {
     /// Inserts `n` into `slot`'s route as `ins` says (fixed at `fixed` when given) and
     /// updates the provider's counters.
     pub(crate) fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
-        let ri = self.route_ix(slot);
-        let before = self.routes[ri].travel + self.routes[ri].service;
-        self.account(ri, -1);
         // A visit of a series keeps to part of its window (rule 8, [`series`]).
         let within = (fixed.is_none() && self.problem.need(n).series.is_some())
             .then(|| self.series_within(n, ins));
@@ -537,7 +534,17 @@ impl<'a> Builder<'a> {
             fixed,
             within,
         };
-        self.routes[ri].insert_stop(self.problem, stop, ins.pos);
+        self.place(self.route_ix(slot), stop, ins.pos);
+    }
+
+    /// Inserts `stop` at `pos` of route `ri` (a feasible place for it, as it is) and
+    /// updates the provider's counters.
+    pub(crate) fn place(&mut self, ri: usize, stop: StopState, pos: usize) {
+        let n = stop.need;
+        let slot = self.routes[ri].slot;
+        let before = self.routes[ri].travel + self.routes[ri].service;
+        self.account(ri, -1);
+        self.routes[ri].insert_stop(self.problem, stop, pos);
         self.account(ri, 1);
         debug_assert!(self.routes[ri].is_consistent());
         let work = self.routes[ri].travel + self.routes[ri].service - before;

@@ -18,7 +18,11 @@ use crate::wire;
 
 /// The start times a stop may take: its fixed start (written into `buf`), or its
 /// need's allowed starts.
-fn stop_windows<'a>(problem: &'a Problem, s: &StopState, buf: &'a mut [Window; 1]) -> &'a [Window] {
+pub(super) fn stop_windows<'a>(
+    problem: &'a Problem,
+    s: &StopState,
+    buf: &'a mut [Window; 1],
+) -> &'a [Window] {
     match (s.fixed, s.within) {
         (Some(t), _) => {
             buf[0] = Window { open: t, close: t };
@@ -63,10 +67,10 @@ pub struct StopState {
 }
 
 impl StopState {
-    /// Whether the local search may move this stop on its own: neither fixed nor kept
-    /// to part of a window.
+    /// Whether the local search may move this stop on its own: not fixed. A visit
+    /// kept to part of a window moves with it: every move times it there.
     pub fn is_free(&self) -> bool {
-        self.fixed.is_none() && self.within.is_none()
+        self.fixed.is_none()
     }
 }
 

@@ -11,9 +11,10 @@
 //! with `k` = 1, 1 and up to 3; 2-opt* joins a prefix to another route's suffix
 //! ([`RouteState::join`]).
 
+use super::route::stop_windows;
 use super::{RouteState, StopState};
 use crate::model::Slot;
-use crate::model::{earliest_in, NeedIdx, Problem};
+use crate::model::{earliest_in, Problem, Window};
 
 impl RouteState {
     /// Where the route stands after stop `after` (`None`: at the shift start): the
@@ -29,29 +30,32 @@ impl RouteState {
     }
 
     /// The stops strictly between `after` and `before` (`None`: the shift's start, the
-    /// end) replaced by the visits `seg`, in order: the travel from `after` to `before`
-    /// then, or `None` when that is infeasible (windows, the rest of the route, the
-    /// shift). O(`seg.len()`). The prefix up to `after` and the suffix from `before`
-    /// must be this route's, unchanged.
+    /// end) replaced by the visits `seg`, in order, each keeping to its own starts (a
+    /// visit of a series to its part of a window): the travel from `after` to
+    /// `before` then, or `None` when that is infeasible (windows, the rest of the
+    /// route, the shift). O(`seg.len()`). The prefix up to `after` and the suffix from
+    /// `before` must be this route's, unchanged.
     pub(crate) fn gap(
         &self,
         problem: &Problem,
         after: Option<usize>,
         before: Option<usize>,
-        seg: &[NeedIdx],
+        seg: &[StopState],
     ) -> Option<i64> {
         let p = self.slot.provider;
         let (mut loc, mut t) = self.leave(problem, after);
         let mut travel = 0;
-        for &n in seg {
-            let windows = problem.allowed_starts(n);
+        let mut buf = [Window { open: 0, close: 0 }];
+        for stop in seg {
+            let n = stop.need;
+            let windows = stop_windows(problem, stop, &mut buf);
             // Too late even with no travel: no need to compute the leg.
             if windows.last().is_none_or(|w| t > w.close) {
                 return None;
             }
             let here = problem.place_of(n);
             let leg = problem.time(p, loc, here);
-            let s = earliest_in(&windows, t + leg)?;
+            let s = earliest_in(windows, t + leg)?;
             travel += leg;
             t = s + problem.need(n).duration;
             loc = here;
@@ -99,8 +103,8 @@ impl RouteState {
             let rest = other.legs[from + 1..].iter().sum::<i64>();
             return (t + leg <= other.l[from]).then_some(head + leg + rest);
         }
-        let seg: Vec<NeedIdx> = other.stops()[from..].iter().map(|s| s.need).collect();
-        self.gap(problem, after, None, &seg).map(|t| head + t)
+        self.gap(problem, after, None, &other.stops()[from..])
+            .map(|t| head + t)
     }
 
     /// Load and service of the stops before `upto` (exclusive). O(`upto`).
@@ -112,7 +116,8 @@ impl RouteState {
     }
 
     /// Whether stop `i` may leave this route: not fixed (a pinned or synchronised
-    /// visit keeps its place).
+    /// visit keeps its place; a visit of a series moves, keeping to its part of a
+    /// window).
     pub(crate) fn movable(&self, i: usize) -> bool {
         self.stops()[i].is_free()
     }

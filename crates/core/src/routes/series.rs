@@ -2,13 +2,14 @@
 //! (`visits > 1`, [`crate::model::Series`]) start in different windows of the need,
 //! `min_gap` seconds or more apart.
 //!
-//! Each placed visit keeps to an interval of its window (its stop's `within`): from
-//! its earliest start there, for at most [`FLOAT`] seconds. A visit placed later may
-//! only start outside every sibling's window and at least `min_gap` from every point
-//! of every sibling's interval, so any starts the routes later give the visits keep
-//! the rule — no move ever needs to look at two routes to keep it. The local search
-//! leaves such visits where they are ([`super::StopState::is_free`]); ruin and
-//! recreate moves them.
+//! Each placed visit keeps to an interval of its window (its stop's `within`): the
+//! part of its starts it was placed in, or with a `min_gap`, from its earliest start
+//! there for at most [`FLOAT`] seconds. A visit placed later may only start outside
+//! every sibling's window and at least `min_gap` from every point of every sibling's
+//! interval, so any starts the routes later give the visits keep the rule — no move
+//! ever needs to look at two routes to keep it. The local search moves such a visit
+//! within its interval (to another route of that day, or another place in its own);
+//! ruin and recreate moves it to another day.
 
 use std::borrow::Cow;
 
@@ -76,9 +77,11 @@ impl Builder<'_> {
         })
     }
 
-    /// The interval a visit of a series placed as `ins` keeps to: from its earliest
-    /// start, in the same part of its starts, for at most [`FLOAT`] seconds and never
-    /// past its latest start.
+    /// The interval a visit of a series placed as `ins` keeps to: the part of its
+    /// starts it was placed in — from its earliest start for at most [`FLOAT`]
+    /// seconds when the series keeps a `min_gap` (its siblings keep the gap from the
+    /// whole interval, so a longer one would cost them), the whole part otherwise
+    /// (they only keep out of its window).
     pub(super) fn series_within(&self, n: NeedIdx, ins: &Insertion) -> Window {
         let starts = self.starts_for(n, None);
         let piece = starts
@@ -89,6 +92,10 @@ impl Builder<'_> {
                 open: ins.earliest,
                 close: ins.earliest,
             });
+        let gap = self.problem.series_of(n).is_some_and(|s| s.min_gap > 0);
+        if !gap {
+            return piece;
+        }
         Window {
             open: ins.earliest,
             close: piece.close.min(ins.latest).min(ins.earliest + FLOAT),

@@ -52,7 +52,23 @@ use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
 use crate::objective::Score;
-use crate::routes::{Builder, Construction, RouteState, NONE};
+use crate::routes::{Builder, Construction, RouteState, StopState, NONE};
+/// Share of iterations that ruin by elder when carer changes are priced over a
+/// horizon (see `ruin.rs`).
+const ELDER_RUIN: f64 = 0.3;
+
+/// Per elder, its needs, when carer changes are priced over a horizon; else empty.
+fn needs_by_elder(problem: &Problem) -> Vec<Vec<u32>> {
+    if !problem.has_horizon() || problem.options().weights.carer_changes == 0 {
+        return Vec::new();
+    }
+    let mut out = vec![Vec::new(); problem.elders().len()];
+    for (i, n) in problem.needs().iter().enumerate() {
+        out[n.elder.ix()].push(i as u32);
+    }
+    out
+}
+
 /// Iterations without serving more after which the local search starts.
 const SETTLED: u64 = 2_000;
 
@@ -215,6 +231,9 @@ pub(super) struct Search<'a> {
     seen_stamp: u64,
     rng: Pcg64Mcg,
     moves: [(u64, u64); 6],
+    /// Per elder, its needs (every visit), when carer changes are priced over a
+    /// horizon: for the elder ruin. Empty otherwise.
+    by_elder: Vec<Vec<u32>>,
 }
 
 impl<'a> Search<'a> {
@@ -266,6 +285,7 @@ impl<'a> Search<'a> {
             seen_stamp: 0,
             rng: Pcg64Mcg::seed_from_u64(seed),
             moves: [(0, 0); 6],
+            by_elder: needs_by_elder(problem),
         }
     }
 
@@ -316,7 +336,13 @@ impl<'a> Search<'a> {
             self.iter = stats.iterations;
             let before = self.score;
             let seed = self.rng.random_range(0..n);
-            let Some(removed) = self.ruin(seed) else {
+            let by_elder = !self.by_elder.is_empty() && self.rng.random_bool(ELDER_RUIN);
+            let ruined = if by_elder {
+                self.ruin_elders(seed)
+            } else {
+                self.ruin(seed)
+            };
+            let Some(removed) = ruined else {
                 self.undo(before);
                 self.count(Op::RuinRecreate, false);
                 continue;
@@ -366,29 +392,21 @@ impl<'a> Search<'a> {
 
     /// Takes the visit at `pos` of route `ri` out (a one-carer need, or one carer of
     /// a pair when the caller moves the other too), keeping the books.
-    fn take(&mut self, ri: usize, pos: usize) -> NeedIdx {
+    fn take(&mut self, ri: usize, pos: usize) -> StopState {
         self.touch_route(ri);
         let n = self.st.routes[ri].stops()[pos].need;
         self.touch_need(n);
-        self.st.remove(ri, pos);
+        let stop = self.st.remove(ri, pos);
         self.score.cost = self.st.cost();
-        n
+        stop
     }
 
-    /// Puts one-carer need `n` at `pos` of route `ri` (a feasible place), keeping the
-    /// books.
-    fn put(&mut self, ri: usize, n: NeedIdx, pos: usize) {
+    /// Puts the stop of a one-carer need at `pos` of route `ri` (a feasible place, its
+    /// start kept as the stop says), keeping the books.
+    fn put(&mut self, ri: usize, stop: StopState, pos: usize) {
         self.touch_route(ri);
-        self.touch_need(n);
-        let slot = self.st.routes[ri].slot;
-        let ins = crate::routes::Insertion {
-            pos,
-            delta: 0,
-            cost: 0,
-            earliest: 0,
-            latest: 0,
-        };
-        self.st.apply(slot, n, &ins, None);
+        self.touch_need(stop.need);
+        self.st.place(ri, stop, pos);
         self.score.cost = self.st.cost();
     }
 

@@ -26,14 +26,17 @@ impl Search<'_> {
             if i + k > a.stops().len() || !(i..i + k).all(|x| a.movable(x)) {
                 break;
             }
-            let seg: Vec<NeedIdx> = a.stops()[i..i + k].iter().map(|s| s.need).collect();
+            let seg = &a.stops()[i..i + k];
             let (ai, an) = (before(i), at_or_end(i + k, a.stops().len()));
             let Some(left) = a.gap(problem, ai, an, &[]) else {
                 continue;
             };
             let gain_a = left - a.legs_between(ai, an);
-            let (dur, load) = seg.iter().fold((0, 0), |(d, l), &n| {
-                (d + problem.need(n).duration, l + problem.need(n).load)
+            let (dur, load) = seg.iter().fold((0, 0), |(d, l), s| {
+                (
+                    d + problem.need(s.need).duration,
+                    l + problem.need(s.need).load,
+                )
             });
             for &v in self.ls_near(u) {
                 let Some((rb, j)) = self.anchor(v) else {
@@ -45,14 +48,14 @@ impl Search<'_> {
                 let b = &self.st.routes[rb];
                 if seg
                     .iter()
-                    .any(|&n| problem.disqualification(b.provider(), n).is_some())
+                    .any(|s| problem.disqualification(b.provider(), s.need).is_some())
                 {
                     continue;
                 }
                 for pos in [j, j + 1] {
                     tried += 1;
                     let (bi, bn) = (before(pos), at_or_end(pos, b.stops().len()));
-                    let Some(put) = b.gap(problem, bi, bn, &seg) else {
+                    let Some(put) = b.gap(problem, bi, bn, seg) else {
                         continue;
                     };
                     let gain_b = put - b.legs_between(bi, bn);

@@ -23,6 +23,7 @@ impl Search<'_> {
             return false;
         };
         let gain_a = left - a.legs_between(ai, an);
+        let stop = a.stops()[i];
         let by_travel = self.by_travel();
         let mut tried = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -42,7 +43,7 @@ impl Search<'_> {
                     }
                     let (bi, bn) = (before(pos), at_or_end(pos, b.stops().len()));
                     tried += 1;
-                    let Some(put) = b.gap(problem, bi, bn, &[u]) else {
+                    let Some(put) = b.gap(problem, bi, bn, &[stop]) else {
                         continue;
                     };
                     let gain_b = put - b.legs_between(bi, bn);
@@ -64,7 +65,7 @@ impl Search<'_> {
         }
         self.moves[Op::Relocate as usize].0 += tried;
         for (rb, pos) in found {
-            if self.relocate_to(u, (ra, i), (rb, pos), by_travel) {
+            if self.relocate_to((ra, i), (rb, pos), by_travel) {
                 self.moves[Op::Relocate as usize].1 += 1;
                 return true;
             }
@@ -77,14 +78,13 @@ impl Search<'_> {
     /// is applied in place (already checked); otherwise the routes are re-timed.
     fn relocate_to(
         &mut self,
-        u: NeedIdx,
         (ra, i): (usize, usize),
         (rb, pos): (usize, usize),
         by_travel: bool,
     ) -> bool {
         if ra != rb && by_travel {
-            self.take(ra, i);
-            self.put(rb, u, pos);
+            let stop = self.take(ra, i);
+            self.put(rb, stop, pos);
             return true;
         }
         if ra == rb {

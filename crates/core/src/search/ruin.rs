@@ -5,6 +5,11 @@
 //! [`MAX_STRING`]) that contains the neighbour, until about [`MEAN_REMOVED`] visits are
 //! out. Pinned visits stay; a two-carer need leaves both its routes, a need of a link
 //! leaves with its partners.
+//!
+//! With a price on carer changes, a string of one day's visits rarely finds a better
+//! carer: each visit alone would add one. So some iterations ruin by elder instead
+//! ([`Search::ruin_elders`]): every visit, on every day, of the seed's elder and of a
+//! few elders near it, so recreate can hand a whole week to another carer.
 
 use rand::Rng;
 
@@ -64,4 +69,47 @@ impl Search<'_> {
         let ok = ruined.iter().all(|&ri| self.st.holds(ri as usize));
         ok.then_some(removed)
     }
+
+    /// Removes every visit of the elder of `seed` and of up to [`MAX_ELDERS`] − 1
+    /// elders of its nearest needs; `None` when a route broke.
+    pub(super) fn ruin_elders(&mut self, seed: u32) -> Option<Vec<u32>> {
+        let problem = self.problem;
+        let want = self.rng.random_range(1..=MAX_ELDERS);
+        let mut elders: Vec<u32> = Vec::with_capacity(want);
+        for &c in std::iter::once(&seed).chain(self.near(seed)) {
+            let e = problem.need(NeedIdx(c)).elder.0;
+            if !elders.contains(&e) {
+                elders.push(e);
+                if elders.len() == want {
+                    break;
+                }
+            }
+        }
+        let mut removed = Vec::new();
+        let mut ruined: Vec<u32> = Vec::new();
+        for &e in &elders {
+            for k in 0..self.by_elder[e as usize].len() {
+                let n = self.by_elder[e as usize][k];
+                let routes = self.at(n);
+                let need = problem.need(NeedIdx(n));
+                if routes[0] == NONE || need.pinned.is_some() {
+                    continue;
+                }
+                for m in Unit::of(problem, NeedIdx(n)).needs(problem) {
+                    let routes = self.at(m.0);
+                    if routes[0] == NONE {
+                        continue;
+                    }
+                    self.remove_need(m);
+                    ruined.extend(routes.iter().filter(|&&r| r != NONE));
+                    removed.push(m.0);
+                }
+            }
+        }
+        let ok = ruined.iter().all(|&ri| self.st.holds(ri as usize));
+        ok.then_some(removed)
+    }
 }
+
+/// Most elders one elder ruin takes out.
+const MAX_ELDERS: usize = 3;

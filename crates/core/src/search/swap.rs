@@ -34,11 +34,12 @@ impl Search<'_> {
             tried += 1;
             let (ai, an) = (before(i), at_or_end(i + 1, a.stops().len()));
             let (bi, bn) = (before(j), at_or_end(j + 1, b.stops().len()));
-            let Some(na) = a.gap(problem, ai, an, &[v]) else {
+            let (su, sv) = (a.stops()[i], b.stops()[j]);
+            let Some(na) = a.gap(problem, ai, an, &[sv]) else {
                 continue;
             };
             let gain_a = na - a.legs_between(ai, an);
-            let Some(nb) = b.gap(problem, bi, bn, &[u]) else {
+            let Some(nb) = b.gap(problem, bi, bn, &[su]) else {
                 continue;
             };
             let gain_b = nb - b.legs_between(bi, bn);

@@ -9,12 +9,12 @@
 use super::local::{at_or_end, before, EXACT_TRIES};
 use super::{Op, Search};
 use crate::model::{NeedIdx, Problem};
-use crate::routes::RouteState;
+use crate::routes::{RouteState, StopState};
 
 /// The best place for `x` in `r` once the stop at `j` has left it: the travel change
 /// of the whole exchange on `r` (taking `j` out, putting `x` in) and the position in
 /// the route without `j`.
-fn best_place(problem: &Problem, r: &RouteState, j: usize, x: NeedIdx) -> Option<(i64, usize)> {
+fn best_place(problem: &Problem, r: &RouteState, j: usize, x: StopState) -> Option<(i64, usize)> {
     let len = r.stops().len();
     let (bj, nj) = (before(j), at_or_end(j + 1, len));
     let here = r.legs_between(bj, nj);
@@ -58,10 +58,10 @@ impl Search<'_> {
                 continue;
             }
             tried += 1;
-            let Some((gain_b, pu)) = best_place(problem, b, j, u) else {
+            let Some((gain_b, pu)) = best_place(problem, b, j, a.stops()[i]) else {
                 continue;
             };
-            let Some((gain_a, pv)) = best_place(problem, a, i, v) else {
+            let Some((gain_a, pv)) = best_place(problem, a, i, b.stops()[j]) else {
                 continue;
             };
             if by_travel && gain_a + gain_b >= 0 {
