@@ -10,7 +10,10 @@ limits; the weekly limits are not known to it. Both plans are scored the same wa
 served priority, travel, distinct carers per elder, and how many carers go past their
 weekly hours. Medians over seeds are printed.
 
-usage: benches/week_vs_days.py [--needs 2000] [--seeds 3] [--limit 60]
+usage: benches/week_vs_days.py [--needs 3400] [--seeds 3] [--limit 60] [--weight W]
+
+--needs 3400 writes about 2,000 elders and 10,000 visits; --weight overrides the
+generator's price of a carer change (600) in the week's objective.
 """
 import argparse
 import json
@@ -108,7 +111,8 @@ def day_by_day(problem, limit, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--needs", type=int, default=2000)
+    ap.add_argument("--needs", type=int, default=3400)
+    ap.add_argument("--weight", type=int, default=None, help="price of a carer change")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--limit", type=int, default=60, help="seconds for the week (the days share it)")
     a = ap.parse_args()
@@ -118,12 +122,14 @@ def main():
         tmp = Path(t)
         for seed in range(1, a.seeds + 1):
             problem = json.loads(run(["generate", "--needs", str(a.needs), "--days", "7", "--seed", str(seed)]))
+            if a.weight is not None:
+                problem["options"]["weights"]["carer_changes"] = a.weight
             visits = sum(n.get("visits", 1) for n in problem["needs"])
             w = score(problem, whole(problem, a.limit, tmp))
             d = score(problem, day_by_day(problem, a.limit, tmp))
             rows.append((w, d))
             print(
-                f"seed {seed}: {visits} visits | week: priority {w[0]} travel {w[1]} carers/elder {w[2]:.2f} over-hours {w[3]}"
+                f"seed {seed}: {len(problem['elders'])} elders, {visits} visits | week: priority {w[0]} travel {w[1]} carers/elder {w[2]:.2f} over-hours {w[3]}"
                 f" | days: priority {d[0]} travel {d[1]} carers/elder {d[2]:.2f} over-hours {d[3]}",
                 flush=True,
             )

@@ -48,6 +48,59 @@ fn demo_prints_a_checked_summary() {
 }
 
 #[test]
+fn demo_week_prints_each_carers_week_as_the_plan_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = carematch()
+        .args(["demo", "--week", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("one community's week"), "{text}");
+    assert!(text.contains("plan checked: feasible"), "{text}");
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    // Each carer's week total as printed is the plan's travel + service for it.
+    let table = text
+        .split("the week, per carer")
+        .nth(1)
+        .expect("a week table");
+    let mut rows = 0;
+    for line in table.lines().skip(2).take_while(|l| l.starts_with("  p-")) {
+        let id = line.split_whitespace().next().unwrap();
+        let printed = line
+            .rsplit(" / ")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .last()
+            .unwrap();
+        let work: i64 = plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["provider"] == id)
+            .map(|r| r["travel"].as_i64().unwrap() + r["service"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            printed,
+            format!("{}h{:02}m", work / 3600, (work % 3600) / 60),
+            "{line}"
+        );
+        rows += 1;
+    }
+    assert!(rows > 0, "{table}");
+    let mean = plan["summary"]["carers_per_elder"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        text.contains(&format!("{mean:.2} distinct carers on average")),
+        "{text}"
+    );
+}
+
+#[test]
 fn demo_out_writes_a_problem_and_a_plan_that_check() {
     let dir = demo_dir();
     carematch()

@@ -467,17 +467,23 @@ pub(crate) struct Places {
     table: std::sync::OnceLock<Option<TravelTable>>,
 }
 
-/// Travel seconds between the first `n` places, one row-major matrix per speed.
+/// Travel between the first `n` places, row-major: seconds, one matrix per speed; or,
+/// when that would be too big, the distances ([`Travel::span`]) that each speed's
+/// seconds come from.
 #[derive(Debug, Clone)]
-struct TravelTable {
-    n: usize,
-    seconds: Vec<Vec<u32>>,
+enum TravelTable {
+    Seconds { n: usize, seconds: Vec<Vec<u32>> },
+    Spans { n: usize, spans: Vec<f64> },
 }
 
-/// Largest number of entries (places² × speeds) of a precomputed travel table: 8 M
-/// (32 MB, e.g. 2,800 places at one speed or 1,400 at four). Larger tables do not
+/// Largest number of entries (places² × speeds) of a precomputed table of seconds:
+/// 8 M (32 MB, e.g. 2,800 places at one speed or 1,400 at four). Larger tables do not
 /// pay: a lookup that misses the caches costs more than computing the time.
 const TABLE_ENTRIES: usize = 8 << 20;
+/// Largest number of places² of a table of distances (64 MB, 2,896 places): with
+/// several speeds a distance looked up and divided costs far less than a great
+/// circle's sines (a week of 2,000 elders: 1.6 times the iterations).
+const SPAN_ENTRIES: usize = 8 << 20;
 
 impl Places {
     /// The places of `elders` and `providers`.
@@ -661,11 +667,17 @@ impl Problem {
     #[inline]
     pub(crate) fn time(&self, p: ProviderIdx, a: u32, b: u32) -> i64 {
         let pl = &self.places;
-        if let Some(Some(t)) = pl.table.get() {
-            let (a, b) = (a as usize, b as usize);
-            if a < t.n && b < t.n {
-                return i64::from(t.seconds[pl.class[p.ix()] as usize][a * t.n + b]);
+        let (i, j) = (a as usize, b as usize);
+        match pl.table.get() {
+            Some(Some(TravelTable::Seconds { n, seconds })) if i < *n && j < *n => {
+                return i64::from(seconds[pl.class[p.ix()] as usize][i * n + j]);
             }
+            Some(Some(TravelTable::Spans { n, spans })) if i < *n && j < *n => {
+                return self
+                    .travel
+                    .time_over(self.providers[p.ix()].speed, spans[i * n + j]);
+            }
+            _ => {}
         }
         self.travel.time(
             self.providers[p.ix()].speed,
@@ -675,34 +687,43 @@ impl Problem {
     }
 
     /// Precomputes every travel time between places, once per speed, when the table
-    /// is small enough (at most 8 M entries; none for a matrix metric, already one):
-    /// what the solvers do before searching. Idempotent; parallel (rayon).
+    /// is small enough (at most 8 M entries), or else every distance between places
+    /// (at most 8 M places²); nothing for a matrix metric, already one. What the
+    /// solvers do before searching. Idempotent; parallel (rayon).
     pub fn warm_travel(&self) {
         use rayon::prelude::*;
         let pl = &self.places;
         pl.table.get_or_init(|| {
             let n = pl.points.len();
-            if matches!(self.travel, Travel::Matrix { .. })
-                || n.saturating_mul(n).saturating_mul(pl.speeds.len()) > TABLE_ENTRIES
-            {
+            if matches!(self.travel, Travel::Matrix { .. }) {
                 return None;
             }
-            let seconds = pl
-                .speeds
-                .iter()
-                .map(|&speed| {
-                    (0..n * n)
-                        .into_par_iter()
-                        .map(|k| {
-                            let t = self
-                                .travel
-                                .time(speed, &pl.points[k / n], &pl.points[k % n]);
-                            u32::try_from(t).unwrap_or(u32::MAX)
+            let each = |f: &(dyn Fn(&Point, &Point) -> u32 + Sync)| -> Vec<u32> {
+                (0..n * n)
+                    .into_par_iter()
+                    .map(|k| f(&pl.points[k / n], &pl.points[k % n]))
+                    .collect()
+            };
+            if n.saturating_mul(n).saturating_mul(pl.speeds.len()) <= TABLE_ENTRIES {
+                let seconds = pl
+                    .speeds
+                    .iter()
+                    .map(|&speed| {
+                        each(&|a, b| {
+                            u32::try_from(self.travel.time(speed, a, b)).unwrap_or(u32::MAX)
                         })
-                        .collect()
-                })
-                .collect();
-            Some(TravelTable { n, seconds })
+                    })
+                    .collect();
+                return Some(TravelTable::Seconds { n, seconds });
+            }
+            if n.saturating_mul(n) <= SPAN_ENTRIES {
+                let spans = (0..n * n)
+                    .into_par_iter()
+                    .map(|k| self.travel.span(&pl.points[k / n], &pl.points[k % n]))
+                    .collect();
+                return Some(TravelTable::Spans { n, spans });
+            }
+            None
         });
     }
 
@@ -982,5 +1003,80 @@ impl Problem {
     /// Whether slot `ri` shares its profile with another slot.
     pub(crate) fn shares_profile(&self, ri: usize) -> bool {
         self.profiles.size[self.profiles.of[ri] as usize] > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A problem of `elders` homes on a 0.01° grid step and one provider per mode.
+    fn problem(elders: usize) -> Problem {
+        let homes: Vec<String> = (0..elders)
+            .map(|k| {
+                let (x, y) = (
+                    116.3 + 0.0007 * (k % 60) as f64,
+                    39.8 + 0.0005 * (k / 60) as f64,
+                );
+                format!(r#"{{"id": "e{k}", "location": [{x}, {y}]}}"#)
+            })
+            .collect();
+        let providers: Vec<String> = ["walk", "bike", "ebike", "car"]
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                format!(
+                    r#"{{"id": "p{k}", "kind": "staff", "skills": ["meals"], "mode": "{m}",
+                    "start": [116.31, 39.81], "shifts": [[28800, 61200]]}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"elders": [{}], "needs": [{{"id": "n", "elder": "e0", "service": "meals",
+            "windows": [[36000, 43200]]}}], "providers": [{}]}}"#,
+            homes.join(","),
+            providers.join(",")
+        );
+        Problem::from_json(json.as_bytes()).expect("valid")
+    }
+
+    #[test]
+    fn a_table_of_distances_gives_each_speed_the_seconds_computed_from_the_points() {
+        // 1,500 places at four speeds: too many for tables of seconds, a table of
+        // distances instead; every lookup as computed from the points.
+        let p = problem(1_500);
+        p.warm_travel();
+        assert!(matches!(
+            p.places.table.get(),
+            Some(Some(TravelTable::Spans { .. }))
+        ));
+        let pl = &p.places;
+        for (k, provider) in p.providers().iter().enumerate() {
+            for a in (0..1_500u32).step_by(37) {
+                for b in (0..1_500u32).step_by(53) {
+                    let direct = p.travel().time(
+                        provider.speed,
+                        &pl.points[a as usize],
+                        &pl.points[b as usize],
+                    );
+                    assert_eq!(p.time(ProviderIdx(k as u32), a, b), direct);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_small_problem_keeps_a_table_of_seconds_per_speed() {
+        let p = problem(100);
+        p.warm_travel();
+        assert!(matches!(
+            p.places.table.get(),
+            Some(Some(TravelTable::Seconds { .. }))
+        ));
+        let pl = &p.places;
+        let direct = p
+            .travel()
+            .time(p.providers()[3].speed, &pl.points[5], &pl.points[77]);
+        assert_eq!(p.time(ProviderIdx(3), 5, 77), direct);
     }
 }

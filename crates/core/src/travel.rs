@@ -172,12 +172,30 @@ impl Travel {
     #[inline]
     pub fn time(&self, speed: f64, a: &Point, b: &Point) -> i64 {
         match (self, a, b) {
-            (Travel::Haversine { detour }, Point::Geo { .. }, Point::Geo { .. }) => {
-                let d = haversine_m(a, b);
-                ceil_secs(d * detour / (speed / 3.6))
-            }
+            (Travel::Matrix { n, seconds }, Point::Index(i), Point::Index(j)) => seconds
+                .get(*i as usize * n + *j as usize)
+                .map_or(0, |&s| i64::from(s)),
+            _ => self.time_over(speed, self.span(a, b)),
+        }
+    }
+
+    /// The distance [`Travel::time`] converts into seconds: metres along the great
+    /// circle (haversine), units in the plane (euclidean); 0 for a matrix or points of
+    /// another kind.
+    ///
+    /// ```
+    /// use carematch_core::travel::{Point, Travel};
+    /// let t = Travel::Euclidean { speed: 2.0 };
+    /// let (a, b) = (Point::Plane { x: 0.0, y: 0.0 }, Point::Plane { x: 3.0, y: 4.0 });
+    /// assert_eq!(t.span(&a, &b), 5.0);
+    /// assert_eq!(t.time_over(2.0, t.span(&a, &b)), t.time(2.0, &a, &b));
+    /// ```
+    #[inline]
+    pub fn span(&self, a: &Point, b: &Point) -> f64 {
+        match (self, a, b) {
+            (Travel::Haversine { .. }, Point::Geo { .. }, Point::Geo { .. }) => haversine_m(a, b),
             (
-                Travel::Euclidean { speed },
+                Travel::Euclidean { .. },
                 Point::Plane { x: ax, y: ay },
                 Point::Plane { x: bx, y: by },
             ) => {
@@ -186,12 +204,20 @@ impl Travel {
                 // faster; the spec's per-leg slack covers a rare second of difference
                 // with another implementation.
                 let (dx, dy) = (bx - ax, by - ay);
-                ceil_secs((dx * dx + dy * dy).sqrt() / speed)
+                (dx * dx + dy * dy).sqrt()
             }
-            (Travel::Matrix { n, seconds }, Point::Index(i), Point::Index(j)) => seconds
-                .get(*i as usize * n + *j as usize)
-                .map_or(0, |&s| i64::from(s)),
-            _ => 0,
+            _ => 0.0,
+        }
+    }
+
+    /// Seconds to cover `span` ([`Travel::span`]) at `speed` (km/h for haversine; the
+    /// metric's own speed for euclidean); 0 for a matrix.
+    #[inline]
+    pub fn time_over(&self, speed: f64, span: f64) -> i64 {
+        match self {
+            Travel::Haversine { detour } => ceil_secs(span * detour / (speed / 3.6)),
+            Travel::Euclidean { speed } => ceil_secs(span / speed),
+            Travel::Matrix { .. } => 0,
         }
     }
 }

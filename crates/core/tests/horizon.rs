@@ -189,3 +189,73 @@ fn weekly_hours_hold_over_the_days() {
     listed.sort_unstable();
     assert_eq!(listed, vec![3, 4, 5]);
 }
+
+#[test]
+fn an_urgent_need_on_day_three_is_dispatched_into_a_week_plan() {
+    // Four elders with a check-in on each of five days, two carers with weekly hours;
+    // on the third day at 09:43 an emergency call for e1 asks for 10:00–10:30.
+    let days = |open: i64, close: i64| -> Vec<[i64; 2]> {
+        (0..5).map(|d| [d * DAY + open, d * DAY + close]).collect()
+    };
+    let elders: Vec<Value> = (0..4)
+        .map(|k| json!({"id": format!("e{k}"), "location": [300.0 * k as f64, 200.0]}))
+        .collect();
+    let needs: Vec<Value> = (0..4)
+        .map(|k| {
+            json!({"id": format!("c{k}"), "elder": format!("e{k}"), "service": "check_in",
+                "duration": 1_200, "windows": days(32_400, 46_800), "visits": 5})
+        })
+        .collect();
+    let providers: Vec<Value> = (0..2)
+        .map(|k| {
+            json!({"id": format!("p{k}"), "kind": "staff", "level": 3,
+                "skills": ["check_in", "emergency"], "start": [0.0, 0.0],
+                "shifts": days(28_800, 61_200), "max_work_total": 5 * 4 * 3_600})
+        })
+        .collect();
+    let input = json!({"travel": {"metric": "euclidean", "speed": 3.6},
+        "elders": elders, "needs": needs, "providers": providers,
+        "options": {"day_length": DAY, "weights": {"carer_changes": 600}, "seed": 3}});
+    let mut problem = Problem::from_json(input.to_string().as_bytes()).expect("valid");
+    let plan = solve(&problem).expect("solves");
+    assert!(check(&problem, &plan).is_empty());
+    assert_eq!(plan.summary.assigned, 20);
+
+    let urgent = serde_json::from_value(json!({"id": "sos", "elder": "e1",
+        "service": "emergency", "duration": 900, "priority": 100,
+        "windows": [[2 * DAY + 36_000, 2 * DAY + 37_800]]}))
+    .expect("a need");
+    problem.push_need(urgent, None).expect("a valid need");
+    let now = 2 * DAY + 35_000;
+    let d = carematch_core::dispatch::dispatch(&problem, plan.clone(), "sos", Some(now))
+        .expect("dispatches");
+    let violations: Vec<String> = check(&problem, &d.plan)
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    assert!(violations.is_empty(), "{violations:?}");
+    assert_eq!(d.providers.len(), 1, "{:?}", d.reason);
+    let start = d.start.expect("served");
+    assert!((2 * DAY + 36_000..=2 * DAY + 37_800).contains(&start));
+    assert_eq!(d.plan.summary.assigned, 21);
+    // What had started by then keeps its start; every visit keeps its number.
+    let starts = |p: &Plan| -> Vec<(String, u32, i64)> {
+        let mut v: Vec<_> = p
+            .routes
+            .iter()
+            .flat_map(|r| r.stops.iter())
+            .filter(|s| s.need != "sos")
+            .map(|s| (s.need.clone(), s.visit.unwrap_or(0), s.start))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (before, after) = (starts(&plan), starts(&d.plan));
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((&b.0, b.1), (&a.0, a.1));
+        if b.2 <= now {
+            assert_eq!(b.2, a.2, "{b:?} moved");
+        }
+    }
+}

@@ -194,6 +194,19 @@ impl Builder<'_> {
         slot: Slot,
         n: NeedIdx,
         fixed: Option<i64>,
+        skip: impl FnMut() -> bool,
+    ) -> Option<Insertion> {
+        let within = fixed.map(|t| Window { open: t, close: t });
+        self.best_option_in(slot, n, &self.starts_for(n, within), skip)
+    }
+
+    /// [`Builder::best_option`] with the need's starts given ([`Builder::starts_for`]:
+    /// the same for every slot, so computed once per need).
+    fn best_option_in(
+        &self,
+        slot: Slot,
+        n: NeedIdx,
+        starts: &[Window],
         mut skip: impl FnMut() -> bool,
     ) -> Option<Insertion> {
         let room = self.room(slot, n)?;
@@ -202,9 +215,8 @@ impl Builder<'_> {
         let plain = !self.problem.has_soft_windows();
         let w = self.problem.options().weights.travel;
         let carer = self.problem.options().weights.carer_changes * self.new_carer(n, slot.provider);
-        let within = fixed.map(|t| Window { open: t, close: t });
         let mut best: Option<Insertion> = None;
-        r.each_insertion_in(self.problem, n, &self.starts_for(n, within), |i| {
+        r.each_insertion_in(self.problem, n, starts, |i| {
             if room.is_some_and(|room| i.delta > room) {
                 return;
             }
@@ -235,8 +247,9 @@ impl Builder<'_> {
         mut skip: impl FnMut() -> bool,
     ) -> Option<(InsertKey, Insertion)> {
         let mut best: Option<(InsertKey, Insertion)> = None;
+        let starts = self.starts_for(n, fixed.map(|t| Window { open: t, close: t }));
         for &slot in slots {
-            if let Some(ins) = self.best_option(slot, n, fixed, &mut skip) {
+            if let Some(ins) = self.best_option_in(slot, n, &starts, &mut skip) {
                 let key = (ins.cost, self.tie(n, slot.provider), slot);
                 if best.as_ref().is_none_or(|(k, _)| key < *k) {
                     best = Some((key, ins));

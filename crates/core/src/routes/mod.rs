@@ -394,6 +394,31 @@ impl<'a> Builder<'a> {
             delta.extend(self.routes[ri].stops().iter().map(|s| (elder(s), p, -1)));
             delta.extend(new.stops().iter().map(|s| (elder(s), p, 1)));
         }
+        self.changes_after(delta)
+    }
+
+    /// How many carer changes the plan gains (negative: loses) if each visit of
+    /// `moved` goes from the first provider to the second. O(moves · carers).
+    pub(crate) fn changes_if_moved(
+        &self,
+        moved: impl Iterator<Item = (NeedIdx, ProviderIdx, ProviderIdx)>,
+    ) -> i64 {
+        if self.carers.is_empty() {
+            return 0;
+        }
+        let mut delta: Vec<(u32, u32, i32)> = Vec::new();
+        for (n, from, to) in moved.filter(|m| m.1 != m.2) {
+            let e = self.problem.need(n).elder.0;
+            delta.extend([(e, from.0, -1), (e, to.0, 1)]);
+        }
+        if delta.is_empty() {
+            return 0;
+        }
+        self.changes_after(delta) - self.changes
+    }
+
+    /// The plan's carer changes after `delta`: (elder, provider, visits added).
+    fn changes_after(&self, mut delta: Vec<(u32, u32, i32)>) -> i64 {
         delta.sort_unstable();
         let mut changes = self.changes;
         for group in delta.chunk_by(|a, b| a.0 == b.0) {

@@ -520,7 +520,12 @@ impl RouteState {
                 start,
                 end: start + need.duration,
                 late: problem.lateness(s.need, start),
-                visit: None,
+                // A visit of a series by its place in the series (the plan's
+                // assembly renumbers them in start order).
+                visit: problem
+                    .series_of(s.need)
+                    .and_then(|sr| sr.needs.iter().position(|&m| m == s.need))
+                    .map(|v| v as u32),
             });
             t = start + need.duration;
             loc = here;

@@ -11,7 +11,7 @@
 use std::collections::VecDeque;
 
 use super::Search;
-use crate::model::NeedIdx;
+use crate::model::{NeedIdx, ProviderIdx};
 use crate::routes::{RouteState, StopState, NONE};
 
 /// Neighbours of a visit each move looks at.
@@ -78,18 +78,33 @@ impl Search<'_> {
         Some((ri as usize, pos))
     }
 
-    /// Whether a move can be judged by its travel alone: no soft windows, travel
-    /// weighs in the cost, and carer changes do not. Otherwise every candidate move is re-timed and priced
-    /// exactly ([`Search::rewrite`]).
-    pub(super) fn by_travel(&self) -> bool {
-        !self.problem.has_soft_windows()
-            && self.problem.options().weights.travel > 0
-            && self.problem.options().weights.carer_changes == 0
+    /// Whether a move can be judged by its priced delta ([`Search::move_cost`]): no
+    /// soft windows, and travel weighs in the cost. Otherwise every candidate move is
+    /// re-timed and priced exactly ([`Search::rewrite`]).
+    pub(super) fn by_delta(&self) -> bool {
+        !self.problem.has_soft_windows() && self.problem.options().weights.travel > 0
+    }
+
+    /// What a move judged by its delta changes in the cost: `travel` added (negative:
+    /// saved), and the carer changes of the visits it hands from one provider to
+    /// another (`moved`: need, from, to). Exact when [`Search::by_delta`] holds.
+    pub(super) fn move_cost(
+        &self,
+        travel: i64,
+        moved: impl Iterator<Item = (NeedIdx, ProviderIdx, ProviderIdx)>,
+    ) -> i64 {
+        let w = &self.problem.options().weights;
+        let changes = if w.carer_changes > 0 {
+            w.carer_changes * self.st.changes_if_moved(moved)
+        } else {
+            0
+        };
+        w.travel * travel + changes
     }
 
     /// Replaces each route `ri` of `new` by its stops in the given order, when every
     /// one is feasible (re-timed exactly, O(route)) and — unless moves are judged by
-    /// their travel ([`Search::by_travel`]), which the caller has — the plan's cost
+    /// their delta ([`Search::by_delta`]), which the caller has — the plan's cost
     /// falls; the caller has checked the limits. True when replaced.
     pub(super) fn rewrite(&mut self, new: Vec<(usize, Vec<StopState>)>) -> bool {
         let mut built = Vec::with_capacity(new.len());
@@ -99,7 +114,7 @@ impl Search<'_> {
                 None => return false,
             }
         }
-        if !self.by_travel() {
+        if !self.by_delta() {
             let replaced: Vec<(usize, &RouteState)> =
                 built.iter().map(|(ri, r)| (*ri, r)).collect();
             if self.st.cost_if(&replaced) >= self.st.cost() {

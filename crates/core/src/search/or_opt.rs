@@ -18,7 +18,7 @@ impl Search<'_> {
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
-        let by_travel = self.by_travel();
+        let by_delta = self.by_delta();
         let mut tried = 0;
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         'outer: for k in 2..=MAX_LEN {
@@ -59,14 +59,15 @@ impl Search<'_> {
                         continue;
                     };
                     let gain_b = put - b.legs_between(bi, bn);
-                    if by_travel && gain_a + gain_b >= 0 {
+                    let handed = seg.iter().map(|s| (s.need, a.provider(), b.provider()));
+                    if by_delta && self.move_cost(gain_a + gain_b, handed) >= 0 {
                         continue;
                     }
                     let kk = k as i64;
                     let changes = [(ra, gain_a, -dur, -load, -kk), (rb, gain_b, dur, load, kk)];
                     if self.st.allows(&changes) {
                         found.push((k, rb, pos));
-                        if by_travel || found.len() >= EXACT_TRIES {
+                        if by_delta || found.len() >= EXACT_TRIES {
                             break 'outer;
                         }
                     }

@@ -24,7 +24,7 @@ impl Search<'_> {
         };
         let gain_a = left - a.legs_between(ai, an);
         let stop = a.stops()[i];
-        let by_travel = self.by_travel();
+        let by_delta = self.by_delta();
         let mut tried = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
         'outer: for &v in self.ls_near(u) {
@@ -47,7 +47,8 @@ impl Search<'_> {
                         continue;
                     };
                     let gain_b = put - b.legs_between(bi, bn);
-                    if by_travel && gain_a + gain_b >= 0 {
+                    let handed = std::iter::once((u, a.provider(), b.provider()));
+                    if by_delta && self.move_cost(gain_a + gain_b, handed) >= 0 {
                         continue;
                     }
                     let changes = [
@@ -58,14 +59,14 @@ impl Search<'_> {
                         found.push((rb, pos));
                     }
                 }
-                if (by_travel && !found.is_empty()) || found.len() >= EXACT_TRIES {
+                if (by_delta && !found.is_empty()) || found.len() >= EXACT_TRIES {
                     break 'outer;
                 }
             }
         }
         self.moves[Op::Relocate as usize].0 += tried;
         for (rb, pos) in found {
-            if self.relocate_to((ra, i), (rb, pos), by_travel) {
+            if self.relocate_to((ra, i), (rb, pos), by_delta) {
                 self.moves[Op::Relocate as usize].1 += 1;
                 return true;
             }
@@ -80,9 +81,9 @@ impl Search<'_> {
         &mut self,
         (ra, i): (usize, usize),
         (rb, pos): (usize, usize),
-        by_travel: bool,
+        by_delta: bool,
     ) -> bool {
-        if ra != rb && by_travel {
+        if ra != rb && by_delta {
             let stop = self.take(ra, i);
             self.put(rb, stop, pos);
             return true;

@@ -14,7 +14,7 @@ impl Search<'_> {
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
-        let by_travel = self.by_travel();
+        let by_delta = self.by_delta();
         let mut tried = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
         for &v in self.ls_near(u) {
@@ -43,7 +43,9 @@ impl Search<'_> {
                 continue;
             };
             let gain_b = nb - b.legs_between(bi, bn);
-            if by_travel && gain_a + gain_b >= 0 {
+            let (pa, pb) = (a.provider(), b.provider());
+            let handed = [(u, pa, pb), (v, pb, pa)].into_iter();
+            if by_delta && self.move_cost(gain_a + gain_b, handed) >= 0 {
                 continue;
             }
             let (nu, nv) = (problem.need(u), problem.need(v));
@@ -53,7 +55,7 @@ impl Search<'_> {
             ];
             if self.st.allows(&changes) {
                 found.push((rb, j));
-                if by_travel || found.len() >= EXACT_TRIES {
+                if by_delta || found.len() >= EXACT_TRIES {
                     break;
                 }
             }

@@ -40,7 +40,7 @@ impl Search<'_> {
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
-        let by_travel = self.by_travel();
+        let by_delta = self.by_delta();
         let mut tried = 0;
         let mut found: Vec<(usize, usize, usize, usize)> = Vec::new();
         for &v in self.ls_near(u) {
@@ -64,7 +64,9 @@ impl Search<'_> {
             let Some((gain_a, pv)) = best_place(problem, a, i, b.stops()[j]) else {
                 continue;
             };
-            if by_travel && gain_a + gain_b >= 0 {
+            let (pa, pb) = (a.provider(), b.provider());
+            let handed = [(u, pa, pb), (v, pb, pa)].into_iter();
+            if by_delta && self.move_cost(gain_a + gain_b, handed) >= 0 {
                 continue;
             }
             let (nu, nv) = (problem.need(u), problem.need(v));
@@ -74,7 +76,7 @@ impl Search<'_> {
             ];
             if self.st.allows(&changes) {
                 found.push((rb, j, pu, pv));
-                if by_travel || found.len() >= EXACT_TRIES {
+                if by_delta || found.len() >= EXACT_TRIES {
                     break;
                 }
             }

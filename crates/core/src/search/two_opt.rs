@@ -18,7 +18,7 @@ impl Search<'_> {
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
-        let by_travel = self.by_travel();
+        let by_delta = self.by_delta();
         let mut tried = 0;
         let mut found: Vec<(usize, usize)> = Vec::new();
         for &v in self.ls_near(u) {
@@ -45,7 +45,10 @@ impl Search<'_> {
                 continue;
             };
             let gain = ta + tb - a.travel - b.travel;
-            if by_travel && gain >= 0 {
+            let (pa, pb) = (a.provider(), b.provider());
+            let handed = (a.stops()[i + 1..].iter().map(|s| (s.need, pa, pb)))
+                .chain(b.stops()[j..].iter().map(|s| (s.need, pb, pa)));
+            if by_delta && self.move_cost(gain, handed) >= 0 {
                 continue;
             }
             let qualified = b.stops()[j..]
@@ -82,7 +85,7 @@ impl Search<'_> {
             ];
             if self.st.allows(&changes) {
                 found.push((rb, j));
-                if by_travel || found.len() >= EXACT_TRIES {
+                if by_delta || found.len() >= EXACT_TRIES {
                     break;
                 }
             }
