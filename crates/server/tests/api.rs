@@ -451,3 +451,44 @@ async fn a_linked_pair_is_dispatched_whole_into_a_session() {
     .await;
     assert_eq!(v["feasible"], true, "{v}");
 }
+
+#[tokio::test]
+async fn an_urgent_need_on_day_three_goes_into_a_week_session() {
+    let app = app(config());
+    let day = 86_400;
+    let days = |open: i64, close: i64| -> Vec<[i64; 2]> {
+        (0..3).map(|d| [d * day + open, d * day + close]).collect()
+    };
+    let mut p = problem();
+    p["needs"] = json!([{"id": "meal", "elder": "e1", "service": "meals",
+        "windows": days(39_600, 43_200), "visits": 3}]);
+    p["providers"][0]["shifts"] = json!(days(36_000, 50_400));
+    p["providers"][0]["max_work_total"] = json!(6 * 3_600);
+    p["options"]["day_length"] = json!(day);
+    let (status, headers, plan) = call(&app, post_json("/v1/plans", &p)).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["summary"]["assigned"], 3, "{plan}");
+    let id = headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let sos = json!({"id": "sos", "elder": "e2", "service": "emergency", "priority": 100,
+        "windows": [[2 * day + 44_000, 2 * day + 45_000]]});
+    let req = json!({"plan_id": id, "need": sos, "now": 2 * day + 43_500});
+    let (status, _, out) = call(&app, post_json("/v1/dispatch", &req)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["served"], true, "{out}");
+    let (_, _, now) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+    assert_eq!(now["summary"]["assigned"], 4, "{now}");
+    let mut with = p.clone();
+    with["needs"].as_array_mut().unwrap().push(sos);
+    let (_, _, v) = call(
+        &app,
+        post_json("/v1/check", &json!({"problem": with, "plan": now})),
+    )
+    .await;
+    assert_eq!(v["feasible"], true, "{v}");
+}
