@@ -234,6 +234,9 @@ pub(super) struct Search<'a> {
     /// Per elder, its needs (every visit), when carer changes are priced over a
     /// horizon: for the elder ruin. Empty otherwise.
     by_elder: Vec<Vec<u32>>,
+    /// Per need over a horizon, the shift opening of the route it last left
+    /// (`i64::MIN`: none): most re-insertions stay on that day. Empty otherwise.
+    left_day: Vec<i64>,
 }
 
 impl<'a> Search<'a> {
@@ -286,6 +289,11 @@ impl<'a> Search<'a> {
             rng: Pcg64Mcg::seed_from_u64(seed),
             moves: [(0, 0); 6],
             by_elder: needs_by_elder(problem),
+            left_day: if problem.has_horizon() {
+                vec![i64::MIN; n]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -431,9 +439,20 @@ impl<'a> Search<'a> {
                 continue;
             };
             self.st.remove(ri, pos);
+            if let Some(day) = self.left_day.get_mut(n.ix()) {
+                *day = self.st.routes[ri].shift.open;
+            }
         }
         self.score.cost = self.st.cost();
         self.score.serve(self.problem, n, -1);
+    }
+
+    /// The day (as its route's shift opening) visit `n` of a series last left, if any.
+    fn left_on(&self, n: NeedIdx) -> Option<i64> {
+        self.left_day
+            .get(n.ix())
+            .copied()
+            .filter(|&t| t != i64::MIN)
     }
 
     fn touch_route(&mut self, ri: usize) {
