@@ -3,4 +3,5 @@
 
 mod cli;
 mod dispatch;
+mod docs;
 mod server;

@@ -1,4 +1,4 @@
-//! The wire format v1 (`shared/spec/wire-format.md`): serde types for the problem a
+//! The wire format v1 and v1.1 (`docs/wire-format.md` in the repository): serde types for the problem a
 //! caller sends and the plan the engine returns.
 //!
 //! These types are the contract. They are parsed as written (`deny_unknown_fields`, so a

@@ -147,7 +147,7 @@ pub struct AppState {
 #[openapi(
     info(
         title = "carematch",
-        description = "Match elders' care needs to carers and volunteers, and plan the day. The wire format is `shared/spec/wire-format.md`."
+        description = "Match elders' care needs to carers and volunteers, and plan the day. The JSON of problems and plans is documented in the repository's `docs/wire-format.md`."
     ),
     paths(
         api::plans,

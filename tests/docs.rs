@@ -1,0 +1,75 @@
+//! `docs/wire-format.md` kept true: every example marked `json problem` is a problem
+//! carematch accepts and solves into a plan its checker passes; every `json plan` is
+//! a plan of the first problem that passes the checker; every `json error` is the
+//! error carematch gives for the first problem with its window reversed.
+
+use carematch_core::wire::Plan;
+use carematch_core::{check, solve, Problem};
+use serde_json::Value;
+
+/// The examples of the reference: (kind, text), in order.
+fn examples() -> Vec<(String, String)> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/wire-format.md"))
+        .expect("docs/wire-format.md");
+    let mut out = Vec::new();
+    let mut open: Option<(String, String)> = None;
+    for line in doc.lines() {
+        match (&mut open, line.strip_prefix("```")) {
+            (None, Some(tag)) if tag.starts_with("json ") => {
+                open = Some((tag["json ".len()..].trim().to_owned(), String::new()));
+            }
+            (Some(_), Some("")) => out.extend(open.take()),
+            (Some((_, text)), _) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_example_of_the_reference_holds() {
+    let all = examples();
+    let kinds: Vec<&str> = all.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(
+        kinds.iter().filter(|&&k| k == "problem").count() >= 3,
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"plan") && kinds.contains(&"error"),
+        "{kinds:?}"
+    );
+    let first = &all.iter().find(|(k, _)| k == "problem").unwrap().1;
+    let first_problem = Problem::from_json(first.as_bytes()).unwrap();
+    for (kind, text) in &all {
+        match kind.as_str() {
+            "problem" => {
+                let problem =
+                    Problem::from_json(text.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{text}"));
+                let plan = solve(&problem).unwrap();
+                assert!(check(&problem, &plan).is_empty(), "{text}");
+                assert!(plan.summary.assigned > 0, "{text}");
+            }
+            "plan" => {
+                let plan: Plan =
+                    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+                let v: Vec<String> = check(&first_problem, &plan)
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect();
+                assert!(v.is_empty(), "{v:?}\n{text}");
+            }
+            "error" => {
+                let mut bad: Value = serde_json::from_str(first).unwrap();
+                let w = bad["needs"][0]["windows"][0].clone();
+                bad["needs"][0]["windows"][0] = serde_json::json!([w[1], w[0]]);
+                let err = Problem::from_json(bad.to_string().as_bytes()).unwrap_err();
+                let shown: Value = serde_json::from_str(text).unwrap();
+                assert_eq!(err.to_wire(), shown);
+            }
+            other => panic!("unknown example kind {other}"),
+        }
+    }
+}
