@@ -5,6 +5,7 @@
 //! go to standard error. Exit status 2 means invalid input.
 
 mod demo;
+mod export;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -51,6 +52,22 @@ enum Command {
         /// assignment) or `baseline` (cheapest insertion).
         #[arg(long, value_enum, default_value_t = AlgorithmArg::Auto)]
         algorithm: AlgorithmArg,
+    },
+    /// Write a plan as CSV (one row per visit: `--csv PLAN`) or as GeoJSON (routes,
+    /// visits and unserved needs: `--geojson PROBLEM PLAN`, haversine problems).
+    Export {
+        /// CSV, one row per visit, for printing.
+        #[arg(long, conflicts_with = "geojson", required_unless_present = "geojson")]
+        csv: bool,
+        /// GeoJSON FeatureCollection, for a map.
+        #[arg(long)]
+        geojson: bool,
+        /// `--csv PLAN` or `--geojson PROBLEM PLAN` (`-`: standard input, once).
+        #[arg(value_name = "FILE", num_args = 1..=2, required = true)]
+        files: Vec<PathBuf>,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
     },
     /// Check a plan against every feasibility rule; exit 1 if any is broken.
     Check {
@@ -237,6 +254,12 @@ fn run(command: Command) -> Result<u8, Failure> {
             }
             Ok(0)
         }
+        Command::Export {
+            csv,
+            geojson: _,
+            files,
+            output,
+        } => export(csv, &files, output.as_deref()),
         Command::Check { problem, plan } => {
             if problem.as_os_str() == "-" && plan.as_os_str() == "-" {
                 return Err(Failure::Input(input_error(
@@ -373,6 +396,39 @@ fn serve(args: ServeArgs) -> Result<u8, Failure> {
 
 fn input_error(msg: &str) -> Error {
     Error::new(ErrorKind::Io, FieldPath::root(), msg)
+}
+
+/// `carematch export`: CSV of `[PLAN]` or GeoJSON of `[PROBLEM, PLAN]`.
+fn export(csv: bool, files: &[PathBuf], output: Option<&Path>) -> Result<u8, Failure> {
+    let want = if csv { 1 } else { 2 };
+    if files.len() != want {
+        return Err(Failure::Input(input_error(if csv {
+            "--csv takes one file: PLAN"
+        } else {
+            "--geojson takes two files: PROBLEM PLAN"
+        })));
+    }
+    let plan_path = &files[want - 1];
+    let plan = carematch_core::check::parse_plan(&read_input(Some(plan_path), "plan")?)?;
+    let mut bytes = Vec::new();
+    if csv {
+        export::csv(&plan, &mut bytes).map_err(|e| Failure::Other(e.to_string()))?;
+    } else {
+        let problem = Problem::from_json(&read_input(Some(&files[0]), "problem")?)?;
+        let collection = export::geojson(&problem, &plan)?;
+        serde_json::to_writer(&mut bytes, &collection)
+            .map_err(|e| Failure::Other(e.to_string()))?;
+        bytes.push(b'\n');
+    }
+    match output {
+        Some(path) => std::fs::write(path, &bytes)
+            .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(&bytes)
+            .map_err(|e| Failure::Other(e.to_string()))?,
+    }
+    Ok(0)
 }
 
 /// Reads a file, or standard input for `-` / `None`, up to [`MAX_INPUT_BYTES`].

@@ -101,6 +101,114 @@ fn demo_week_prints_each_carers_week_as_the_plan_has_it() {
 }
 
 #[test]
+fn export_csv_lists_every_visit_of_the_plan_in_route_order() {
+    let dir = demo_dir();
+    let out = carematch()
+        .args(["export", "--csv"])
+        .arg(dir.path().join("plan.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(&header[..3], ["provider", "shift", "order"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let stops: Vec<(String, String, i64)> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["stops"].as_array().unwrap().iter().map(move |s| {
+                let p = r["provider"].as_str().unwrap().to_owned();
+                (
+                    p,
+                    s["need"].as_str().unwrap().to_owned(),
+                    s["start"].as_i64().unwrap(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(rows.len(), stops.len());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for (row, (p, need, start)) in rows.iter().zip(&stops) {
+        assert_eq!(
+            (&row[col("provider")], &row[col("need")]),
+            (p.as_str(), need.as_str())
+        );
+        assert_eq!(row[col("start")].parse::<i64>().unwrap(), *start);
+        let clock = format!("{:02}:{:02}", start % 86_400 / 3600, start % 3600 / 60);
+        assert_eq!(&row[col("start_clock")], clock);
+    }
+}
+
+#[test]
+fn export_geojson_is_geojson_with_a_line_per_route_and_a_point_per_visit() {
+    let dir = demo_dir();
+    let out = carematch()
+        .args(["export", "--geojson"])
+        .arg(dir.path().join("problem.json"))
+        .arg(dir.path().join("plan.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let parsed: geojson::GeoJson = text.parse().expect("valid GeoJSON");
+    let geojson::GeoJson::FeatureCollection(fc) = parsed else {
+        panic!("not a FeatureCollection");
+    };
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    let kind = |k: &str| {
+        fc.features
+            .iter()
+            .filter(|f| f.property("kind").and_then(Value::as_str) == Some(k))
+            .collect::<Vec<_>>()
+    };
+    let routes = plan["routes"].as_array().unwrap();
+    let lines = kind("route");
+    assert_eq!(lines.len(), routes.len());
+    for (line, r) in lines.iter().zip(routes) {
+        let Some(geojson::Value::LineString(coords)) = line.geometry.as_ref().map(|g| &g.value)
+        else {
+            panic!("a route is not a LineString");
+        };
+        assert_eq!(coords.len(), r["stops"].as_array().unwrap().len() + 2);
+    }
+    let stops: usize = routes
+        .iter()
+        .map(|r| r["stops"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(kind("visit").len(), stops);
+    assert_eq!(
+        kind("unserved").len(),
+        plan["unassigned"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn export_geojson_refuses_a_plane_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let problem =
+        json!({"travel": {"metric": "euclidean"}, "elders": [], "needs": [], "providers": []});
+    std::fs::write(dir.path().join("p.json"), problem.to_string()).unwrap();
+    let plan = carematch()
+        .arg("solve")
+        .arg(dir.path().join("p.json"))
+        .output()
+        .unwrap();
+    std::fs::write(dir.path().join("plan.json"), &plan.stdout).unwrap();
+    carematch()
+        .args(["export", "--geojson"])
+        .arg(dir.path().join("p.json"))
+        .arg(dir.path().join("plan.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("travel.metric"));
+}
+
+#[test]
 fn demo_out_writes_a_problem_and_a_plan_that_check() {
     let dir = demo_dir();
     carematch()

@@ -1,0 +1,138 @@
+//! `carematch export`: a plan as what a station prints for its carers (CSV, one row
+//! per visit) or as a map layer (GeoJSON: routes as lines, visits and unserved needs
+//! as points).
+
+use std::io::Write;
+
+use carematch_core::travel::{Point, Travel};
+use carematch_core::wire::Plan;
+use carematch_core::{Error, FieldPath, Problem};
+use serde_json::{json, Value};
+
+/// The CSV columns, in order.
+pub const CSV_COLUMNS: [&str; 12] = [
+    "provider",
+    "shift",
+    "order",
+    "day",
+    "start_clock",
+    "end_clock",
+    "need",
+    "visit",
+    "elder",
+    "arrival",
+    "start",
+    "end",
+];
+
+/// `HH:MM` of second `t` of its day.
+fn clock(t: i64) -> String {
+    let s = t.rem_euclid(86_400);
+    format!("{:02}:{:02}", s / 3600, (s % 3600) / 60)
+}
+
+/// Writes `plan` as CSV, one row per visit, routes in plan order, stops in route order:
+/// [`CSV_COLUMNS`]; `day` and the clocks read the times as seconds from midnight of
+/// day 0; `visit` is empty for a need of one visit.
+pub fn csv(plan: &Plan, out: impl Write) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_COLUMNS)?;
+    for r in &plan.routes {
+        for (k, s) in r.stops.iter().enumerate() {
+            w.write_record([
+                r.provider.clone(),
+                r.shift.to_string(),
+                (k + 1).to_string(),
+                s.start.div_euclid(86_400).to_string(),
+                clock(s.start),
+                clock(s.end),
+                s.need.clone(),
+                s.visit.map_or(String::new(), |v| v.to_string()),
+                s.elder.clone(),
+                s.arrival.to_string(),
+                s.start.to_string(),
+                s.end.to_string(),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `[lon, lat]` in degrees of a haversine point, to 7 decimals (about 1 cm).
+fn lon_lat(p: &Point) -> Value {
+    let deg = |r: f64| (r.to_degrees() * 1e7).round() / 1e7;
+    match *p {
+        Point::Geo { lon, lat, .. } => json!([deg(lon), deg(lat)]),
+        _ => Value::Null,
+    }
+}
+
+/// `plan` of `problem` as a GeoJSON FeatureCollection: each route a LineString from
+/// its carer's start through its visits to its end (`kind: "route"`), each visit a
+/// Point at the elder's home (`kind: "visit"`), each unserved need a Point (`kind:
+/// "unserved"`, with its reason), each carer's start a Point (`kind: "start"`). Only
+/// for haversine problems (GeoJSON is longitude and latitude).
+pub fn geojson(problem: &Problem, plan: &Plan) -> Result<Value, Error> {
+    if !matches!(problem.travel(), Travel::Haversine { .. }) {
+        return Err(Error::invalid(
+            &FieldPath::root().key("travel").key("metric"),
+            "GeoJSON needs longitude and latitude: a haversine problem",
+        ));
+    }
+    let elder_at = |id: &str| {
+        problem
+            .elders()
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| lon_lat(&e.location))
+    };
+    let provider = |id: &str, path: FieldPath| {
+        problem
+            .provider_by_id(id)
+            .map(|p| problem.provider(p))
+            .ok_or_else(|| Error::invalid(&path, "unknown provider"))
+    };
+    let mut features = Vec::new();
+    for p in problem.providers() {
+        features.push(json!({"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": lon_lat(&p.start)},
+            "properties": {"kind": "start", "provider": p.id}}));
+    }
+    for (i, r) in plan.routes.iter().enumerate() {
+        let path = FieldPath::root().key("routes").index(i);
+        let p = provider(&r.provider, path.key("provider"))?;
+        let mut line = vec![lon_lat(&p.start)];
+        for (k, s) in r.stops.iter().enumerate() {
+            let at = elder_at(&s.elder).ok_or_else(|| {
+                Error::invalid(&path.key("stops").index(k).key("elder"), "unknown elder")
+            })?;
+            line.push(at.clone());
+            features.push(json!({"type": "Feature",
+                "geometry": {"type": "Point", "coordinates": at},
+                "properties": {"kind": "visit", "provider": r.provider, "need": s.need,
+                    "elder": s.elder, "visit": s.visit, "order": k + 1,
+                    "start": s.start, "end": s.end}}));
+        }
+        line.push(lon_lat(&p.end));
+        features.push(json!({"type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": line},
+            "properties": {"kind": "route", "provider": r.provider, "shift": r.shift,
+                "depart": r.depart, "return": r.return_, "travel": r.travel,
+                "service": r.service, "stops": r.stops.len()}}));
+    }
+    for (i, u) in plan.unassigned.iter().enumerate() {
+        let need = problem.need_by_id(&u.need).ok_or_else(|| {
+            Error::invalid(
+                &FieldPath::root().key("unassigned").index(i).key("need"),
+                "unknown need",
+            )
+        })?;
+        let elder = problem.elder(problem.need(need).elder);
+        features.push(json!({"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": lon_lat(&elder.location)},
+            "properties": {"kind": "unserved", "need": u.need, "elder": elder.id,
+                "visit": u.visit, "reason": u.reason.as_str(), "detail": u.detail}}));
+    }
+    Ok(json!({"type": "FeatureCollection", "features": features}))
+}
