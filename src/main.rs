@@ -6,6 +6,7 @@
 
 mod demo;
 mod export;
+mod import;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -52,6 +53,25 @@ enum Command {
         /// assignment) or `baseline` (cheapest insertion).
         #[arg(long, value_enum, default_value_t = AlgorithmArg::Auto)]
         algorithm: AlgorithmArg,
+    },
+    /// Read a problem from a station's CSV files (UTF-8, header row; columns in the
+    /// README) and write it as JSON; errors name file, row and column.
+    Import {
+        /// elders.csv
+        #[arg(long, value_name = "CSV")]
+        elders: PathBuf,
+        /// needs.csv
+        #[arg(long, value_name = "CSV")]
+        needs: PathBuf,
+        /// providers.csv
+        #[arg(long, value_name = "CSV")]
+        providers: PathBuf,
+        /// services.csv (optional)
+        #[arg(long, value_name = "CSV")]
+        services: Option<PathBuf>,
+        /// Write the problem here instead of standard output (nothing on error).
+        #[arg(short = 'o', long = "output", value_name = "PROBLEM")]
+        output: Option<PathBuf>,
     },
     /// Write a plan as CSV (one row per visit: `--csv PLAN`) or as GeoJSON (routes,
     /// visits and unserved needs: `--geojson PROBLEM PLAN`, haversine problems).
@@ -251,6 +271,31 @@ fn run(command: Command) -> Result<u8, Failure> {
             match output {
                 Some(path) => write_json(&path, &plan)?,
                 None => print_json(&plan)?,
+            }
+            Ok(0)
+        }
+        Command::Import {
+            elders,
+            needs,
+            providers,
+            services,
+            output,
+        } => {
+            let problem = import::import(&import::Files {
+                elders: &elders,
+                needs: &needs,
+                providers: &providers,
+                services: services.as_deref(),
+            })?;
+            eprintln!(
+                "imported {} elders, {} needs, {} providers",
+                problem.elders.len(),
+                problem.needs.len(),
+                problem.providers.len()
+            );
+            match output {
+                Some(path) => write_json(&path, &problem)?,
+                None => print_json(&problem)?,
             }
             Ok(0)
         }

@@ -208,6 +208,127 @@ fn export_geojson_refuses_a_plane_problem() {
         .stderr(predicate::str::contains("travel.metric"));
 }
 
+/// A station's three sheets, as the README shows them.
+const ELDERS_CSV: &str =
+    "id,lon,lat,area,age,ability_level,lives_alone,prefers,avoids,caregiver_gender
+e-1,116.4352,39.9281,grid-07,83,2,yes,,,
+e-2,116.4371,39.9266,grid-07,91,3,no,p-2,,female
+e-3,116.4310,39.9301,grid-08,76,1,true,,p-3,
+";
+const NEEDS_CSV: &str = "id,elder,service,windows,duration,priority,visits,min_gap
+n-1,e-1,meals,11:00-12:00,,,,
+n-2,e-2,bathing,d0 09:00-11:00;d1 09:00-11:00;d2 09:00-11:00,45,80,2,20
+n-3,e-3,check_in,14:00-17:00,20,,,
+";
+const PROVIDERS_CSV: &str = "id,kind,skills,lon,lat,shifts,level,gender,mode,max_work,max_work_total
+p-1,volunteer,meals;check_in,116.4301,39.9262,d0 10:00-15:00,0,male,walk,,
+p-2,staff,bathing;meals;check_in,116.43,39.93,d0 08:00-17:00;d1 08:00-17:00;d2 08:00-17:00,3,female,ebike,8,44
+p-3,staff,check_in,116.43,39.93,d0 08:00-17:00,1,male,bike,,
+";
+
+/// A change to the needs sheet.
+type Edit = dyn Fn(&str) -> String;
+
+/// Writes the three sheets (with `edit` applied to the needs) into a new folder.
+fn sheets(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("elders.csv"), ELDERS_CSV).unwrap();
+    std::fs::write(dir.path().join("needs.csv"), edit(NEEDS_CSV)).unwrap();
+    std::fs::write(dir.path().join("providers.csv"), PROVIDERS_CSV).unwrap();
+    dir
+}
+
+fn import(dir: &std::path::Path) -> assert_cmd::assert::Assert {
+    carematch()
+        .current_dir(dir)
+        .args(["import", "--elders", "elders.csv", "--needs", "needs.csv"])
+        .args(["--providers", "providers.csv", "-o", "problem.json"])
+        .assert()
+}
+
+#[test]
+fn three_csv_files_to_a_printed_visit_list() {
+    let dir = sheets(str::to_owned);
+    import(dir.path()).success();
+    carematch()
+        .current_dir(dir.path())
+        .args(["solve", "problem.json", "-o", "plan.json"])
+        .assert()
+        .success();
+    carematch()
+        .current_dir(dir.path())
+        .args(["check", "problem.json", "plan.json"])
+        .assert()
+        .code(0);
+    let out = carematch()
+        .current_dir(dir.path())
+        .args(["export", "--csv", "plan.json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The bath twice (days 0 and 1, 09:00, 45 minutes), lunch and the check-in.
+    assert_eq!(text.lines().count(), 1 + 4, "{text}");
+    assert!(
+        text.lines().any(|l| l.contains(",0,09:00,09:45,n-2,0,")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.contains(",1,09:00,09:45,n-2,1,")),
+        "{text}"
+    );
+    let problem: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("problem.json")).unwrap()).unwrap();
+    assert_eq!(problem["needs"][1]["windows"][1], json!([118_800, 126_000]));
+    assert_eq!(problem["needs"][1]["min_gap"], json!(72_000));
+    assert_eq!(problem["providers"][1]["max_work_total"], json!(158_400));
+    assert_eq!(problem["elders"][1]["profile"]["age"], json!(91));
+    assert_eq!(problem["options"]["day_length"], json!(86_400));
+}
+
+#[test]
+fn bad_csv_is_refused_at_its_file_row_and_column_and_nothing_is_written() {
+    let cases: [(&Edit, &str); 4] = [
+        (
+            &|s| s.replacen("windows", "windowz", 1),
+            "needs.csv:1:windowz: unknown column",
+        ),
+        (
+            &|s| s.replacen("11:00-12:00", "11:00-12:75", 1),
+            "needs.csv:2:windows: '12:75'",
+        ),
+        (
+            &|s| s.replacen("n-3,e-3", "n-3,e-9", 1),
+            "needs.csv:4:elder: unknown elder 'e-9'",
+        ),
+        (
+            &|s| s.replacen("n-3,", "n-1,", 1),
+            "needs.csv:4:id: duplicate need id 'n-1'",
+        ),
+    ];
+    for (edit, message) in cases {
+        let dir = sheets(edit);
+        import(dir.path())
+            .code(2)
+            .stderr(predicate::str::contains(message));
+        assert!(!dir.path().join("problem.json").exists(), "{message}");
+    }
+    // A missing column, and a sheet saved in another encoding (GBK).
+    let dir = sheets(|s| s.replacen("id,elder,service,windows", "id,service,windows", 1));
+    import(dir.path()).code(2).stderr(predicate::str::contains(
+        "needs.csv:1:elder: missing column",
+    ));
+    let dir = sheets(str::to_owned);
+    std::fs::write(
+        dir.path().join("elders.csv"),
+        b"id,lon,lat\ne-1,116.4,39.9\n\xb3\xc2,116.4,39.9\n",
+    )
+    .unwrap();
+    import(dir.path())
+        .code(2)
+        .stderr(predicate::str::contains("elders.csv:3: not UTF-8"));
+    assert!(!dir.path().join("problem.json").exists());
+}
+
 #[test]
 fn demo_out_writes_a_problem_and_a_plan_that_check() {
     let dir = demo_dir();
