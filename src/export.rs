@@ -60,7 +60,7 @@ pub fn csv(plan: &Plan, out: impl Write) -> csv::Result<()> {
 }
 
 /// `[lon, lat]` in degrees of a haversine point, to 7 decimals (about 1 cm).
-fn lon_lat(p: &Point) -> Value {
+pub(crate) fn lon_lat(p: &Point) -> Value {
     let deg = |r: f64| (r.to_degrees() * 1e7).round() / 1e7;
     match *p {
         Point::Geo { lon, lat, .. } => json!([deg(lon), deg(lat)]),

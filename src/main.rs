@@ -7,6 +7,7 @@
 mod demo;
 mod export;
 mod import;
+mod view;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -88,6 +89,17 @@ enum Command {
         /// Write here instead of standard output.
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
+    },
+    /// Write one self-contained HTML page of a plan: map, timeline per carer,
+    /// unserved needs and gaps (no network needed to open it).
+    View {
+        /// The problem file.
+        problem: PathBuf,
+        /// The plan file.
+        plan: PathBuf,
+        /// The page to write.
+        #[arg(short = 'o', long = "output", value_name = "HTML")]
+        output: PathBuf,
     },
     /// Check a plan against every feasibility rule; exit 1 if any is broken.
     Check {
@@ -305,6 +317,19 @@ fn run(command: Command) -> Result<u8, Failure> {
             files,
             output,
         } => export(csv, &files, output.as_deref()),
+        Command::View {
+            problem,
+            plan,
+            output,
+        } => {
+            let problem = Problem::from_json(&read_input(Some(&problem), "problem")?)?;
+            let plan = carematch_core::check::parse_plan(&read_input(Some(&plan), "plan")?)?;
+            let page = view::page(&problem, &plan)?;
+            std::fs::write(&output, page)
+                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", output.display())))?;
+            eprintln!("wrote {}", output.display());
+            Ok(0)
+        }
         Command::Check { problem, plan } => {
             if problem.as_os_str() == "-" && plan.as_os_str() == "-" {
                 return Err(Failure::Input(input_error(

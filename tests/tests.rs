@@ -5,3 +5,4 @@ mod cli;
 mod dispatch;
 mod docs;
 mod server;
+mod view;

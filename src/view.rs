@@ -1,0 +1,55 @@
+//! `carematch view`: one self-contained HTML page of a plan (no network: inline SVG,
+//! script and style): a map of elders, carers' starts and routes (one colour per
+//! carer), unserved needs marked; a timeline per carer; the unserved needs with their
+//! reasons and the gap report as sortable tables; Chinese labels for the standard
+//! services when the browser's language is Chinese. The page carries the plan's own
+//! JSON and draws everything from it.
+
+use carematch_core::travel::{Point, Travel};
+use carematch_core::wire::Plan;
+use carematch_core::{Error, FieldPath, Problem};
+use serde_json::{json, Map, Value};
+
+/// The page's template; `__DATA__` becomes the data.
+const TEMPLATE: &str = include_str!("view.html");
+
+/// A point's coordinates on the page: `[lon, lat]` in degrees, or `[x, y]`.
+fn coords(p: &Point) -> Value {
+    match *p {
+        Point::Geo { .. } => crate::export::lon_lat(p),
+        Point::Plane { x, y } => json!([x, y]),
+        Point::Index(_) => Value::Null,
+    }
+}
+
+/// The page of `plan` for `problem`.
+pub fn page(problem: &Problem, plan: &Plan) -> Result<String, Error> {
+    if matches!(problem.travel(), Travel::Matrix { .. }) {
+        return Err(Error::invalid(
+            &FieldPath::root().key("travel").key("metric"),
+            "a matrix problem has no coordinates to draw a map from",
+        ));
+    }
+    let mut elders = Map::new();
+    for e in problem.elders() {
+        elders.insert(e.id.clone(), coords(&e.location));
+    }
+    let (mut starts, mut ends) = (Map::new(), Map::new());
+    for p in problem.providers() {
+        starts.insert(p.id.clone(), coords(&p.start));
+        ends.insert(p.id.clone(), coords(&p.end));
+    }
+    let (mut services, mut elder_of) = (Map::new(), Map::new());
+    for n in problem.needs().iter().take(problem.input_needs()) {
+        services.insert(n.id.clone(), json!(n.service));
+        elder_of.insert(n.id.clone(), json!(problem.elder(n.elder).id));
+    }
+    let data = json!({
+        "plane": matches!(problem.travel(), Travel::Euclidean { .. }),
+        "elders": elders, "starts": starts, "ends": ends,
+        "services": services, "elder_of": elder_of, "plan": plan,
+    });
+    // Inside <script>, "</" would end the element.
+    let text = data.to_string().replace("</", "<\\/");
+    Ok(TEMPLATE.replace("__DATA__", &text))
+}

@@ -1,0 +1,104 @@
+//! `carematch view` in a real browser: Debian's headless Chromium opens the page and
+//! the DOM it builds is counted against the plan; a screenshot is taken and looked at
+//! for size only. Without Chromium the test says so and passes, except under CI
+//! (`CI` set, as `.ci/run` does, which installs Chromium).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Chromium, headless, as this machine's closed network wants it, with `args`.
+fn chromium(profile: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+fn the_plan_page_draws_every_route_visit_and_unserved_need_in_chromium() {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium (.ci/run)"
+        );
+        eprintln!("skipped: no {CHROMIUM} (apt-get install chromium)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_carematch");
+    let ok = Command::new(bin)
+        .args(["demo", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let page = dir.path().join("plan.html");
+    let ok = Command::new(bin)
+        .arg("view")
+        .arg(dir.path().join("problem.json"))
+        .arg(dir.path().join("plan.json"))
+        .arg("-o")
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("<link") && !html.contains(" src="),
+        "the page loads nothing"
+    );
+    let url = format!("file://{}", page.display());
+    let dom = chromium(&dir.path().join("profile-1"), &["--dump-dom", &url]);
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "the page's script did not finish"
+    );
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    let routes = plan["routes"].as_array().unwrap();
+    let stops: usize = routes
+        .iter()
+        .map(|r| r["stops"].as_array().unwrap().len())
+        .sum();
+    let count = |needle: &str| dom.matches(needle).count();
+    assert_eq!(count("class=\"route\""), routes.len());
+    assert_eq!(count("class=\"visit\""), stops);
+    assert_eq!(count("class=\"bar\""), stops);
+    assert_eq!(
+        count("class=\"unserved-need\""),
+        plan["unassigned"].as_array().unwrap().len()
+    );
+    // One marker per served need, one route line per carer's shift, as the plan has
+    // them; the screenshot is a real picture, not a blank page.
+    let shot = dir.path().join("shot.png");
+    chromium(
+        &dir.path().join("profile-2"),
+        &[
+            "--window-size=1400,1100",
+            &format!("--screenshot={}", shot.display()),
+            &url,
+        ],
+    );
+    let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+    assert!(size > 30_000, "screenshot of {size} bytes: blank?");
+}
