@@ -5,9 +5,7 @@
 //! go to standard error. Exit status 2 means invalid input.
 
 mod demo;
-mod export;
 mod import;
-mod view;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -324,7 +322,7 @@ fn run(command: Command) -> Result<u8, Failure> {
         } => {
             let problem = Problem::from_json(&read_input(Some(&problem), "problem")?)?;
             let plan = carematch_core::check::parse_plan(&read_input(Some(&plan), "plan")?)?;
-            let page = view::page(&problem, &plan)?;
+            let page = carematch_present::view::page(&problem, &plan)?;
             std::fs::write(&output, page)
                 .map_err(|e| Failure::Other(format!("cannot write {}: {e}", output.display())))?;
             eprintln!("wrote {}", output.display());
@@ -482,10 +480,11 @@ fn export(csv: bool, files: &[PathBuf], output: Option<&Path>) -> Result<u8, Fai
     let plan = carematch_core::check::parse_plan(&read_input(Some(plan_path), "plan")?)?;
     let mut bytes = Vec::new();
     if csv {
-        export::csv(&plan, &mut bytes).map_err(|e| Failure::Other(e.to_string()))?;
+        carematch_present::export::csv(&plan, &mut bytes)
+            .map_err(|e| Failure::Other(e.to_string()))?;
     } else {
         let problem = Problem::from_json(&read_input(Some(&files[0]), "problem")?)?;
-        let collection = export::geojson(&problem, &plan)?;
+        let collection = carematch_present::export::geojson(&problem, &plan)?;
         serde_json::to_writer(&mut bytes, &collection)
             .map_err(|e| Failure::Other(e.to_string()))?;
         bytes.push(b'\n');

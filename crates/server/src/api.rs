@@ -174,6 +174,10 @@ pub async fn plan(
     State(s): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    // `/v1/plans/{id}.geojson` arrives here too: one path segment.
+    if let Some(id) = id.strip_suffix(".geojson") {
+        return geojson(State(s), Path(id.to_owned())).await;
+    }
     let session = s
         .sessions
         .get(&id)
@@ -184,6 +188,72 @@ pub async fn plan(
         .plan
         .clone();
     Ok(Json(plan).into_response())
+}
+
+/// `GET /v1/plans/{id}.geojson`: a session's plan as GeoJSON (haversine problems):
+/// routes as LineStrings, visits, unserved needs and carers' starts as Points.
+#[utoipa::path(get, path = "/v1/plans/{id}.geojson", params(("id" = String, Path, description = "the session id")),
+    responses((status = 200, description = "a GeoJSON FeatureCollection", content_type = "application/geo+json"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn geojson(
+    State(s): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let session = s
+        .sessions
+        .get(&id)
+        .ok_or(ApiError::NotFound("no such plan session"))?;
+    let map = {
+        let session = session.lock().unwrap_or_else(|e| e.into_inner());
+        carematch_present::export::geojson(&session.problem, &session.plan)
+            .map_err(ApiError::Input)?
+    };
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/geo+json"),
+        )],
+        map.to_string(),
+    )
+        .into_response())
+}
+
+/// `GET /v1/plans/{id}/view`: a session's plan as one self-contained HTML page (map,
+/// timeline per carer, unserved needs and gaps).
+#[utoipa::path(get, path = "/v1/plans/{id}/view", params(("id" = String, Path, description = "the session id")),
+    responses((status = 200, description = "the plan page", content_type = "text/html"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn view(
+    State(s): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let session = s
+        .sessions
+        .get(&id)
+        .ok_or(ApiError::NotFound("no such plan session"))?;
+    let page = {
+        let session = session.lock().unwrap_or_else(|e| e.into_inner());
+        carematch_present::view::page(&session.problem, &session.plan).map_err(ApiError::Input)?
+    };
+    Ok(html(page))
+}
+
+/// `GET /`: a small page to send a problem file and see its plan.
+#[utoipa::path(get, path = "/", responses((status = 200, description = "the start page", content_type = "text/html")))]
+pub async fn index() -> Response {
+    html(include_str!("index.html").to_owned())
+}
+
+/// An HTML response.
+fn html(page: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        page,
+    )
+        .into_response()
 }
 
 /// A plan to check against a problem.

@@ -152,6 +152,9 @@ pub struct AppState {
     paths(
         api::plans,
         api::plan,
+        api::geojson,
+        api::view,
+        api::index,
         api::check,
         api::dispatch,
         api::healthz,
@@ -191,6 +194,7 @@ fn router(state: Arc<AppState>) -> Router {
     let v1 = Router::new()
         .route("/v1/plans", post(api::plans))
         .route("/v1/plans/{id}", get(api::plan))
+        .route("/v1/plans/{id}/view", get(api::view))
         .route("/v1/check", post(api::check))
         .route("/v1/dispatch", post(api::dispatch))
         .route("/metrics", get(api::metrics))
@@ -200,6 +204,7 @@ fn router(state: Arc<AppState>) -> Router {
         ));
     Router::new()
         .merge(v1)
+        .route("/", get(api::index))
         .route("/healthz", get(api::healthz))
         .route("/openapi.json", get(api::openapi))
         .fallback(|| async { ApiError::NotFound("no such route") })

@@ -361,6 +361,9 @@ async fn the_openapi_document_describes_every_route() {
     for (path, method) in [
         ("/v1/plans", "post"),
         ("/v1/plans/{id}", "get"),
+        ("/v1/plans/{id}/view", "get"),
+        ("/v1/plans/{id}.geojson", "get"),
+        ("/", "get"),
         ("/v1/check", "post"),
         ("/v1/dispatch", "post"),
         ("/healthz", "get"),
@@ -491,4 +494,49 @@ async fn an_urgent_need_on_day_three_goes_into_a_week_session() {
     )
     .await;
     assert_eq!(v["feasible"], true, "{v}");
+}
+
+#[tokio::test]
+async fn a_session_plan_as_a_page_and_as_geojson_and_the_start_page() {
+    let app = app(config());
+    let (_, headers, plan) = call(&app, post_json("/v1/plans", &problem())).await;
+    let at = headers[header::LOCATION].to_str().unwrap().to_owned();
+    for path in [format!("{at}/view"), "/".to_owned()] {
+        let res = app.clone().oneshot(get(&path)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.starts_with("<!doctype html>"), "{path}");
+        if path.ends_with("/view") {
+            // The page carries the plan's own JSON.
+            let served = &plan["routes"][0]["stops"][0]["need"];
+            assert!(text.contains(&format!("\"need\":{served}")), "{path}");
+        }
+    }
+    let (status, h, map) = call(&app, get(&format!("{at}.geojson"))).await;
+    assert_eq!(status, StatusCode::OK, "{map}");
+    assert_eq!(h[header::CONTENT_TYPE], "application/geo+json");
+    assert_eq!(map["type"], "FeatureCollection");
+    let kinds: Vec<&str> = map["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|&&k| k == "route").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|&&k| k == "visit").count(),
+        1,
+        "{kinds:?}"
+    );
+    let (status, _, _) = call(&app, get("/v1/plans/nope/view")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
