@@ -199,15 +199,9 @@ pub async fn geojson(
     State(s): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let session = s
-        .sessions
-        .get(&id)
-        .ok_or(ApiError::NotFound("no such plan session"))?;
-    let map = {
-        let session = session.lock().unwrap_or_else(|e| e.into_inner());
-        carematch_present::export::geojson(&session.problem, &session.plan)
-            .map_err(ApiError::Input)?
-    };
+    let map = in_session(&s, &id, |x| {
+        carematch_present::export::geojson(&x.problem, &x.plan)
+    })?;
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -227,14 +221,9 @@ pub async fn view(
     State(s): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let session = s
-        .sessions
-        .get(&id)
-        .ok_or(ApiError::NotFound("no such plan session"))?;
-    let page = {
-        let session = session.lock().unwrap_or_else(|e| e.into_inner());
-        carematch_present::view::page(&session.problem, &session.plan).map_err(ApiError::Input)?
-    };
+    let page = in_session(&s, &id, |x| {
+        carematch_present::view::page(&x.problem, &x.plan)
+    })?;
     Ok(html(page))
 }
 
@@ -242,6 +231,20 @@ pub async fn view(
 #[utoipa::path(get, path = "/", responses((status = 200, description = "the start page", content_type = "text/html")))]
 pub async fn index() -> Response {
     html(include_str!("index.html").to_owned())
+}
+
+/// `f` of session `id` (locked while `f` runs); 404 when there is no such session.
+fn in_session<T>(
+    s: &AppState,
+    id: &str,
+    f: impl FnOnce(&Session) -> Result<T, Error>,
+) -> Result<T, ApiError> {
+    let session = s
+        .sessions
+        .get(id)
+        .ok_or(ApiError::NotFound("no such plan session"))?;
+    let guard = session.lock().unwrap_or_else(|e| e.into_inner());
+    f(&guard).map_err(ApiError::Input)
 }
 
 /// An HTML response.
