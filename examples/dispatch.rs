@@ -9,35 +9,21 @@
 //!
 //! `cargo run --release --example dispatch -- [--needs N] [--runs R] [--seed S]`
 
+mod common;
+
 use std::time::Instant;
 
 use carematch_core::dispatch::dispatch;
 use carematch_core::wire::NeedInput;
-use carematch_core::{check, solve, Problem};
-
-fn arg(args: &[String], name: &str, default: u64) -> u64 {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use carematch_core::{check, Problem};
+use common::{arg, solved_city};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let needs = arg(&args, "--needs", 20_000) as usize;
     let runs = arg(&args, "--runs", 500) as usize;
     let seed = arg(&args, "--seed", 1);
-    let mut input = carematch_synth::generate(needs, seed);
-    let o = input.options.get_or_insert_with(Default::default);
-    o.time_limit_ms = Some(20_000);
-    o.iterations = Some(20_000);
-    let problem = Problem::from_input(input.clone()).expect("a generated city is valid");
-    let plan = solve(&problem).expect("solves");
-    eprintln!(
-        "solved {} needs: {} served in {} ms",
-        plan.summary.needs, plan.summary.assigned, plan.summary.solve_ms
-    );
+    let (mut input, plan) = solved_city(needs, seed);
     // Every emergency joins the problem once; each dispatch inserts one of them into
     // the plan without the others.
     let elders = input.elders.len();

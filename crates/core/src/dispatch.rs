@@ -243,7 +243,7 @@ fn route_path(i: usize) -> FieldPath {
 /// (one pass over the plan's routes, comparing provider ids), and records each one's
 /// place in `at`. Visits of synchronised needs, and visits started by `now`, are fixed.
 /// Routes of other providers are neither read nor checked.
-fn load(
+pub(crate) fn load(
     problem: &Problem,
     plan: &Plan,
     now: Option<i64>,

@@ -55,6 +55,7 @@ pub mod model;
 mod neighbours;
 mod objective;
 pub mod priority;
+pub mod recommend;
 mod routes;
 mod search;
 mod solve;

@@ -367,6 +367,38 @@ proptest! {
     }
 
     #[test]
+    fn the_cheapest_booking_is_what_dispatch_then_does(s in spec(), open in 28_800i64..60_000, svc in 0usize..4) {
+        // A solved plan and one new one-carer need: the first recommended option costs
+        // what dispatching the need adds when dispatch finds free room, every option
+        // starts in one of the need's windows, cheapest first.
+        let mut pr = problem(&s);
+        let Ok(plan) = solve(&pr) else { return Ok(()) };
+        let need = serde_json::from_value(json!({
+            "id": "book", "elder": "e0", "service": SERVICES[svc],
+            "windows": [[open, open + 3_600], [open + 7_200, open + 10_800]], "priority": 100
+        })).expect("a need");
+        pr.push_need(need, None).expect("a valid need");
+        let r = carematch_core::recommend::recommend(&pr, &plan, "book", 5).expect("recommends");
+        prop_assert!(r.options.len() <= 5);
+        prop_assert_eq!(r.options.is_empty(), r.reason.is_some());
+        prop_assert!(r.options.windows(2).all(|w| w[0].added_cost <= w[1].added_cost));
+        for o in &r.options {
+            prop_assert!(o.window[0] <= o.start && o.start <= o.window[1], "{:?}", o);
+        }
+        let cost = |p: &carematch_core::wire::Plan| {
+            p.summary.objective.cost.unwrap_or(p.summary.objective.travel)
+        };
+        let before = cost(&plan);
+        let d = carematch_core::dispatch::dispatch(&pr, plan, "book", None).expect("dispatches");
+        if let (Some(first), None, None) = (r.options.first(), &d.reason, &d.displaced) {
+            prop_assert_eq!(cost(&d.plan) - before, first.added_cost);
+        }
+        if r.options.is_empty() {
+            prop_assert!(d.reason.is_some() || d.displaced.is_some());
+        }
+    }
+
+    #[test]
     fn a_zero_time_limit_still_gives_a_checked_plan(s in spec()) {
         let mut v = to_json(&s, Problem::from_json(to_json(&s, true).to_string().as_bytes()).is_ok());
         v["options"]["time_limit_ms"] = json!(0);

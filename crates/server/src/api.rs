@@ -500,6 +500,85 @@ async fn dispatch_stateless(
     Ok(Json(out))
 }
 
+/// `POST /v1/recommend`: a new need to book, and either a plan session or a problem
+/// and its plan.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendRequest {
+    /// A plan session (from `POST /v1/plans`).
+    #[serde(default)]
+    pub plan_id: Option<String>,
+    /// Without `plan_id`: the problem (without the need).
+    #[serde(default)]
+    pub problem: Option<ProblemInput>,
+    /// Without `plan_id`: its plan.
+    #[serde(default)]
+    pub plan: Option<Plan>,
+    /// The need to book: one carer, one visit; its windows are the times the elder
+    /// could accept.
+    pub need: NeedInput,
+    /// Its elder, when not in the problem yet.
+    #[serde(default)]
+    pub elder: Option<ElderInput>,
+    /// How many options, 1 to 100 (default 5).
+    #[serde(default)]
+    pub count: Option<usize>,
+}
+
+/// `POST /v1/recommend`: the best (carer, start) options to book a new need, cheapest
+/// first, each keeping the plan feasible; nothing is committed.
+#[utoipa::path(post, path = "/v1/recommend", request_body = RecommendRequest,
+    responses((status = 200, body = carematch_core::wire::Recommendation), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn recommend(
+    State(s): State<Arc<AppState>>,
+    Body(body): Body,
+) -> Result<Json<carematch_core::wire::Recommendation>, ApiError> {
+    let req: RecommendRequest = parse(&body, ErrorKind::InvalidProblem)?;
+    let count = req.count.unwrap_or(5);
+    let new = NewNeeds {
+        need: req.need,
+        elder: req.elder,
+        partners: Vec::new(),
+        link: None,
+    };
+    let book = move |problem: &mut Problem, plan: &Plan| {
+        let id = new.need.id.clone();
+        let added = new.push(problem)?;
+        let r = carematch_core::recommend::recommend(problem, plan, &id, count);
+        added.pop(problem);
+        r.map_err(ApiError::Input)
+    };
+    let out = match (req.plan_id, req.problem, req.plan) {
+        (Some(id), None, None) => {
+            let session = s
+                .sessions
+                .get(&id)
+                .ok_or(ApiError::NotFound("no such plan session"))?;
+            s.quick
+                .run(&s.metrics, "recommend", move || {
+                    let mut guard = session.lock().unwrap_or_else(|e| e.into_inner());
+                    let sess = &mut *guard;
+                    book(&mut sess.problem, &sess.plan)
+                })
+                .await??
+        }
+        (None, Some(p), Some(plan)) => {
+            let mut problem = problem(&s, p, Some("problem"))?;
+            s.quick
+                .run(&s.metrics, "recommend", move || book(&mut problem, &plan))
+                .await??
+        }
+        _ => {
+            return Err(invalid(
+                "plan_id",
+                "give either plan_id, or problem and plan (not both)",
+            ))
+        }
+    };
+    Ok(Json(out))
+}
+
 /// Dispatches a new need into a session (on an engine thread, the session locked):
 /// the need is added to the session's problem in O(the need)
 /// ([`Problem::push_need`]), and taken out again unless the result is committed.

@@ -157,6 +157,7 @@ pub struct AppState {
         api::index,
         api::check,
         api::dispatch,
+        api::recommend,
         api::healthz,
         api::metrics,
         api::openapi
@@ -197,6 +198,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/plans/{id}/view", get(api::view))
         .route("/v1/check", post(api::check))
         .route("/v1/dispatch", post(api::dispatch))
+        .route("/v1/recommend", post(api::recommend))
         .route("/metrics", get(api::metrics))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

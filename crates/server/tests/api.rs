@@ -57,6 +57,12 @@ fn get(path: &str) -> Request<Body> {
     Request::get(path).body(Body::empty()).expect("a request")
 }
 
+/// The plan session a `POST /v1/plans` answer names in its `Location`.
+fn session_id(headers: &axum::http::HeaderMap) -> String {
+    let at = headers[header::LOCATION].to_str().expect("a Location");
+    at.rsplit('/').next().expect("an id").to_owned()
+}
+
 fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
@@ -130,13 +136,7 @@ async fn check_lists_violations() {
 async fn dispatch_into_a_session_and_stateless() {
     let app = app(config());
     let (_, headers, plan) = call(&app, post_json("/v1/plans", &problem())).await;
-    let id = headers[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let id = session_id(&headers);
     let sos =
         json!({"id": "sos", "elder": "e2", "service": "emergency", "windows": [[40000, 40900]]});
     // Preview: the session keeps its plan.
@@ -366,6 +366,7 @@ async fn the_openapi_document_describes_every_route() {
         ("/", "get"),
         ("/v1/check", "post"),
         ("/v1/dispatch", "post"),
+        ("/v1/recommend", "post"),
         ("/healthz", "get"),
         ("/metrics", "get"),
         ("/openapi.json", "get"),
@@ -417,13 +418,7 @@ async fn a_linked_pair_is_dispatched_whole_into_a_session() {
     );
     p["providers"][0]["skills"] = json!(["meals", "emergency", "nursing"]);
     let (_, headers, _) = call(&app, post_json("/v1/plans", &p)).await;
-    let id = headers[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let id = session_id(&headers);
     let a = json!({"id": "bath-n", "elder": "e2", "service": "nursing", "duration": 1800,
                    "windows": [[44000, 46000]]});
     let b =
@@ -471,13 +466,7 @@ async fn an_urgent_need_on_day_three_goes_into_a_week_session() {
     let (status, headers, plan) = call(&app, post_json("/v1/plans", &p)).await;
     assert_eq!(status, StatusCode::OK, "{plan}");
     assert_eq!(plan["summary"]["assigned"], 3, "{plan}");
-    let id = headers[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let id = session_id(&headers);
     let sos = json!({"id": "sos", "elder": "e2", "service": "emergency", "priority": 100,
         "windows": [[2 * day + 44_000, 2 * day + 45_000]]});
     let req = json!({"plan_id": id, "need": sos, "now": 2 * day + 43_500});
@@ -539,4 +528,44 @@ async fn a_session_plan_as_a_page_and_as_geojson_and_the_start_page() {
     );
     let (status, _, _) = call(&app, get("/v1/plans/nope/view")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn recommend_lists_options_cheapest_first_and_commits_nothing() {
+    let app = app(config());
+    let (_, headers, _) = call(&app, post_json("/v1/plans", &problem())).await;
+    let id = session_id(&headers);
+    let need = json!({"id": "lunch-2", "elder": "e2", "service": "meals",
+        "windows": [[40000, 41000], [46000, 47000]]});
+    let req = json!({"plan_id": id, "need": need, "count": 3});
+    let (status, _, out) = call(&app, post_json("/v1/recommend", &req)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let options = out["options"].as_array().unwrap();
+    assert!(!options.is_empty() && options.len() <= 3, "{out}");
+    let costs: Vec<i64> = options
+        .iter()
+        .map(|o| o["added_cost"].as_i64().unwrap())
+        .collect();
+    assert!(costs.windows(2).all(|w| w[0] <= w[1]), "{out}");
+    for o in options {
+        assert_eq!(o["providers"], json!(["p1"]));
+        let (s, w) = (o["start"].as_i64().unwrap(), &o["window"]);
+        assert!(
+            w[0].as_i64().unwrap() <= s && s <= w[1].as_i64().unwrap(),
+            "{o}"
+        );
+    }
+    // Nothing committed: the session still has one need, and the same need can be
+    // asked about again.
+    let (_, _, now) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+    assert_eq!(now["summary"]["needs"], 1);
+    let (status, _, again) = call(&app, post_json("/v1/recommend", &req)).await;
+    assert_eq!((status, &again), (StatusCode::OK, &out));
+    // A need nobody may serve: no option, with the reason.
+    let req = json!({"plan_id": id, "need": {"id": "x", "elder": "e2", "service": "rehab",
+        "windows": [[40000, 41000]]}});
+    let (status, _, out) = call(&app, post_json("/v1/recommend", &req)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["options"], json!([]));
+    assert_eq!(out["reason"], "no_qualified_provider", "{out}");
 }
