@@ -147,8 +147,8 @@ pub fn import(files: &Files) -> Result<ProblemInput, Error> {
     if days {
         problem["options"] = json!({"day_length": DAY});
     }
-    let text = problem.to_string();
-    let input: ProblemInput = serde_json::from_str(&text)
+    // From the value, not its text: a coordinate keeps every bit of its cell.
+    let input: ProblemInput = serde_json::from_value(problem)
         .map_err(|e| Error::new(ErrorKind::InvalidProblem, FieldPath::root(), e.to_string()))?;
     // Validation errors name a JSON path; report them at the row they come from.
     if let Err(e) = Problem::from_input(input.clone()) {
@@ -351,4 +351,225 @@ fn window(piece: &str, days: &mut bool) -> Result<[i64; 2], String> {
         Ok(h * 3600 + m * 60)
     };
     Ok([day * DAY + clock(a)?, day * DAY + clock(b)?])
+}
+
+/// `problem` as the three sheets [`import`] reads (elders, needs, providers), so a
+/// problem written in JSON can be kept in a spreadsheet. Errors name what has no
+/// column (pins, soft windows, links, travel, services, other options…) or a time not
+/// on a whole minute.
+pub fn sheets(problem: &ProblemInput) -> Result<[String; 3], String> {
+    let v = serde_json::to_value(problem).map_err(|e| e.to_string())?;
+    let days = match v.get("options") {
+        None => false,
+        Some(o) if *o == json!({"day_length": DAY}) => true,
+        Some(_) => return Err("options other than day_length 86400 have no column".into()),
+    };
+    for key in ["travel", "services", "links"] {
+        if v.get(key).is_some() {
+            return Err(format!("{key} has no sheet"));
+        }
+    }
+    Ok([
+        sheet(&v["elders"], ELDERS, "location", days)?,
+        sheet(&v["needs"], NEEDS, "", days)?,
+        sheet(&v["providers"], PROVIDERS, "start", days)?,
+    ])
+}
+
+/// One list of wire objects as CSV with `columns`; `place` is the field the `lon` and
+/// `lat` columns come from.
+fn sheet(rows: &Value, columns: Columns, place: &str, days: bool) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(columns.iter().map(|c| c.0))
+        .map_err(|e| e.to_string())?;
+    for row in rows.as_array().into_iter().flatten() {
+        let obj = row.as_object().ok_or("a row is not an object")?;
+        // Every field must have a column (the place has two).
+        let top = |k: &str| k == place || columns.iter().any(|c| c.1.split('.').next() == Some(k));
+        let nested = |k: &str| {
+            columns
+                .iter()
+                .any(|c| c.1.strip_prefix("profile.") == Some(k))
+        };
+        for (k, v) in obj {
+            let fits = top(k)
+                && (k != "profile" || v.as_object().is_some_and(|p| p.keys().all(|x| nested(x))));
+            if !fits {
+                return Err(format!("{k} has no column"));
+            }
+        }
+        let mut record = Vec::with_capacity(columns.len());
+        for &(column, field, kind, _) in columns {
+            let value = match (column, field.split_once('.')) {
+                ("lon" | "lat", _) => obj
+                    .get(place)
+                    .map(|p| p[usize::from(column == "lat")].clone()),
+                (_, Some((outer, inner))) => obj.get(outer).and_then(|o| o.get(inner)).cloned(),
+                (_, None) => obj.get(field).cloned(),
+            };
+            match value.filter(|v| !v.is_null()) {
+                Some(value) => {
+                    record.push(cell(&value, kind, days).map_err(|e| format!("{column}: {e}"))?)
+                }
+                None => record.push(String::new()),
+            }
+        }
+        w.write_record(&record).map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// One JSON value as the cell [`parse`] reads back.
+fn cell(v: &Value, kind: Cell, days: bool) -> Result<String, String> {
+    let int = || {
+        v.as_i64()
+            .ok_or_else(|| format!("{v} is not a whole number"))
+    };
+    Ok(match kind {
+        Cell::Text => v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+        Cell::Int => int()?.to_string(),
+        Cell::Number => v.as_f64().ok_or("not a number")?.to_string(),
+        Cell::Bool => v.as_bool().ok_or("not true or false")?.to_string(),
+        Cell::List => {
+            let items: Vec<&str> = v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            items.join(";")
+        }
+        Cell::Minutes => {
+            let s = int()?;
+            if s % 60 != 0 {
+                return Err(format!("{s} s is not whole minutes"));
+            }
+            (s / 60).to_string()
+        }
+        Cell::Hours => (int()? as f64 / 3600.0).to_string(),
+        Cell::Times => {
+            let mut out = Vec::new();
+            for w in v.as_array().into_iter().flatten() {
+                let (a, b) = (w[0].as_i64().unwrap_or(-1), w[1].as_i64().unwrap_or(-1));
+                let day = a.div_euclid(DAY);
+                let (x, y) = (a - day * DAY, b - day * DAY);
+                if a < 0 || x % 60 != 0 || y % 60 != 0 || y > DAY || (!days && day > 0) {
+                    return Err(format!("[{a}, {b}] is not HH:MM-HH:MM of one day"));
+                }
+                let hm = |t: i64| format!("{:02}:{:02}", t / 3600, t % 3600 / 60);
+                let prefix = if days {
+                    format!("d{day} ")
+                } else {
+                    String::new()
+                };
+                out.push(format!("{prefix}{}-{}", hm(x), hm(y)));
+            }
+            out.join(";")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SERVICES: [&str; 4] = ["meals", "check_in", "cleaning", "companionship"];
+
+    /// Windows on whole minutes inside one day (`days`: on days 0–3).
+    fn windows(days: bool) -> impl Strategy<Value = Vec<[i64; 2]>> {
+        prop::collection::vec((0i64..4, 0i64..200, 15i64..200), 1..4).prop_map(move |ws| {
+            let mut out: Vec<[i64; 2]> = ws
+                .into_iter()
+                .enumerate()
+                .map(|(k, (d, open, len))| {
+                    let day = if days { d * DAY } else { 0 };
+                    // Three parts of the day, 07:00–10:19, 11:00–14:19, 15:00–18:19.
+                    let open = day + (420 + 240 * k as i64 + open) * 60;
+                    [open, open + len * 60]
+                })
+                .collect();
+            out.sort_unstable();
+            out
+        })
+    }
+
+    /// A problem every column of the sheets can hold.
+    fn problem() -> impl Strategy<Value = Value> {
+        (any::<bool>(), 1usize..5, 1usize..4).prop_flat_map(|(days, elders, providers)| {
+            let elder = (0i64..20_000, 0i64..20_000, prop::option::of((60i64..100, 0i64..5, any::<bool>())),
+                prop::option::of(0usize..2), prop::option::of(0usize..providers));
+            let need = (0usize..elders, 0usize..4, windows(days), prop::option::of(1i64..90),
+                prop::option::of(0i64..101), prop::option::of(0i64..3), any::<bool>());
+            let provider = (0usize..3, 0i64..20_000, windows(days), prop::option::of(1i64..12),
+                prop::option::of(1i64..40), prop::option::of(0usize..4));
+            (
+                Just(days),
+                prop::collection::vec(elder, elders),
+                prop::collection::vec(need, 1..6),
+                prop::collection::vec(provider, providers),
+            )
+        })
+        .prop_map(|(days, elders, needs, providers)| {
+            let gender = ["female", "male"];
+            let elders: Vec<Value> = elders.iter().enumerate().map(|(i, &(x, y, profile, g, prefers))| {
+                let mut e = json!({"id": format!("e{i}"),
+                    "location": [116.3 + x as f64 / 1e6, 39.9 + y as f64 / 1e6]});
+                if let Some((age, level, alone)) = profile {
+                    e["profile"] = json!({"age": age, "ability_level": level, "lives_alone": alone});
+                }
+                if let Some(g) = g { e["caregiver_gender"] = json!(gender[g]); }
+                if let Some(p) = prefers { e["prefers"] = json!([format!("p{p}")]); }
+                e
+            }).collect();
+            let needs: Vec<Value> = needs.iter().enumerate().map(|(i, (e, s, ws, minutes, priority, level, twice))| {
+                let mut n = json!({"id": format!("n{i}"), "elder": format!("e{e}"),
+                    "service": SERVICES[*s], "windows": ws});
+                if let Some(m) = minutes { n["duration"] = json!(m * 60); }
+                if let Some(p) = priority { n["priority"] = json!(p); }
+                if let Some(l) = level { n["min_level"] = json!(l); }
+                if *twice && ws.len() >= 2 { n["visits"] = json!(2); n["min_gap"] = json!(3_600); }
+                n
+            }).collect();
+            let kinds = ["staff", "organisation", "volunteer"];
+            let providers: Vec<Value> = providers.iter().enumerate().map(|(i, (k, x, shifts, visits, hours, mode))| {
+                let mut p = json!({"id": format!("p{i}"), "kind": kinds[*k], "skills": SERVICES,
+                    "start": [116.31 + *x as f64 / 1e6, 39.91], "shifts": shifts, "level": 2});
+                if let Some(v) = visits { p["max_visits"] = json!(v); }
+                if let Some(h) = hours { p["max_work_total"] = json!(h * 1_800); }
+                if let Some(m) = mode { p["mode"] = json!(["walk", "bike", "ebike", "car"][*m]); }
+                p
+            }).collect();
+            let mut v = json!({"elders": elders, "needs": needs, "providers": providers});
+            if days { v["options"] = json!({"day_length": DAY}); }
+            v
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn a_problem_written_as_sheets_reads_back_the_same(v in problem()) {
+            let input: ProblemInput = serde_json::from_value(v).expect("wire");
+            prop_assume!(Problem::from_input(input.clone()).is_ok());
+            let [elders, needs, providers] = sheets(&input).expect("every field has a column");
+            let dir = tempfile::tempdir().unwrap();
+            let write = |name: &str, text: &str| {
+                let p = dir.path().join(name);
+                std::fs::write(&p, text).unwrap();
+                p
+            };
+            let (e, n, p) = (write("elders.csv", &elders), write("needs.csv", &needs), write("providers.csv", &providers));
+            let back = import(&Files { elders: &e, needs: &n, providers: &p, services: None })
+                .unwrap_or_else(|err| panic!("{err}\n{needs}"));
+            prop_assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&input).unwrap());
+        }
+    }
+
+    #[test]
+    fn what_has_no_column_is_named() {
+        let v = json!({"elders": [], "needs": [], "providers": [], "options": {"seed": 3}});
+        let input: ProblemInput = serde_json::from_value(v).unwrap();
+        assert!(sheets(&input).unwrap_err().contains("options"));
+    }
 }

@@ -73,18 +73,23 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Write a plan as CSV (one row per visit: `--csv PLAN`) or as GeoJSON (routes,
-    /// visits and unserved needs: `--geojson PROBLEM PLAN`, haversine problems).
+    /// visits and unserved needs: `--geojson PROBLEM PLAN`, haversine problems); or a
+    /// problem as the sheets `import` reads (`--sheets PROBLEM -o DIR`).
     Export {
         /// CSV, one row per visit, for printing.
-        #[arg(long, conflicts_with = "geojson", required_unless_present = "geojson")]
+        #[arg(long, conflicts_with_all = ["geojson", "sheets"], required_unless_present_any = ["geojson", "sheets"])]
         csv: bool,
         /// GeoJSON FeatureCollection, for a map.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "sheets")]
         geojson: bool,
-        /// `--csv PLAN` or `--geojson PROBLEM PLAN` (`-`: standard input, once).
+        /// elders.csv, needs.csv and providers.csv of a problem, into the folder `-o`.
+        #[arg(long, requires = "output")]
+        sheets: bool,
+        /// `--csv PLAN`, `--geojson PROBLEM PLAN` or `--sheets PROBLEM` (`-`: standard
+        /// input, once).
         #[arg(value_name = "FILE", num_args = 1..=2, required = true)]
         files: Vec<PathBuf>,
-        /// Write here instead of standard output.
+        /// Write here instead of standard output (with `--sheets`: the folder).
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
     },
@@ -310,10 +315,13 @@ fn run(command: Command) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Export {
-            csv,
-            geojson: _,
+            sheets: true,
             files,
-            output,
+            output: Some(dir),
+            ..
+        } => export_sheets(&files, &dir),
+        Command::Export {
+            csv, files, output, ..
         } => export(csv, &files, output.as_deref()),
         Command::View {
             problem,
@@ -464,6 +472,33 @@ fn serve(args: ServeArgs) -> Result<u8, Failure> {
 
 fn input_error(msg: &str) -> Error {
     Error::new(ErrorKind::Io, FieldPath::root(), msg)
+}
+
+/// `carematch export --sheets PROBLEM -o DIR`: the problem as the sheets `import` reads.
+fn export_sheets(files: &[PathBuf], dir: &Path) -> Result<u8, Failure> {
+    let [problem] = files else {
+        return Err(Failure::Input(input_error(
+            "--sheets takes one file: PROBLEM",
+        )));
+    };
+    let bytes = read_input(Some(problem), "problem")?;
+    let input: carematch_core::ProblemInput =
+        carematch_core::error::from_json(&bytes, ErrorKind::InvalidProblem)?;
+    Problem::from_input(input.clone())?;
+    let sheets = import::sheets(&input)
+        .map_err(|e| Failure::Input(Error::new(ErrorKind::InvalidProblem, FieldPath::root(), e)))?;
+    std::fs::create_dir_all(dir)?;
+    for (name, text) in ["elders.csv", "needs.csv", "providers.csv"]
+        .iter()
+        .zip(sheets)
+    {
+        std::fs::write(dir.join(name), text)?;
+    }
+    eprintln!(
+        "wrote elders.csv, needs.csv and providers.csv in {}",
+        dir.display()
+    );
+    Ok(0)
 }
 
 /// `carematch export`: CSV of `[PLAN]` or GeoJSON of `[PROBLEM, PLAN]`.
