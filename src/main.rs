@@ -278,7 +278,7 @@ fn run(command: Command) -> Result<u8, Failure> {
                 AlgorithmArg::Matching => carematch_core::Algorithm::Matching,
                 AlgorithmArg::Baseline => carematch_core::Algorithm::Baseline,
             };
-            let plan = carematch_core::solve_with(&problem, algorithm)?;
+            let plan = solve_showing_progress(&problem, algorithm)?;
             eprintln!(
                 "served {} of {} needs in {} ms",
                 plan.summary.assigned, plan.summary.needs, plan.summary.solve_ms
@@ -472,6 +472,51 @@ fn serve(args: ServeArgs) -> Result<u8, Failure> {
 
 fn input_error(msg: &str) -> Error {
     Error::new(ErrorKind::Io, FieldPath::root(), msg)
+}
+
+/// Solves `problem`; on a terminal, a solve longer than a second shows its phase and
+/// best plan so far on standard error (nothing when standard error is not a terminal).
+fn solve_showing_progress(
+    problem: &Problem,
+    algorithm: carematch_core::Algorithm,
+) -> Result<carematch_core::Plan, Error> {
+    use carematch_core::solve::Progress;
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return carematch_core::solve_with(problem, algorithm);
+    }
+    // Hidden until the solve has taken a second.
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden())
+            .with_style(indicatif::ProgressStyle::default_spinner());
+    let started = std::time::Instant::now();
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let phase = std::sync::Mutex::new("");
+    let plan = carematch_core::solve_observed(problem, algorithm, &|p| {
+        let text = match p {
+            Progress::Phase(name) => {
+                *phase.lock().unwrap_or_else(|e| e.into_inner()) = name;
+                name.to_owned()
+            }
+            Progress::Best { iterations, score } => format!(
+                "{}: best so far serves {} needs, priority {}, cost {} ({iterations} iterations)",
+                phase.lock().unwrap_or_else(|e| e.into_inner()),
+                score.served,
+                score.priority,
+                score.cost.unwrap_or(0)
+            ),
+            _ => return,
+        };
+        if started.elapsed().as_secs_f64() >= 1.0
+            && !shown.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+        bar.set_message(text);
+    });
+    bar.finish_and_clear();
+    plan
 }
 
 /// `carematch export --sheets PROBLEM -o DIR`: the problem as the sheets `import` reads.

@@ -330,6 +330,42 @@ fn bad_csv_is_refused_at_its_file_row_and_column_and_nothing_is_written() {
 }
 
 #[test]
+fn solve_shows_progress_on_a_terminal_only() {
+    // A solve of about 2.5 s: on a terminal (a pseudo-terminal from util-linux's
+    // `script`), its best plan so far on standard error; piped, nothing of it.
+    let dir = tempfile::tempdir().unwrap();
+    let mut p: Value = serde_json::from_slice(&generate(2000, 3)).unwrap();
+    p["options"] = json!({"time_limit_ms": 2500});
+    let problem = dir.path().join("p.json");
+    std::fs::write(&problem, p.to_string()).unwrap();
+    let piped = carematch().arg("solve").arg(&problem).output().unwrap();
+    assert!(piped.status.success());
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("best so far"));
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI has util-linux's script"
+        );
+        return;
+    }
+    let log = dir.path().join("tty.log");
+    let cmd = format!(
+        "{} solve {} -o {}",
+        env!("CARGO_BIN_EXE_carematch"),
+        problem.display(),
+        dir.path().join("plan.json").display()
+    );
+    let ok = std::process::Command::new("/usr/bin/script")
+        .args(["-qc", &cmd])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let shown = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+    assert!(shown.contains("search: best so far serves"), "{shown}");
+}
+
+#[test]
 fn demo_out_writes_a_problem_and_a_plan_that_check() {
     let dir = demo_dir();
     carematch()

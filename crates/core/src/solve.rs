@@ -2,8 +2,9 @@
 //!
 //! `solve` computes the candidate slots ([`crate::feasibility`]) on a rayon pool of
 //! `options.threads` threads, builds routes with the chosen [`Algorithm`], and assembles
-//! the plan ([`crate::explain`]). The same problem, seed and thread count give the same
-//! plan, byte for byte, except `summary.solve_ms`.
+//! the plan (reasons, gaps, summary). The same problem, seed and thread count give the
+//! same plan, byte for byte, except `summary.solve_ms`. [`solve_observed`] also tells
+//! an observer the phases and each new best plan of the search ([`Progress`]).
 
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,25 @@ pub enum Algorithm {
     Matching,
 }
 
+/// What a solve tells its observer while it runs ([`solve_observed`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// A phase begins: `"candidates"`, `"construction"`, `"search"`, `"plan"`.
+    Phase(&'static str),
+    /// The search found a new best plan after `iterations` iterations: its served
+    /// priority, served needs and cost (`score.travel` is not filled in: 0).
+    Best {
+        /// Iterations run so far by the search that found it.
+        iterations: u64,
+        /// The plan's objective.
+        score: crate::wire::Objective,
+    },
+}
+
+/// A solve's observer: called from the solving threads, so it must be quick.
+pub type Observer<'a> = dyn Fn(Progress) + Sync + 'a;
+
 /// `Auto` gives the matching side (bound and construction) `1 / MATCHING_SHARE` of the
 /// time limit.
 const MATCHING_SHARE: u64 = 4;
@@ -70,6 +90,29 @@ pub fn solve(problem: &Problem) -> Result<Plan, Error> {
 
 /// Solves `problem` with `algorithm`.
 pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error> {
+    solve_observed(problem, algorithm, &|_| {})
+}
+
+/// Solves `problem` with `algorithm`, telling `observer` the phases and each new best
+/// plan of the search (what a progress display shows). The plan is the one
+/// [`solve_with`] gives.
+///
+/// ```
+/// use std::sync::Mutex;
+/// use carematch_core::{solve::Progress, solve_observed, Algorithm, Problem};
+/// let problem = Problem::from_json(br#"{"elders": [], "needs": [], "providers": []}"#)?;
+/// let phases = Mutex::new(Vec::new());
+/// solve_observed(&problem, Algorithm::Auto, &|p| {
+///     if let Progress::Phase(name) = p { phases.lock().unwrap().push(name) }
+/// })?;
+/// assert_eq!(phases.into_inner().unwrap().first(), Some(&"candidates"));
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn solve_observed(
+    problem: &Problem,
+    algorithm: Algorithm,
+    observer: &Observer<'_>,
+) -> Result<Plan, Error> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(problem.options().threads)
@@ -83,10 +126,13 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
         })?;
     let threads = pool.current_num_threads();
     pool.install(|| {
+        observer(Progress::Phase("candidates"));
         problem.warm_travel();
         let cands = Candidates::new(problem);
         let near = Neighbours::new(problem);
+        observer(Progress::Phase("construction"));
         let plan = |built: &Construction, bound| {
+            observer(Progress::Phase("plan"));
             let built = crate::routes::whole_series(problem, built);
             let ms = started.elapsed().as_millis() as u64;
             build_plan(
@@ -142,8 +188,10 @@ pub fn solve_with(problem: &Problem, algorithm: Algorithm) -> Result<Plan, Error
                     // plan's assembly fits in the rest.
                     let deadline =
                         started + Duration::from_millis(options.time_limit_ms * 95 / 100);
-                    let (built, stats) =
-                        crate::search::improve(problem, &cands, &near, built, iterations, deadline);
+                    observer(Progress::Phase("search"));
+                    let (built, stats) = crate::search::improve(
+                        problem, &cands, &near, built, iterations, deadline, observer,
+                    );
                     let mut p = plan(&built, bound);
                     p.summary.search = Some(SearchSummary {
                         iterations: stats.iterations,

@@ -156,6 +156,7 @@ pub(crate) fn improve(
     built: Construction,
     iterations: u64,
     deadline: Instant,
+    observer: &crate::solve::Observer<'_>,
 ) -> (Construction, Stats) {
     use rayon::prelude::*;
     let runs = rayon::current_num_threads().max(1) as u64;
@@ -175,7 +176,8 @@ pub(crate) fn improve(
             // Distinct, well-spread seeds; the first search uses the seed as given.
             let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let mut s = Search::new(problem, cands, built.clone(), g, seed);
-            let stats = s.run(iterations, deadline);
+            // The first search tells the observer of its new best plans.
+            let stats = s.run(iterations, deadline, (i == 0).then_some(observer));
             let plan = s.finish(deadline);
             let score = plan.score(problem);
             (plan, stats, score)
@@ -313,7 +315,12 @@ impl<'a> Search<'a> {
         m.1 += u64::from(applied);
     }
 
-    fn run(&mut self, iterations: u64, deadline: Instant) -> Stats {
+    fn run(
+        &mut self,
+        iterations: u64,
+        deadline: Instant,
+        observer: Option<&crate::solve::Observer<'_>>,
+    ) -> Stats {
         let mut stats = Stats::default();
         let n = self.problem.needs().len() as u32;
         if n == 0 || iterations == 0 {
@@ -392,6 +399,12 @@ impl<'a> Search<'a> {
             if self.score > self.best_score {
                 stats.improvements += 1;
                 self.save_best();
+                if let Some(tell) = observer {
+                    tell(crate::solve::Progress::Best {
+                        iterations: stats.iterations,
+                        score: self.best_score.to_wire(0),
+                    });
+                }
             }
         }
         stats.moves = self.moves;
