@@ -52,6 +52,12 @@ enum Command {
         /// assignment) or `baseline` (cheapest insertion).
         #[arg(long, value_enum, default_value_t = AlgorithmArg::Auto)]
         algorithm: AlgorithmArg,
+        /// Also write the plan's page here (as `carematch view` does).
+        #[arg(long, value_name = "HTML")]
+        html: Option<PathBuf>,
+        /// Also write the visit list here (as `carematch export --csv` does).
+        #[arg(long, value_name = "CSV")]
+        csv: Option<PathBuf>,
     },
     /// Read a problem from a station's CSV files (UTF-8, header row; columns in the
     /// README) and write it as JSON; errors name file, row and column.
@@ -265,6 +271,8 @@ fn run(command: Command) -> Result<u8, Failure> {
             problem,
             output,
             algorithm,
+            html,
+            csv,
         } => {
             let bytes = read_input(problem.as_deref(), "problem")?;
             let problem = Problem::from_json(&bytes)?;
@@ -283,6 +291,16 @@ fn run(command: Command) -> Result<u8, Failure> {
                 "served {} of {} needs in {} ms",
                 plan.summary.assigned, plan.summary.needs, plan.summary.solve_ms
             );
+            if let Some(path) = html {
+                let page = carematch_present::view::page(&problem, &plan)?;
+                write_file(&path, page.as_bytes())?;
+            }
+            if let Some(path) = csv {
+                let mut rows = Vec::new();
+                carematch_present::export::csv(&plan, &mut rows)
+                    .map_err(|e| Failure::Other(e.to_string()))?;
+                write_file(&path, &rows)?;
+            }
             match output {
                 Some(path) => write_json(&path, &plan)?,
                 None => print_json(&plan)?,
@@ -519,6 +537,12 @@ fn solve_showing_progress(
     plan
 }
 
+/// Writes `bytes` to `path`.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))
+}
+
 /// `carematch export --sheets PROBLEM -o DIR`: the problem as the sheets `import` reads.
 fn export_sheets(files: &[PathBuf], dir: &Path) -> Result<u8, Failure> {
     let [problem] = files else {
@@ -570,8 +594,7 @@ fn export(csv: bool, files: &[PathBuf], output: Option<&Path>) -> Result<u8, Fai
         bytes.push(b'\n');
     }
     match output {
-        Some(path) => std::fs::write(path, &bytes)
-            .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?,
+        Some(path) => write_file(path, &bytes)?,
         None => std::io::stdout()
             .lock()
             .write_all(&bytes)

@@ -252,9 +252,19 @@ fn three_csv_files_to_a_printed_visit_list() {
     import(dir.path()).success();
     carematch()
         .current_dir(dir.path())
-        .args(["solve", "problem.json", "-o", "plan.json"])
+        .args([
+            "solve",
+            "problem.json",
+            "-o",
+            "plan.json",
+            "--html",
+            "plan.html",
+        ])
+        .args(["--csv", "visits.csv"])
         .assert()
         .success();
+    let page = std::fs::read_to_string(dir.path().join("plan.html")).unwrap();
+    assert!(page.starts_with("<!doctype html>") && page.contains("\"n-2\""));
     carematch()
         .current_dir(dir.path())
         .args(["check", "problem.json", "plan.json"])
@@ -266,6 +276,10 @@ fn three_csv_files_to_a_printed_visit_list() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("visits.csv")).unwrap(),
+        text
+    );
     // The bath twice (days 0 and 1, 09:00, 45 minutes), lunch and the check-in.
     assert_eq!(text.lines().count(), 1 + 4, "{text}");
     assert!(

@@ -88,6 +88,20 @@ fn the_plan_page_draws_every_route_visit_and_unserved_need_in_chromium() {
         count("class=\"unserved-need\""),
         plan["unassigned"].as_array().unwrap().len()
     );
+    // Two carers of one visit are joined on the timeline.
+    let mut starts: Vec<(String, i64)> = routes
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["need"].as_str().unwrap().to_owned(),
+                s["start"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    starts.sort();
+    let pairs = starts.windows(2).filter(|w| w[0] == w[1]).count();
+    assert_eq!(count("class=\"together\""), pairs);
     // One marker per served need, one route line per carer's shift, as the plan has
     // them; the screenshot is a real picture, not a blank page.
     let shot = dir.path().join("shot.png");
