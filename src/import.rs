@@ -203,11 +203,28 @@ fn read(path: &Path, columns: Columns, days: &mut bool) -> Result<(Vec<Value>, V
         )
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        at(&file, line, "", "not UTF-8 (save the sheet as CSV UTF-8)")
+        // The row, and the column (by the commas before it on its line, as the
+        // header names them), of the first byte that is not UTF-8.
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+        let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        let field = good[start..].iter().filter(|&&b| b == b',').count();
+        let header = std::str::from_utf8(good)
+            .ok()
+            .and_then(|t| t.lines().next())
+            .unwrap_or("");
+        let column = header
+            .trim_start_matches('\u{feff}')
+            .split(',')
+            .nth(field)
+            .unwrap_or("")
+            .trim();
+        at(
+            &file,
+            line,
+            column,
+            "not UTF-8 (save the sheet as CSV UTF-8)",
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()

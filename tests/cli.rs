@@ -339,7 +339,7 @@ fn bad_csv_is_refused_at_its_file_row_and_column_and_nothing_is_written() {
     .unwrap();
     import(dir.path())
         .code(2)
-        .stderr(predicate::str::contains("elders.csv:3: not UTF-8"));
+        .stderr(predicate::str::contains("elders.csv:3:id: not UTF-8"));
     assert!(!dir.path().join("problem.json").exists());
 }
 
