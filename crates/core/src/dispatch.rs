@@ -281,7 +281,7 @@ pub(crate) fn load(
                 Error::invalid(&path.key("stops").index(k).key("need"), "unknown need")
             })?;
             // A visit of a series is its `visit`-th internal need, kept at its start
-            // (its siblings were placed knowing it, rule 8).
+            // (its siblings were placed knowing it, the series rule).
             let m = match (problem.series_of(m), s.visit) {
                 (Some(series), Some(v)) => *series.needs.get(v as usize).ok_or_else(|| {
                     Error::invalid(

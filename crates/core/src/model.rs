@@ -187,7 +187,7 @@ pub struct Need {
 /// The visits of one need with `visits > 1`: one internal need per visit, the first
 /// at the need's own index, the others appended after every need of the input. Each
 /// visit starts in a different window of the need, `min_gap` seconds or more from the
-/// others (rule 8).
+/// others (the series rule).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {
     /// Its visits.

@@ -147,7 +147,7 @@ fn a_twice_weekly_bath_takes_two_days_a_day_apart() {
     assert_eq!(starts.len(), 2, "{plan:?}");
     assert_eq!((starts[0].0, starts[1].0), (0, 1));
     assert!(starts[1].1 - starts[0].1 >= 100_000);
-    // The checker holds rule 8: visits renumbered out of start order are refused.
+    // The checker holds the series rule: visits renumbered out of start order are refused.
     let mut bad = plan.clone();
     for r in &mut bad.routes {
         for s in &mut r.stops {

@@ -55,8 +55,9 @@ pub enum Rule {
     /// 7: a link is served whole or not at all; `together` starts equal and providers
     /// distinct; `sequence` starts `min_gap` to `max_gap` apart, providers as asked.
     Link,
-    /// 8: the visits of a need of several visits start in different windows of it,
-    /// `min_gap` apart, numbered in start order; all or none with `all_visits`.
+    /// 1 over a horizon (the spec numbers no rule of its own for it; rule 8 is the
+    /// venues'): the visits of a need of several visits start in different windows of
+    /// it, `min_gap` apart, numbered in start order; all or none with `all_visits`.
     Series,
     /// The plan's own figures (ids, elder of a stop, route and summary totals) agree
     /// with its routes.
@@ -87,14 +88,13 @@ impl Rule {
     /// The rule's number in the spec's list (0 for [`Rule::Consistency`]).
     pub fn number(self) -> u8 {
         match self {
-            Rule::Coverage => 1,
+            Rule::Coverage | Rule::Series => 1,
             Rule::Qualification => 2,
             Rule::Shift | Rule::Travel | Rule::Window | Rule::Duration => 3,
             Rule::Sync => 4,
             Rule::MaxVisits | Rule::MaxWork | Rule::Capacity => 5,
             Rule::Pinned => 6,
             Rule::Link => 7,
-            Rule::Series => 8,
             Rule::Consistency => 0,
         }
     }

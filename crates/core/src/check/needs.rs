@@ -219,7 +219,7 @@ pub(super) fn links(problem: &Problem, walked: &Walked, c: &mut Checker) {
     }
 }
 
-/// Rule 8: the served visits of each need of several visits start in different
+/// The series rule (rule 1 over a horizon): the served visits of each need of several visits start in different
 /// windows, successive starts `min_gap` or more apart, numbered 0, 1, … in start
 /// order; with `all_visits`, all of them or none.
 pub(super) fn series(problem: &Problem, walked: &Walked, c: &mut Checker) {

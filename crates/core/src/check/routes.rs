@@ -121,7 +121,7 @@ fn resolve(
             out.push(None);
             continue;
         };
-        // A visit of a need of several visits is its `visit`-th (rule 8).
+        // A visit of a need of several visits is its `visit`-th (the series rule).
         let n = match (problem.series_of(n), stop.visit) {
             (None, None) => n,
             (Some(series), Some(v)) if (v as usize) < series.needs.len() => {

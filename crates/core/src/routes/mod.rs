@@ -551,7 +551,7 @@ impl<'a> Builder<'a> {
     /// Inserts `n` into `slot`'s route as `ins` says (fixed at `fixed` when given) and
     /// updates the provider's counters.
     pub(crate) fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
-        // A visit of a series keeps to part of its window (rule 8, [`series`]).
+        // A visit of a series keeps to part of its window (the series rule, [`series`]).
         let within = (fixed.is_none() && self.problem.need(n).series.is_some())
             .then(|| self.series_within(n, ins));
         let stop = StopState {

@@ -62,7 +62,7 @@ pub struct StopState {
     /// The start this stop is fixed at, if any.
     pub fixed: Option<i64>,
     /// The part of one of its need's windows its start keeps to, if any: a visit of a
-    /// series, whose siblings were placed knowing it (rule 8).
+    /// series, whose siblings were placed knowing it (the series rule).
     pub within: Option<Window>,
 }
 

@@ -1,4 +1,4 @@
-//! Rule 8 while routes are built and searched: the visits of one need of several
+//! The series rule (rule 1 over a horizon) while routes are built and searched: the visits of one need of several
 //! (`visits > 1`, [`crate::model::Series`]) start in different windows of the need,
 //! `min_gap` seconds or more apart.
 //!
