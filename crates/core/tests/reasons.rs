@@ -240,3 +240,42 @@ fn cut_needs_still_reach_the_far_providers() {
         }
     }
 }
+
+#[test]
+fn the_gap_report_rolls_up_area_paths_and_dispatch_keeps_it_so() {
+    let elder = |k: usize, area: &str| serde_json::json!({"id": format!("e{k}"), "location": [116.4 + k as f64 / 1e3, 39.9], "area": area});
+    let need = |k: usize| {
+        serde_json::json!({"id": format!("n{k}"), "elder": format!("e{k}"), "service": "meals",
+            "windows": [[39_600, 43_200]], "priority": 10 + k as i64})
+    };
+    let input = serde_json::json!({
+        "elders": [elder(0, "d1/s1/c1"), elder(1, "d1/s1/c2"), elder(2, "d1/s2/c3"), elder(3, "d2")],
+        "needs": [need(0), need(1), need(2)],
+        "providers": []
+    });
+    let mut problem = carematch_core::Problem::from_json(input.to_string().as_bytes()).unwrap();
+    let plan = carematch_core::solve(&problem).unwrap();
+    let rows: Vec<(Option<&str>, u64, i64)> = plan
+        .gaps
+        .iter()
+        .map(|g| (g.area.as_deref(), g.unmet, g.unmet_priority))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Some("d1"), 3, 33),
+            (Some("d1/s1"), 2, 21),
+            (Some("d1/s1/c1"), 1, 10),
+            (Some("d1/s1/c2"), 1, 11),
+            (Some("d1/s2"), 1, 12),
+            (Some("d1/s2/c3"), 1, 12),
+        ]
+    );
+    // A need dispatched and left out joins every level, as a fresh solve counts it.
+    problem
+        .push_need(serde_json::from_value(need(3)).unwrap(), None)
+        .unwrap();
+    let d = carematch_core::dispatch::dispatch(&problem, plan, "n3", None).unwrap();
+    assert_eq!(d.plan.gaps, carematch_core::solve(&problem).unwrap().gaps);
+    assert!(d.plan.gaps.iter().any(|g| g.area.as_deref() == Some("d2")));
+}
