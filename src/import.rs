@@ -11,7 +11,8 @@
 //! - **providers.csv**: `id`, `kind` (`staff`, `organisation`, `volunteer`), `skills`,
 //!   `lon`, `lat`, `shifts` (required); `level`, `gender`, `mode` (`walk`, `bike`,
 //!   `ebike`, `car`), `max_visits`, `max_work` (hours per day), `max_visits_total`,
-//!   `max_work_total` (hours over the horizon), `capacity`.
+//!   `max_work_total` (hours over the horizon), `capacity`, `time_bank`, `station`,
+//!   `group`.
 //! - **services.csv**: `id` (required); `duration` (minutes), `min_level`,
 //!   `volunteer_ok`.
 //!
@@ -107,6 +108,9 @@ const PROVIDERS: Columns = &[
     ("max_visits_total", "max_visits_total", Cell::Int, false),
     ("max_work_total", "max_work_total", Cell::Hours, false),
     ("capacity", "capacity", Cell::Int, false),
+    ("time_bank", "time_bank", Cell::Bool, false),
+    ("station", "station", Cell::Text, false),
+    ("group", "group", Cell::Text, false),
 ];
 
 const SERVICES: Columns = &[
@@ -554,7 +558,11 @@ mod tests {
                     "start": [116.31 + *x as f64 / 1e6, 39.91], "shifts": shifts, "level": 2});
                 if let Some(v) = visits { p["max_visits"] = json!(v); }
                 if let Some(h) = hours { p["max_work_total"] = json!(h * 1_800); }
-                if let Some(m) = mode { p["mode"] = json!(["walk", "bike", "ebike", "car"][*m]); }
+                if let Some(m) = mode {
+                    p["mode"] = json!(["walk", "bike", "ebike", "car"][*m]);
+                    p["time_bank"] = json!(*m % 2 == 0);
+                    p["station"] = json!(format!("station-{m}"));
+                }
                 p
             }).collect();
             let mut v = json!({"elders": elders, "needs": needs, "providers": providers});

@@ -376,6 +376,7 @@ fn finish(
 ) -> Plan {
     let late = write_routes(problem, &mut plan, changed);
     plan.routes.retain(|r| !r.stops.is_empty());
+    plan.ledger = crate::explain::ledger(problem, &plan.routes);
     // The largest lateness is not a sum: read off every visit (cheap next to the
     // routes' rebuild).
     let max_late = lateness(&plan.routes).1;

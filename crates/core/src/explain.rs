@@ -45,6 +45,7 @@ pub(crate) fn build_plan(
         crate::routes::cost_of(problem, routes),
     );
 
+    let ledger = ledger(problem, &wire_routes);
     Plan {
         summary: Summary {
             needs: problem.needs().len() as u64,
@@ -87,6 +88,7 @@ pub(crate) fn build_plan(
                 .collect()
         },
         gaps: gaps(problem, unassigned.iter().map(|u| u.0)),
+        ledger,
     }
 }
 
@@ -154,6 +156,40 @@ pub(crate) fn lateness(routes: &[crate::wire::Route]) -> (i64, i64) {
         .iter()
         .flat_map(|r| &r.stops)
         .fold((0, 0), |(sum, max), s| (sum + s.late, max.max(s.late)))
+}
+
+/// The time-bank ledger of `routes`: per provider with `time_bank`, in the problem's
+/// order, its visits and their service in whole minutes (rounded down).
+pub(crate) fn ledger(
+    problem: &Problem,
+    routes: &[crate::wire::Route],
+) -> Vec<crate::wire::LedgerEntry> {
+    let banked: Vec<&crate::model::Provider> =
+        problem.providers().iter().filter(|p| p.time_bank).collect();
+    if banked.is_empty() {
+        return Vec::new();
+    }
+    let mut served: std::collections::HashMap<&str, (i64, u64)> = std::collections::HashMap::new();
+    for r in routes {
+        let e = served.entry(r.provider.as_str()).or_default();
+        for s in &r.stops {
+            e.0 += s.end - s.start;
+            e.1 += 1;
+        }
+    }
+    banked
+        .into_iter()
+        .map(|p| {
+            let (secs, visits) = served.get(p.id.as_str()).copied().unwrap_or_default();
+            crate::wire::LedgerEntry {
+                provider: p.id.clone(),
+                minutes: secs / 60,
+                visits,
+                station: p.station.clone(),
+                group: p.group.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The gap report of the unserved needs `unserved`: how many, and how much priority,

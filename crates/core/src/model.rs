@@ -280,6 +280,12 @@ pub struct Provider {
     pub max_work_total: Option<i64>,
     /// Load per route.
     pub capacity: Option<i64>,
+    /// v1.1: a time-bank volunteer (the plan's ledger).
+    pub time_bank: bool,
+    /// v1.1: its station, for the ledger.
+    pub station: Option<String>,
+    /// v1.1: its group, for the ledger.
+    pub group: Option<String>,
 }
 
 /// Solver options.

@@ -401,6 +401,36 @@ pub struct ProviderInput {
     /// Max load carried at once; default unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+    /// v1.1: a time-bank volunteer: the plan's `ledger` credits the minutes served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_bank: Option<bool>,
+    /// v1.1: the station or operator the carer belongs to, for the ledger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
+    /// v1.1: the carer's group (`party_member`, `younger_elder`, `family`, …), for the
+    /// ledger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// v1.1: the time-bank credit one provider earns in a plan (`plan.ledger`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LedgerEntry {
+    /// The provider (`time_bank: true`).
+    pub provider: String,
+    /// Minutes of service credited: its visits' service, in whole minutes (rounded
+    /// down); one minute served is one minute credited.
+    pub minutes: i64,
+    /// Its visits.
+    pub visits: u64,
+    /// Its station, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
+    /// Its group, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// The kind of provider.
@@ -534,6 +564,10 @@ pub struct Plan {
     /// Unmet needs by area and service.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// v1.1: per time-bank provider (in the problem's order), the minutes of service
+    /// credited; absent when no provider is one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<LedgerEntry>,
 }
 
 /// Distinct providers per elder served (`summary.carers_per_elder`).

@@ -399,6 +399,45 @@ proptest! {
     }
 
     #[test]
+    fn the_ledger_credits_what_time_bank_volunteers_served(s in spec(), every in 1usize..3) {
+        // Every `every`-th provider banks time: the plan's ledger lists them in order
+        // with the minutes and visits of their stops, and the checker refuses a ledger
+        // that credits one minute more.
+        let mut v = to_json(&s, false);
+        for (k, p) in v["providers"].as_array_mut().unwrap().iter_mut().enumerate() {
+            if k % every == 0 {
+                p["time_bank"] = json!(true);
+                p["station"] = json!(format!("station-{}", k % 2));
+            }
+        }
+        let Ok(pr) = Problem::from_json(v.to_string().as_bytes()) else { return Ok(()) };
+        let Ok(plan) = solve(&pr) else { return Ok(()) };
+        let violations = check(&pr, &plan);
+        prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+        let banked: Vec<&str> = pr.providers().iter().filter(|p| p.time_bank).map(|p| p.id.as_str()).collect();
+        prop_assert_eq!(plan.ledger.iter().map(|e| e.provider.as_str()).collect::<Vec<_>>(), banked);
+        for e in &plan.ledger {
+            let secs: i64 = plan.routes.iter().filter(|r| r.provider == e.provider)
+                .flat_map(|r| &r.stops).map(|st| st.end - st.start).sum();
+            prop_assert_eq!(e.minutes, secs / 60);
+            prop_assert!(e.station.is_some());
+        }
+        if let Some(first) = plan.ledger.first().cloned() {
+            let mut bad = plan.clone();
+            bad.ledger[0].minutes = first.minutes + 1;
+            prop_assert!(check(&pr, &bad).iter().any(|v| v.to_string().contains("ledger")));
+        }
+        // Dispatch keeps the ledger true.
+        let mut pr = pr;
+        let need = serde_json::from_value(json!({"id": "urgent", "elder": "e0",
+            "service": SERVICES[0], "windows": [[36_000, 50_000]], "priority": 100})).expect("a need");
+        pr.push_need(need, None).expect("a valid need");
+        let d = carematch_core::dispatch::dispatch(&pr, plan, "urgent", None).expect("dispatches");
+        let violations = check(&pr, &d.plan);
+        prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn a_zero_time_limit_still_gives_a_checked_plan(s in spec()) {
         let mut v = to_json(&s, Problem::from_json(to_json(&s, true).to_string().as_bytes()).is_ok());
         v["options"]["time_limit_ms"] = json!(0);

@@ -87,6 +87,9 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
             capacity: None,
             max_visits_total: None,
             max_work_total: None,
+            time_bank: None,
+            station: None,
+            group: None,
         });
     }
     for i in 0..patients {

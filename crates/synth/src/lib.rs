@@ -442,6 +442,9 @@ impl Gen {
             capacity,
             max_visits_total: None,
             max_work_total: None,
+            time_bank: None,
+            station: None,
+            group: None,
         });
     }
 

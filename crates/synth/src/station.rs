@@ -132,6 +132,9 @@ pub fn generate(spec: &Spec) -> ProblemInput {
             capacity: Some(CAPACITY),
             max_visits_total: None,
             max_work_total: None,
+            time_bank: None,
+            station: None,
+            group: None,
         });
     }
     for i in 0..spec.needs {

@@ -177,5 +177,6 @@ pub fn check(problem: &Problem, plan: &Plan) -> Vec<Violation> {
     needs::links(problem, &walked, &mut c);
     needs::series(problem, &walked, &mut c);
     summary::figures(problem, plan, &walked, served, &mut c);
+    summary::ledger(problem, plan, &mut c);
     c.out
 }

@@ -94,3 +94,44 @@ pub(super) fn figures(
         }
     }
 }
+
+/// Checks the time-bank ledger: one entry per provider with `time_bank`, in the
+/// problem's order, with the minutes (rounded down) and visits its stops serve.
+pub(super) fn ledger(problem: &Problem, plan: &Plan, c: &mut Checker) {
+    let lp = FieldPath::root().key("ledger");
+    let banked: Vec<&crate::model::Provider> =
+        problem.providers().iter().filter(|p| p.time_bank).collect();
+    if plan.ledger.len() != banked.len() {
+        c.flag(
+            Rule::Consistency,
+            lp.clone(),
+            format!(
+                "lists {} providers; {} are time-bank volunteers",
+                plan.ledger.len(),
+                banked.len()
+            ),
+        );
+        return;
+    }
+    for (k, (entry, p)) in plan.ledger.iter().zip(banked).enumerate() {
+        let (mut secs, mut visits) = (0, 0);
+        for r in plan.routes.iter().filter(|r| r.provider == p.id) {
+            secs += r.stops.iter().map(|s| s.end - s.start).sum::<i64>();
+            visits += r.stops.len() as u64;
+        }
+        if entry.provider != p.id || entry.minutes != secs / 60 || entry.visits != visits {
+            c.flag(
+                Rule::Consistency,
+                lp.index(k),
+                format!(
+                    "credits '{}' {} min for {} visits; '{}' served {} min in {visits} visits",
+                    entry.provider,
+                    entry.minutes,
+                    entry.visits,
+                    p.id,
+                    secs / 60
+                ),
+            );
+        }
+    }
+}

@@ -466,7 +466,15 @@ pub(super) fn provider(
     )?
     .map(|v| v as u32);
     let max_work_total = opt_bounded(&path.key("max_work_total"), p.max_work_total, 0, MAX_COUNT)?;
+    for (key, label) in [("station", &p.station), ("group", &p.group)] {
+        if let Some(l) = label {
+            id(&path.key(key), l)?;
+        }
+    }
     Ok(Provider {
+        time_bank: p.time_bank.unwrap_or(false),
+        station: p.station,
+        group: p.group,
         max_visits_total,
         max_work_total,
         id: p.id,
