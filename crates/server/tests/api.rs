@@ -57,6 +57,13 @@ fn get(path: &str) -> Request<Body> {
     Request::get(path).body(Body::empty()).expect("a request")
 }
 
+/// Asserts that `/v1/check` finds `plan` feasible for `problem`.
+async fn assert_feasible(app: &Router, problem: &Value, plan: &Value) {
+    let req = json!({"problem": problem, "plan": plan});
+    let (_, _, v) = call(app, post_json("/v1/check", &req)).await;
+    assert_eq!(v["feasible"], true, "{v}");
+}
+
 /// The plan session a `POST /v1/plans` answer names in its `Location`.
 fn session_id(headers: &axum::http::HeaderMap) -> String {
     let at = headers[header::LOCATION].to_str().expect("a Location");
@@ -442,12 +449,7 @@ async fn a_linked_pair_is_dispatched_whole_into_a_session() {
     let mut with = p.clone();
     with["needs"].as_array_mut().unwrap().extend([a, b]);
     with["links"] = json!([link]);
-    let (_, _, v) = call(
-        &app,
-        post_json("/v1/check", &json!({"problem": with, "plan": now})),
-    )
-    .await;
-    assert_eq!(v["feasible"], true, "{v}");
+    assert_feasible(&app, &with, &now).await;
 }
 
 #[tokio::test]
@@ -477,12 +479,7 @@ async fn an_urgent_need_on_day_three_goes_into_a_week_session() {
     assert_eq!(now["summary"]["assigned"], 4, "{now}");
     let mut with = p.clone();
     with["needs"].as_array_mut().unwrap().push(sos);
-    let (_, _, v) = call(
-        &app,
-        post_json("/v1/check", &json!({"problem": with, "plan": now})),
-    )
-    .await;
-    assert_eq!(v["feasible"], true, "{v}");
+    assert_feasible(&app, &with, &now).await;
 }
 
 #[tokio::test]
