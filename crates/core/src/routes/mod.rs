@@ -23,7 +23,7 @@ mod series;
 pub(crate) use series::whole_series;
 mod segment;
 
-pub(crate) use insert::{Unit, UnitMove};
+pub(crate) use insert::{InsertKey, Unit, UnitMove};
 pub(crate) use pins::place_pins;
 pub(crate) use route::{Insertion, RouteState, StopState};
 

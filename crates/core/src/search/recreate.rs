@@ -7,7 +7,7 @@ use rand::Rng;
 use super::ruin::MEAN_REMOVED;
 use super::Search;
 use crate::model::{day_of, NeedIdx, Slot};
-use crate::routes::{Insertion, Unit, UnitMove, NONE};
+use crate::routes::{InsertKey, Insertion, Unit, UnitMove, NONE};
 
 /// Probability of skipping an insertion place.
 const BLINK: f64 = 0.01;
@@ -89,45 +89,7 @@ impl Search<'_> {
             .collect();
         let places: Vec<(usize, NeedIdx, Option<UnitMove>, Option<Insertion>)> = match unit {
             Unit::Need(n) if problem.need(n).caregivers == 1 => {
-                // A visit of a series is mostly tried on one day only (several times
-                // fewer places to price): the day it left, where it fits most often,
-                // then every day if not; or, never placed, one of its days at random,
-                // and no other this time. One time in STAY_DAY's complement, every day.
-                let one_day = if problem.series_of(n).is_some() && self.rng.random_bool(STAY_DAY) {
-                    match self.left_on(n) {
-                        Some(t) => Some((t, true)),
-                        None => {
-                            let ws = &problem.need(n).windows;
-                            let w = ws[self.rng.random_range(0..ws.len())];
-                            Some((w.open, false))
-                        }
-                    }
-                } else {
-                    None
-                };
-                let rng = &mut self.rng;
-                let mut best = None;
-                let mut widen = true;
-                if let Some((t, fallback)) = one_day {
-                    let o = problem.options();
-                    let day = day_of(o, t);
-                    let on_day = |s: &&Slot| {
-                        day_of(
-                            o,
-                            problem.provider(s.provider).shifts[s.shift as usize].open,
-                        ) == day
-                    };
-                    let today: Vec<Slot> = slots[0].iter().filter(on_day).copied().collect();
-                    best = self
-                        .st
-                        .best_single(&today, n, None, || rng.random_bool(BLINK));
-                    widen = fallback;
-                }
-                if best.is_none() && widen {
-                    best = self
-                        .st
-                        .best_single(&slots[0], n, None, || rng.random_bool(BLINK));
-                }
+                let best = self.best_lone(n, &slots[0]);
                 let Some(((_, _, slot), ins)) = best else {
                     return false;
                 };
@@ -168,6 +130,52 @@ impl Search<'_> {
         }
         self.score.cost = self.st.cost();
         true
+    }
+
+    /// The cheapest place for one-carer need `n` among `slots`, blinking past some. A
+    /// visit of a series is mostly tried on one day only (several times fewer places
+    /// to price): the day it left, where it fits most often, then every day if not;
+    /// or, never placed, one of its days at random, and no other this time. One time
+    /// in `STAY_DAY`'s complement, every day.
+    fn best_lone(&mut self, n: NeedIdx, slots: &[Slot]) -> Option<(InsertKey, Insertion)> {
+        let problem = self.problem;
+        let one_day = if problem.series_of(n).is_some() && self.rng.random_bool(STAY_DAY) {
+            match self.left_on(n) {
+                Some(t) => Some((t, true)),
+                None => {
+                    let ws = &problem.need(n).windows;
+                    let w = ws[self.rng.random_range(0..ws.len())];
+                    Some((w.open, false))
+                }
+            }
+        } else {
+            None
+        };
+        let rng = &mut self.rng;
+        let mut widen = true;
+        if let Some((t, fallback)) = one_day {
+            let o = problem.options();
+            let day = day_of(o, t);
+            let on_day = |s: &&Slot| {
+                day_of(
+                    o,
+                    problem.provider(s.provider).shifts[s.shift as usize].open,
+                ) == day
+            };
+            let today: Vec<Slot> = slots.iter().filter(on_day).copied().collect();
+            let best = self
+                .st
+                .best_single(&today, n, None, || rng.random_bool(BLINK));
+            if best.is_some() {
+                return best;
+            }
+            widen = fallback;
+        }
+        if !widen {
+            return None;
+        }
+        self.st
+            .best_single(slots, n, None, || rng.random_bool(BLINK))
     }
 
     /// The routes and needs a unit move touches, the move itself carried by the first.
