@@ -157,7 +157,12 @@ pub fn dispatch(
         .iter()
         .map(|&ri| {
             let r = &st.routes[ri];
-            (r.slot, at.get(&r.slot).copied(), r.to_wire(problem))
+            let old = at.get(&r.slot).copied();
+            let mut route = r.to_wire(problem);
+            if let Some(i) = old {
+                keep_numbers(&plan.routes[i], &mut route);
+            }
+            (r.slot, old, route)
         })
         .collect();
     out.plan = finish(
@@ -280,15 +285,22 @@ pub(crate) fn load(
             let m = problem.need_by_id(&s.need).ok_or_else(|| {
                 Error::invalid(&path.key("stops").index(k).key("need"), "unknown need")
             })?;
-            // A visit of a series is its `visit`-th internal need, kept at its start
+            // A visit of a series is the internal need of its number and window
+            // (`Problem::visit_at`), kept at its start
             // (its siblings were placed knowing it, the series rule).
             let m = match (problem.series_of(m), s.visit) {
-                (Some(series), Some(v)) => *series.needs.get(v as usize).ok_or_else(|| {
-                    Error::invalid(
-                        &path.key("stops").index(k).key("visit"),
-                        format!("the need has {} visits", series.needs.len()),
-                    )
-                })?,
+                (Some(series), Some(v)) => {
+                    problem.visit_at(series, v, s.start).ok_or_else(|| {
+                        Error::invalid(
+                            &path.key("stops").index(k).key("visit"),
+                            format!(
+                                "the need has {} visits, none of them this one at {}",
+                                series.needs.len(),
+                                s.start
+                            ),
+                        )
+                    })?
+                }
                 _ => m,
             };
             let need = problem.need(m);
@@ -363,9 +375,41 @@ fn displace(
     Some((victim, ri))
 }
 
+/// Gives each visit of a series in `route` the number it had in `was` (the plan's
+/// route of that shift): dispatch keeps a series visit at its start, and its number
+/// is its place in start order among its siblings, which do not move either.
+fn keep_numbers(was: &crate::wire::Route, route: &mut crate::wire::Route) {
+    for stop in route.stops.iter_mut().filter(|s| s.visit.is_some()) {
+        if let Some(old) = was
+            .stops
+            .iter()
+            .find(|o| o.need == stop.need && o.start == stop.start)
+        {
+            stop.visit = old.visit;
+        }
+    }
+}
+
+/// The `(elder, provider)` of every visit of `routes`, as indices.
+fn plan_visits<'a>(
+    problem: &'a Problem,
+    routes: &'a [crate::wire::Route],
+) -> impl Iterator<Item = (u32, u32)> + 'a {
+    routes.iter().flat_map(move |r| {
+        let p = problem
+            .provider_by_id(&r.provider)
+            .map_or(u32::MAX, |p| p.0);
+        r.stops.iter().filter_map(move |s| {
+            let n = problem.need_by_id(&s.need)?;
+            Some((problem.need(n).elder.0, p))
+        })
+    })
+}
+
 /// The plan with the changed routes in place, `n` served or unassigned, the displaced
 /// need unassigned, and the summary and gaps updated by difference: O(changed routes +
-/// log of the plan), never a pass over the whole plan.
+/// log of the plan) — but for the largest lateness and, over a horizon, the carers of
+/// each elder, read off every visit.
 fn finish(
     problem: &Problem,
     mut plan: Plan,
@@ -386,10 +430,18 @@ fn finish(
     s.lateness = Some(late);
     s.max_lateness = Some(max_late);
     let w = &problem.options().weights;
+    // Over a horizon, continuity is per elder over the whole plan: read off every
+    // visit, as the largest lateness.
+    let (changes, per_elder) =
+        crate::explain::continuity(problem, plan_visits(problem, &plan.routes));
+    let s = &mut plan.summary;
+    s.carer_changes = changes;
+    s.carers_per_elder = per_elder;
     let mut score = Score {
         priority: s.objective.priority,
         served: s.objective.served,
-        cost: plan_cost(problem, w.travel * s.travel + w.lateness * late, max_late),
+        cost: plan_cost(problem, w.travel * s.travel + w.lateness * late, max_late)
+            + w.carer_changes * changes.unwrap_or(0),
     };
     if reason.is_none() {
         for &m in members {

@@ -28,7 +28,15 @@ pub(crate) fn build_plan(
     wire_routes.sort_by_key(|(slot, _)| *slot);
     let mut wire_routes: Vec<_> = wire_routes.into_iter().map(|(_, r)| r).collect();
     let served_visits = number_visits(problem, &mut wire_routes);
-    let (carer_changes, carers_per_elder) = continuity(problem, routes);
+    let (carer_changes, carers_per_elder) = continuity(
+        problem,
+        routes.iter().flat_map(|r| {
+            let p = r.provider().0;
+            r.stops()
+                .iter()
+                .map(move |s| (problem.need(s.need).elder.0, p))
+        }),
+    );
 
     let mut travel = 0;
     let mut service = 0;
@@ -121,19 +129,14 @@ fn number_visits(problem: &Problem, routes: &mut [crate::wire::Route]) -> Vec<u3
 
 /// Over a horizon ([`Problem::has_horizon`]): the carer changes, and the distinct
 /// providers per elder served (mean, most); `None` otherwise.
-fn continuity(
+/// From the plan's `(elder, provider)` visits.
+pub(crate) fn continuity(
     problem: &Problem,
-    routes: &[RouteState],
+    visits: impl Iterator<Item = (u32, u32)>,
 ) -> (Option<i64>, Option<crate::wire::CarersPerElder>) {
     if !problem.has_horizon() {
         return (None, None);
     }
-    let visits = routes.iter().flat_map(|r| {
-        let p = r.provider().0;
-        r.stops()
-            .iter()
-            .map(move |s| (problem.need(s.need).elder.0, p))
-    });
     let per = crate::objective::carers_per_elder(problem, visits);
     let seen: Vec<u32> = per.iter().copied().filter(|&d| d > 0).collect();
     let mean = if seen.is_empty() {

@@ -182,6 +182,18 @@ pub struct Need {
     pub(crate) soft: Vec<Window>,
     /// The series of visits this need is one of (`visits > 1`, [`Series`]).
     pub series: Option<u32>,
+    /// The windows (`windows[lo..hi]`) this need may start in: all of them, but for
+    /// the `k`-th of `v` visits of a need of `w` windows, windows `k ..= w - v + k` only
+    /// ([`Problem::visit_at`] says why no plan is lost).
+    pub(crate) part: (u16, u16),
+}
+
+impl Need {
+    /// The windows this need may start in (see `part`): its own windows, or for a
+    /// visit of a series, those its place in the series leaves it.
+    pub(crate) fn own_windows(&self) -> &[Window] {
+        &self.windows[self.part.0 as usize..self.part.1 as usize]
+    }
 }
 
 /// The visits of one need with `visits > 1`: one internal need per visit, the first
@@ -473,19 +485,24 @@ pub(crate) struct Places {
     table: std::sync::OnceLock<Option<TravelTable>>,
 }
 
-/// Travel between the first `n` places, row-major: seconds, one matrix per speed; or,
-/// when that would be too big, the distances ([`Travel::span`]) that each speed's
-/// seconds come from.
+/// Travel between the first `n` places, row-major: seconds, one matrix per speed, in
+/// 16 bits ([`FAR`]: look it up on the points); or, when that would be too big, the
+/// distances ([`Travel::span`]) that each speed's seconds come from.
 #[derive(Debug, Clone)]
 enum TravelTable {
-    Seconds { n: usize, seconds: Vec<Vec<u32>> },
+    Seconds { n: usize, seconds: Vec<Vec<u16>> },
     Spans { n: usize, spans: Vec<f64> },
 }
 
+/// In a table of seconds: 18 hours or more, computed from the points instead.
+const FAR: u16 = u16::MAX;
+
 /// Largest number of entries (places² × speeds) of a precomputed table of seconds:
-/// 8 M (32 MB, e.g. 2,800 places at one speed or 1,400 at four). Larger tables do not
-/// pay: a lookup that misses the caches costs more than computing the time.
-const TABLE_ENTRIES: usize = 8 << 20;
+/// 16 M (32 MB, e.g. 4,000 places at one speed or 2,000 at four). Larger tables do
+/// not pay: a lookup that misses the caches costs more than computing the time. Two
+/// bytes an entry, so a week of 2,000 elders at three speeds has a table of seconds
+/// (23 MB) instead of distances (31 MB): 1.2 times the search's iterations.
+const TABLE_ENTRIES: usize = 16 << 20;
 /// Largest number of places² of a table of distances (64 MB, 2,896 places): with
 /// several speeds a distance looked up and divided costs far less than a great
 /// circle's sines (a week of 2,000 elders: 1.6 times the iterations).
@@ -676,7 +693,10 @@ impl Problem {
         let (i, j) = (a as usize, b as usize);
         match pl.table.get() {
             Some(Some(TravelTable::Seconds { n, seconds })) if i < *n && j < *n => {
-                return i64::from(seconds[pl.class[p.ix()] as usize][i * n + j]);
+                let t = seconds[pl.class[p.ix()] as usize][i * n + j];
+                if t != FAR {
+                    return i64::from(t);
+                }
             }
             Some(Some(TravelTable::Spans { n, spans })) if i < *n && j < *n => {
                 return self
@@ -704,7 +724,7 @@ impl Problem {
             if matches!(self.travel, Travel::Matrix { .. }) {
                 return None;
             }
-            let each = |f: &(dyn Fn(&Point, &Point) -> u32 + Sync)| -> Vec<u32> {
+            let each = |f: &(dyn Fn(&Point, &Point) -> u16 + Sync)| -> Vec<u16> {
                 (0..n * n)
                     .into_par_iter()
                     .map(|k| f(&pl.points[k / n], &pl.points[k % n]))
@@ -715,9 +735,7 @@ impl Problem {
                     .speeds
                     .iter()
                     .map(|&speed| {
-                        each(&|a, b| {
-                            u32::try_from(self.travel.time(speed, a, b)).unwrap_or(u32::MAX)
-                        })
+                        each(&|a, b| u16::try_from(self.travel.time(speed, a, b)).unwrap_or(FAR))
                     })
                     .collect();
                 return Some(TravelTable::Seconds { n, seconds });
@@ -805,7 +823,7 @@ impl Problem {
                 close: pin.start,
             }]),
             None if !need.soft.is_empty() => Cow::Borrowed(&need.soft),
-            None => Cow::Borrowed(&need.windows),
+            None => Cow::Borrowed(need.own_windows()),
         }
     }
 
@@ -990,6 +1008,44 @@ impl Problem {
         self.needs[n.ix()].series.map(|s| &self.series[s as usize])
     }
 
+    /// The internal need that serves visit `visit` (numbered in start order, as plans
+    /// number them) of `series`, started at `start`.
+    ///
+    /// The internal needs of a series of `v` visits over `w` windows take windows
+    /// `k ..= w - v + k` (`k` = 0, 1, …): the `i`-th served visit in start order, in
+    /// window `j` (`i <= j`, both strictly increasing), is internal need
+    /// `max(i, j - (w - v))`, strictly increasing in `i` and inside its part. So any
+    /// plan's visits can be so numbered, and the solver searches among `w - v + 1`
+    /// windows per visit instead of `w` (one window each for lunch on every weekday),
+    /// losing no plan. `None` when `visit` or `start` fits no visit.
+    ///
+    /// ```
+    /// use carematch_core::Problem;
+    /// // Two visits over three windows: visit 0 may take windows 0–1, visit 1 windows 1–2.
+    /// let p = Problem::from_json(br#"{
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+    ///   "needs": [{"id": "n1", "elder": "e1", "service": "bathing", "visits": 2,
+    ///              "windows": [[0, 100], [1000, 1100], [2000, 2100]]}],
+    ///   "providers": [], "options": {"day_length": 1000}
+    /// }"#)?;
+    /// let s = &p.all_series()[0];
+    /// // One bath served, in the last window: it is the second internal visit.
+    /// assert_eq!(p.visit_at(s, 0, 2050), Some(s.needs[1]));
+    /// assert_eq!(p.visit_at(s, 0, 50), Some(s.needs[0]));
+    /// assert_eq!(p.visit_at(s, 2, 50), None);
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn visit_at(&self, series: &Series, visit: u32, start: i64) -> Option<NeedIdx> {
+        let windows = &self.need(*series.needs.first()?).windows;
+        let j = windows.iter().position(|w| w.contains(start))?;
+        // Fewer windows than visits: every visit may take every window.
+        let k = match windows.len().checked_sub(series.needs.len()) {
+            Some(spare) => (visit as usize).max(j.saturating_sub(spare)),
+            None => visit as usize,
+        };
+        series.needs.get(k).copied()
+    }
+
     /// The needs of several visits.
     pub fn all_series(&self) -> &[Series] {
         &self.series
@@ -1048,9 +1104,9 @@ mod tests {
 
     #[test]
     fn a_table_of_distances_gives_each_speed_the_seconds_computed_from_the_points() {
-        // 1,500 places at four speeds: too many for tables of seconds, a table of
+        // 2,100 places at four speeds: too many for tables of seconds, a table of
         // distances instead; every lookup as computed from the points.
-        let p = problem(1_500);
+        let p = problem(2_100);
         p.warm_travel();
         assert!(matches!(
             p.places.table.get(),
@@ -1058,8 +1114,8 @@ mod tests {
         ));
         let pl = &p.places;
         for (k, provider) in p.providers().iter().enumerate() {
-            for a in (0..1_500u32).step_by(37) {
-                for b in (0..1_500u32).step_by(53) {
+            for a in (0..2_100u32).step_by(37) {
+                for b in (0..2_100u32).step_by(53) {
                     let direct = p.travel().time(
                         provider.speed,
                         &pl.points[a as usize],
@@ -1084,5 +1140,30 @@ mod tests {
             .travel()
             .time(p.providers()[3].speed, &pl.points[5], &pl.points[77]);
         assert_eq!(p.time(ProviderIdx(3), 5, 77), direct);
+    }
+
+    #[test]
+    fn a_time_too_long_for_the_table_is_computed_from_the_points() {
+        // Walking 0.9° of latitude takes about 24 h: past the table's 16 bits.
+        let p = Problem::from_json(
+            br#"{"elders": [{"id": "a", "location": [116.3, 39.0]},
+                           {"id": "b", "location": [116.3, 39.9]}],
+              "needs": [{"id": "n", "elder": "a", "service": "meals", "windows": [[0, 90000]]}],
+              "providers": [{"id": "p", "kind": "staff", "skills": ["meals"], "mode": "walk",
+                             "start": [116.3, 39.5], "shifts": [[0, 90000]]}]}"#,
+        )
+        .expect("valid");
+        p.warm_travel();
+        assert!(matches!(
+            p.places.table.get(),
+            Some(Some(TravelTable::Seconds { .. }))
+        ));
+        let pl = &p.places;
+        let direct = p
+            .travel()
+            .time(p.providers()[0].speed, &pl.points[0], &pl.points[1]);
+        assert!(direct > i64::from(FAR), "{direct}");
+        assert_eq!(p.time(ProviderIdx(0), 0, 1), direct);
+        assert_eq!(p.time(ProviderIdx(0), 1, 0), direct);
     }
 }

@@ -76,10 +76,11 @@ impl Neighbours {
 fn measure(problem: &Problem, a: NeedIdx, b: NeedIdx, t: f64) -> f64 {
     let one_way = |i: NeedIdx, j: NeedIdx| {
         let (ni, nj) = (problem.need(i), problem.need(j));
-        let (Some(fi), Some(li)) = (ni.windows.first(), ni.windows.last()) else {
+        let (wi, wj) = (ni.own_windows(), nj.own_windows());
+        let (Some(fi), Some(li)) = (wi.first(), wi.last()) else {
             return t;
         };
-        let (Some(fj), Some(lj)) = (nj.windows.first(), nj.windows.last()) else {
+        let (Some(fj), Some(lj)) = (wj.first(), wj.last()) else {
             return t;
         };
         let d = ni.duration as f64;

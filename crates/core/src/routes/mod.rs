@@ -436,6 +436,19 @@ impl<'a> Builder<'a> {
         changes
     }
 
+    /// The problem the routes are of.
+    pub(crate) fn problem(&self) -> &'a Problem {
+        self.problem
+    }
+
+    /// How many visits `p` makes to elder `e` (0 without a weight on carer changes).
+    pub(crate) fn carer_visits(&self, e: crate::model::ElderIdx, p: ProviderIdx) -> u32 {
+        self.carers
+            .get(e.ix())
+            .and_then(|list| list.iter().find(|c| c.0 == p.0))
+            .map_or(0, |c| c.1)
+    }
+
     /// The carer changes a visit of `p` to need `n` would add.
     pub(crate) fn new_carer(&self, n: NeedIdx, p: ProviderIdx) -> i64 {
         match self.carers.get(self.problem.need(n).elder.ix()) {

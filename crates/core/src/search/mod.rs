@@ -33,6 +33,7 @@
 
 mod local;
 mod or_opt;
+mod reassign;
 mod recreate;
 mod relocate;
 mod ruin;
@@ -69,6 +70,12 @@ fn needs_by_elder(problem: &Problem) -> Vec<Vec<u32>> {
     out
 }
 
+/// Iterations between two passes of route hand-overs within teams (`reassign.rs`).
+const REASSIGN_EVERY: u64 = 1_000;
+
+/// Passes of route hand-overs on the plan a search returns, at most.
+const REASSIGN_ROUNDS: usize = 8;
+
 /// Iterations without serving more after which the local search starts.
 const SETTLED: u64 = 2_000;
 
@@ -87,17 +94,20 @@ pub(crate) enum Op {
     TwoOptStar,
     /// Exchange two visits of two routes, each at its best place in the other.
     SwapStar,
+    /// Hand one team's routes among its carers (`reassign.rs`): one try per team.
+    Reassign,
 }
 
 impl Op {
     /// Every operator.
-    pub(crate) const ALL: [Op; 6] = [
+    pub(crate) const ALL: [Op; 7] = [
         Op::RuinRecreate,
         Op::Relocate,
         Op::Swap,
         Op::OrOpt,
         Op::TwoOptStar,
         Op::SwapStar,
+        Op::Reassign,
     ];
 
     /// The operator's name in `summary.search.operators`.
@@ -109,6 +119,7 @@ impl Op {
             Op::OrOpt => "or_opt",
             Op::TwoOptStar => "two_opt_star",
             Op::SwapStar => "swap_star",
+            Op::Reassign => "reassign",
         }
     }
 }
@@ -126,7 +137,7 @@ pub struct Stats {
     pub stopped_by_time: bool,
     /// Per operator ([`Op::ALL`]): moves tried and moves applied (for ruin and
     /// recreate: iterations and accepted iterations), summed over the searches.
-    pub moves: [(u64, u64); 6],
+    pub moves: [(u64, u64); Op::ALL.len()],
 }
 
 /// The per-operator figures of `stats`, as `summary.search.operators` lists them.
@@ -170,12 +181,13 @@ pub(crate) fn improve(
         return (built, stats);
     }
     let seed = problem.options().seed;
+    let teams = reassign::Teams::new(problem);
     let results: Vec<(Construction, Stats, Score)> = (0..runs)
         .into_par_iter()
         .map(|i| {
             // Distinct, well-spread seeds; the first search uses the seed as given.
             let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let mut s = Search::new(problem, cands, built.clone(), g, seed);
+            let mut s = Search::new(problem, cands, built.clone(), g, &teams, seed);
             // The first search tells the observer of its new best plans.
             let stats = s.run(iterations, deadline, (i == 0).then_some(observer));
             let plan = s.finish(deadline);
@@ -210,6 +222,8 @@ pub(super) struct Search<'a> {
     problem: &'a Problem,
     cands: &'a Candidates,
     g: &'a Neighbours,
+    /// The teams whose routes may be handed between carers (`reassign.rs`).
+    teams: &'a reassign::Teams,
     st: Builder<'a>,
     score: Score,
     /// Needs unserved in the current plan that some slot may serve.
@@ -232,7 +246,7 @@ pub(super) struct Search<'a> {
     need_seen: Vec<u64>,
     seen_stamp: u64,
     rng: Pcg64Mcg,
-    moves: [(u64, u64); 6],
+    moves: [(u64, u64); Op::ALL.len()],
     /// Per elder, its needs (every visit), when carer changes are priced over a
     /// horizon: for the elder ruin. Empty otherwise.
     by_elder: Vec<Vec<u32>>,
@@ -247,6 +261,7 @@ impl<'a> Search<'a> {
         cands: &'a Candidates,
         built: Construction,
         g: &'a Neighbours,
+        teams: &'a reassign::Teams,
         seed: u64,
     ) -> Self {
         let st = Builder::from_routes(problem, built.routes);
@@ -272,6 +287,7 @@ impl<'a> Search<'a> {
             problem,
             cands,
             g,
+            teams,
             best: st.routes.clone(),
             st,
             score,
@@ -289,7 +305,7 @@ impl<'a> Search<'a> {
             need_seen: vec![0; n],
             seen_stamp: 0,
             rng: Pcg64Mcg::seed_from_u64(seed),
-            moves: [(0, 0); 6],
+            moves: [(0, 0); Op::ALL.len()],
             by_elder: needs_by_elder(problem),
             left_day: if problem.has_horizon() {
                 vec![i64::MIN; n]
@@ -349,6 +365,9 @@ impl<'a> Search<'a> {
             let temperature = t0 * (t1 / t0).powf(by_iter.max(by_time).min(1.0));
             stats.iterations += 1;
             self.iter = stats.iterations;
+            if !self.teams.is_empty() && stats.iterations % REASSIGN_EVERY == 1 {
+                self.reassign();
+            }
             let before = self.score;
             let seed = self.rng.random_range(0..n);
             let by_elder = !self.by_elder.is_empty() && self.rng.random_bool(ELDER_RUIN);
@@ -534,6 +553,11 @@ impl<'a> Search<'a> {
     fn finish(self, deadline: Instant) -> Construction {
         let problem = self.problem;
         let mut st = Builder::from_routes(problem, self.best);
+        for _ in 0..REASSIGN_ROUNDS {
+            if !reassign::reassign_all(&mut st, self.teams) {
+                break;
+            }
+        }
         let mut served = vec![false; problem.needs().len()];
         for r in &st.routes {
             for s in r.stops() {

@@ -143,7 +143,7 @@ impl Search<'_> {
             match self.left_on(n) {
                 Some(t) => Some((t, true)),
                 None => {
-                    let ws = &problem.need(n).windows;
+                    let ws = problem.need(n).own_windows();
                     let w = ws[self.rng.random_range(0..ws.len())];
                     Some((w.open, false))
                 }

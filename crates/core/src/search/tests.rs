@@ -196,8 +196,9 @@ proptest! {
         let problem = problem(&elders, &needs, &provs);
         let (cands, near) = search_of(&problem);
         let built = baseline::construct(&problem, &cands, &near, None);
+        let teams = super::reassign::Teams::new(&problem);
         for op in [Op::Relocate, Op::Swap, Op::OrOpt, Op::TwoOptStar, Op::SwapStar] {
-            let mut s = Search::new(&problem, &cands, built.clone(), &near, seed);
+            let mut s = Search::new(&problem, &cands, built.clone(), &near, &teams, seed);
             s.iter = 1;
             let served: Vec<bool> = (0..problem.needs().len() as u32)
                 .map(|n| s.st.at(NeedIdx(n))[0] != NONE)
@@ -217,7 +218,7 @@ proptest! {
                         Op::OrOpt => s.or_opt(u),
                         Op::TwoOptStar => s.two_opt(u),
                         Op::SwapStar => s.swap_star(u),
-                        Op::RuinRecreate => false,
+                        Op::RuinRecreate | Op::Reassign => false,
                     };
                     if moved {
                         assert_sound(&s, &served, &pins);
@@ -235,7 +236,8 @@ proptest! {
         let problem = problem(&elders, &needs, &provs);
         let (cands, near) = search_of(&problem);
         let built = baseline::construct(&problem, &cands, &near, None);
-        let mut s = Search::new(&problem, &cands, built, &near, seed);
+        let teams = super::reassign::Teams::new(&problem);
+        let mut s = Search::new(&problem, &cands, built, &near, &teams, seed);
         let start: Vec<_> = s.st.routes.iter().map(|r| r.stops().to_vec()).collect();
         for k in 0..20u32 {
             s.iter += 1;

@@ -249,11 +249,25 @@ fn expand(
         if let Some((visits, min_gap, all)) = v {
             let s = series.len() as u32;
             need.series = Some(s);
+            // Visit k of `visits` over `w` windows takes windows k ..= w - visits + k
+            // (`Problem::visit_at`); with fewer windows than visits, all of them.
+            let w = need.windows.len();
+            let spare = w.saturating_sub(visits as usize);
+            let part = |k: usize| {
+                if w >= visits as usize {
+                    (k as u16, (k + spare + 1) as u16)
+                } else {
+                    (0, w as u16)
+                }
+            };
             let mut members = vec![NeedIdx(i as u32)];
-            for _ in 1..visits {
+            for k in 1..visits as usize {
                 members.push(NeedIdx((first_extra + extra.len()) as u32));
-                extra.push(need.clone());
+                let mut visit = need.clone();
+                visit.part = part(k);
+                extra.push(visit);
             }
+            need.part = part(0);
             series.push(Series {
                 needs: members,
                 min_gap,

@@ -89,6 +89,7 @@ pub(super) fn need(
         MAX_DURATION,
     )?;
     let soft = soft_windows(&windows, late_by);
+    let windows_len = windows.len() as u16;
     let priority = match n.priority {
         Some(p) => bounded(&path.key("priority"), p, 0, 100)? as u32,
         None => default_priority(&n.service, &t.elders[elder.ix()].profile),
@@ -153,6 +154,7 @@ pub(super) fn need(
         pinned,
         late_by,
         link: None,
+        part: (0, windows_len),
         soft,
         series: None,
     };
