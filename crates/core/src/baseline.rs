@@ -34,6 +34,7 @@ pub(crate) fn construct(
     deadline: Option<Instant>,
 ) -> Construction {
     let mut st = Builder::with_pins(problem);
+    st.pay_seats(cands.seats());
     let order = priority_order(problem, cands);
     let unassigned = insert_all(problem, cands, near, &mut st, &order, deadline);
     Construction {
@@ -47,7 +48,7 @@ pub(crate) fn construct(
 pub(crate) fn priority_order(problem: &Problem, cands: &Candidates) -> Vec<NeedIdx> {
     let mut order: Vec<NeedIdx> = (0..problem.needs().len() as u32)
         .map(NeedIdx)
-        .filter(|&n| problem.need(n).pinned.is_none())
+        .filter(|&n| problem.need(n).pinned.is_none() && !cands.seated(n))
         .collect();
     order.sort_by_key(|&n| {
         let need = problem.need(n);

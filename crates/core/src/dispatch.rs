@@ -207,6 +207,8 @@ fn place(
     for l in &lists {
         load(problem, plan, now, l, st, at)?;
     }
+    let mut paid = HashMap::new();
+    spend_outside(problem, plan, &members, st, at, &mut paid);
     let mut served = insert_listed(st, unit, &members, &lists);
     let mut displaced = None;
     let lone = matches!(unit, Unit::Need(n) if problem.need(n).caregivers == 1);
@@ -221,6 +223,7 @@ fn place(
         for l in &lists {
             load(problem, plan, now, l, st, at)?;
         }
+        spend_outside(problem, plan, &members, st, at, &mut paid);
         served = insert_listed(st, unit, &members, &lists);
     }
     Ok(Placed {
@@ -228,6 +231,58 @@ fn place(
         served,
         displaced,
     })
+}
+
+/// Rule 9 in a plan read back in part: what the elders of `members` spend outside the
+/// routes in `st` so far — the other routes, the venue visits — paid into `st` (what
+/// `paid` does not hold yet).
+pub(crate) fn spend_outside(
+    problem: &Problem,
+    plan: &Plan,
+    members: &[NeedIdx],
+    st: &mut Builder,
+    at: &HashMap<Slot, usize>,
+    paid: &mut HashMap<crate::model::ElderIdx, i64>,
+) {
+    if !problem.has_budgets() {
+        return;
+    }
+    let read: HashSet<usize> = at.values().copied().collect();
+    let mut elders: Vec<crate::model::ElderIdx> =
+        members.iter().map(|&m| problem.need(m).elder).collect();
+    elders.sort_unstable();
+    elders.dedup();
+    for e in elders {
+        let mut outside = 0;
+        for (_, r) in plan
+            .routes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !read.contains(i))
+        {
+            let Some(p) = problem.provider_by_id(&r.provider) else {
+                continue;
+            };
+            for s in &r.stops {
+                if let Some(n) = problem
+                    .need_by_id(&s.need)
+                    .filter(|&n| problem.need(n).elder == e)
+                {
+                    outside += problem.price(n, p);
+                }
+            }
+        }
+        for v in &plan.venue_visits {
+            if let Some(n) = problem
+                .need_by_id(&v.need)
+                .filter(|&n| problem.need(n).elder == e)
+            {
+                outside += problem.need(n).price;
+            }
+        }
+        let before = paid.insert(e, outside).unwrap_or(0);
+        st.spend_elsewhere(e, outside - before);
+    }
 }
 
 /// Inserts `unit`, each of its `members` among its slots in `lists`.
@@ -421,6 +476,7 @@ fn finish(
     let late = write_routes(problem, &mut plan, changed);
     plan.routes.retain(|r| !r.stops.is_empty());
     plan.ledger = crate::explain::ledger(problem, &plan.routes);
+    plan.funding = None;
     // The largest lateness is not a sum: read off every visit (cheap next to the
     // routes' rebuild).
     let max_late = lateness(&plan.routes).1;
@@ -510,6 +566,7 @@ fn finish(
         unlist(&mut plan, d, Some(entry));
     }
     plan.summary.unassigned = plan.unassigned.len() as u64;
+    plan.funding = crate::funding::funding(problem, &plan);
     plan
 }
 

@@ -7,14 +7,16 @@ use std::collections::BTreeMap;
 use crate::model::{NeedIdx, Problem};
 use crate::objective::{priority_served, waiting, Score};
 use crate::routes::RouteState;
-use crate::wire::{Bound, Gap, Plan, Reason, Summary, Unassigned};
+use crate::wire::{Bound, Gap, Plan, Reason, Summary, Unassigned, VenueVisit};
 
-/// Assembles a [`Plan`] from built routes and the needs left out.
+/// Assembles a [`Plan`] from built routes, the needs met at venues and the needs
+/// left out.
 ///
-/// `unassigned` must list every need not in a route exactly once.
+/// `unassigned` must list every need not in a route nor at a venue exactly once.
 pub(crate) fn build_plan(
     problem: &Problem,
     routes: &[RouteState],
+    seats: &[crate::venues::Seat],
     unassigned: &[(NeedIdx, Reason, String)],
     bound: Option<i64>,
     threads: usize,
@@ -27,7 +29,21 @@ pub(crate) fn build_plan(
         .collect();
     wire_routes.sort_by_key(|(slot, _)| *slot);
     let mut wire_routes: Vec<_> = wire_routes.into_iter().map(|(_, r)| r).collect();
-    let served_visits = number_visits(problem, &mut wire_routes);
+    let mut venue_visits: Vec<VenueVisit> = seats
+        .iter()
+        .map(|s| {
+            let need = problem.need(s.need);
+            VenueVisit {
+                need: need.id.clone(),
+                elder: problem.elder(need.elder).id.clone(),
+                venue: problem.venues()[s.venue as usize].id.clone(),
+                session: s.session as usize,
+                start: s.start,
+                visit: None,
+            }
+        })
+        .collect();
+    let served_visits = number_visits(problem, &mut wire_routes, &mut venue_visits);
     let (carer_changes, carers_per_elder) = continuity(
         problem,
         routes.iter().flat_map(|r| {
@@ -54,7 +70,8 @@ pub(crate) fn build_plan(
     );
 
     let ledger = ledger(problem, &wire_routes);
-    Plan {
+    let at_venues = (!problem.venues().is_empty()).then_some(venue_visits.len() as u64);
+    let mut plan = Plan {
         summary: Summary {
             needs: problem.needs().len() as u64,
             assigned: score.served as u64,
@@ -70,6 +87,7 @@ pub(crate) fn build_plan(
             objective: score.to_wire(travel),
             bound: bound.map(|priority| Bound { priority }),
             search: None,
+            at_venues,
             solve_ms,
             threads: threads as u64,
         },
@@ -97,31 +115,52 @@ pub(crate) fn build_plan(
         },
         gaps: gaps(problem, unassigned.iter().map(|u| u.0)),
         ledger,
-    }
+        venue_visits,
+        funding: None,
+    };
+    plan.funding = crate::funding::funding(problem, &plan);
+    plan
 }
 
-/// Numbers the stops of each need of several visits 0, 1, … in start order (`visit`);
-/// returns how many visits of each series are served.
-fn number_visits(problem: &Problem, routes: &mut [crate::wire::Route]) -> Vec<u32> {
+/// Numbers the visits of each need of several visits 0, 1, … in start order
+/// (`visit`), at home and at venues; returns how many visits of each series are
+/// served.
+fn number_visits(
+    problem: &Problem,
+    routes: &mut [crate::wire::Route],
+    at_venues: &mut [VenueVisit],
+) -> Vec<u32> {
     let mut served = vec![0u32; problem.all_series().len()];
     if served.is_empty() {
         return served;
     }
-    // (series, start, route, stop)
+    let series_of = |id: &str| {
+        problem
+            .need_ids
+            .get(id)
+            .and_then(|&n| problem.need(n).series)
+    };
+    // (series, start, route or usize::MAX for a venue, stop or venue visit)
     let mut stops: Vec<(u32, i64, usize, usize)> = Vec::new();
     for (ri, r) in routes.iter().enumerate() {
         for (k, s) in r.stops.iter().enumerate() {
-            if let Some(&n) = problem.need_ids.get(&s.need) {
-                if let Some(series) = problem.need(n).series {
-                    stops.push((series, s.start, ri, k));
-                }
+            if let Some(series) = series_of(&s.need) {
+                stops.push((series, s.start, ri, k));
             }
+        }
+    }
+    for (k, v) in at_venues.iter().enumerate() {
+        if let Some(series) = series_of(&v.need) {
+            stops.push((series, v.start, usize::MAX, k));
         }
     }
     stops.sort_unstable();
     for (series, _, ri, k) in stops {
         let v = &mut served[series as usize];
-        routes[ri].stops[k].visit = Some(*v);
+        match routes.get_mut(ri) {
+            Some(r) => r.stops[k].visit = Some(*v),
+            None => at_venues[k].visit = Some(*v),
+        }
         *v += 1;
     }
     served
@@ -224,7 +263,7 @@ pub(crate) fn gaps(problem: &Problem, unserved: impl Iterator<Item = NeedIdx>) -
 /// ```text
 /// levels(Some("d1/s2/c3")) = [Some("d1"), Some("d1/s2"), Some("d1/s2/c3")]
 /// ```
-fn levels(area: Option<&str>) -> Vec<Option<&str>> {
+pub(crate) fn levels(area: Option<&str>) -> Vec<Option<&str>> {
     match area {
         None => vec![None],
         Some(a) => a

@@ -43,6 +43,12 @@ pub struct Candidates {
     reasons: Vec<Option<Why>>,
     cut: Vec<bool>,
     index: SkillIndex,
+    /// v1.1: the needs met at venues, in need order, and per need whether it is one
+    /// (empty when none is).
+    seats: Vec<crate::venues::Seat>,
+    seated: Vec<bool>,
+    /// Every need's candidate slots as computed, while some are seated.
+    all: Option<(Vec<u32>, Vec<Slot>)>,
 }
 
 type Located = GeomWithData<[f64; 2], u32>;
@@ -153,6 +159,9 @@ impl Candidates {
             reasons,
             cut,
             index,
+            seats: Vec::new(),
+            seated: Vec::new(),
+            all: None,
         };
         for l in 0..problem.links().len() {
             c.link_reasons(problem, crate::model::LinkIdx(l as u32));
@@ -269,6 +278,46 @@ impl Candidates {
     /// `options.candidates` reachable providers (see [`Candidates::all_of`]).
     pub fn of(&self, n: NeedIdx) -> &[Slot] {
         &self.slots[self.offsets[n.ix()] as usize..self.offsets[n.ix() + 1] as usize]
+    }
+
+    /// v1.1: meets the needs of `seats` at their venues: they leave every route (no
+    /// candidate slot; the constructions and the search pass them by), and the seats
+    /// given before are given back.
+    pub(crate) fn seat(&mut self, problem: &Problem, seats: Vec<crate::venues::Seat>) {
+        if seats.is_empty() && self.seats.is_empty() {
+            return;
+        }
+        let n = problem.needs().len();
+        if self.seats.is_empty() {
+            self.all = Some((self.offsets.clone(), self.slots.clone()));
+        }
+        let (offsets, slots) = self.all.clone().unwrap_or_default();
+        let mut seated = vec![false; n];
+        for s in &seats {
+            seated[s.need.ix()] = true;
+        }
+        self.offsets = Vec::with_capacity(n + 1);
+        self.offsets.push(0);
+        self.slots = Vec::with_capacity(slots.len());
+        for i in 0..n {
+            if !seated[i] {
+                self.slots
+                    .extend_from_slice(&slots[offsets[i] as usize..offsets[i + 1] as usize]);
+            }
+            self.offsets.push(self.slots.len() as u32);
+        }
+        self.seated = seated;
+        self.seats = seats;
+    }
+
+    /// v1.1: the needs met at venues, in need order.
+    pub(crate) fn seats(&self) -> &[crate::venues::Seat] {
+        &self.seats
+    }
+
+    /// v1.1: whether need `n` is met at a venue (no route serves it).
+    pub(crate) fn seated(&self, n: NeedIdx) -> bool {
+        self.seated.get(n.ix()).copied().unwrap_or(false)
     }
 
     /// Why need `n` cannot be served at all, when no plan could serve it.

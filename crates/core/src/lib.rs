@@ -49,6 +49,7 @@ pub mod dispatch;
 pub mod error;
 mod explain;
 pub mod feasibility;
+pub mod funding;
 pub mod limits;
 mod matching;
 pub mod model;
@@ -61,6 +62,7 @@ mod search;
 pub mod solve;
 pub mod travel;
 mod validate;
+mod venues;
 pub mod wire;
 
 pub use check::check;

@@ -57,3 +57,10 @@ pub const MAX_LINKS: usize = 1_000_000;
 pub const MAX_TOGETHER: usize = 4;
 /// Largest age in years.
 pub const MAX_AGE: i64 = 150;
+/// v1.1: most venues in a problem.
+pub const MAX_VENUES: usize = 100_000;
+/// v1.1: most sessions of one venue (four sittings a day over four weeks, and more).
+pub const MAX_SESSIONS: usize = 256;
+/// v1.1: largest price or budget, in the smallest currency unit (ten billion yuan in
+/// fen): sums over two million needs stay far inside 64 bits.
+pub const MAX_MONEY: i64 = 1_000_000_000_000;

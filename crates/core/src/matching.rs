@@ -94,6 +94,7 @@ fn build(
     let mut inst = base.clone();
     let mut banned: Vec<(usize, u32)> = Vec::new();
     let mut st = Builder::with_pins(problem);
+    st.pay_seats(cands.seats());
     let mut pending = baseline::priority_order(problem, cands);
     let mut placed_by = vec![0u32; problem.providers().len()];
     // The repair loop: needs the routes could not take on the providers the

@@ -116,6 +116,33 @@ pub struct Elder {
     pub avoids: Vec<ProviderIdx>,
     /// Required carer gender.
     pub caregiver_gender: Option<Gender>,
+    /// v1.1: seconds the elder may walk to a venue (0: home visits only).
+    pub walk_limit: i64,
+    /// v1.1: what the elder's visits may cost over the horizon (rule 9); `None`:
+    /// unlimited.
+    pub budget: Option<i64>,
+}
+
+/// v1.1: a place where needs are met without a carer (`venues`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Venue {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Where it is.
+    pub location: Point,
+    /// The services it offers, sorted, unique.
+    pub services: Vec<String>,
+    /// Its sessions, in the caller's order (`venue_visits[].session` indexes this).
+    pub sessions: Vec<Session>,
+}
+
+/// v1.1: one session of a venue: when, and how many seats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Session {
+    /// When it runs.
+    pub window: Window,
+    /// Seats.
+    pub seats: u32,
 }
 
 /// A provider's shift: the unit a route is built for.
@@ -182,6 +209,8 @@ pub struct Need {
     pub(crate) soft: Vec<Window>,
     /// The series of visits this need is one of (`visits > 1`, [`Series`]).
     pub series: Option<u32>,
+    /// v1.1: the price of a visit (its service's), in the smallest currency unit.
+    pub price: i64,
     /// The windows (`windows[lo..hi]`) this need may start in: all of them, but for
     /// the `k`-th of `v` visits of a need of `w` windows, windows `k ..= w - v + k` only
     /// ([`Problem::visit_at`] says why no plan is lost).
@@ -298,6 +327,8 @@ pub struct Provider {
     pub station: Option<String>,
     /// v1.1: its group, for the ledger.
     pub group: Option<String>,
+    /// v1.1: its own prices by service, sorted by service.
+    pub prices: Vec<(String, i64)>,
 }
 
 /// Solver options.
@@ -413,6 +444,12 @@ pub struct Problem {
     /// How many needs the input has (the visits after the first of each series come
     /// after them).
     pub(crate) input_needs: usize,
+    /// v1.1: the venues.
+    pub(crate) venues: Vec<Venue>,
+    /// v1.1: whether any elder has a budget.
+    pub(crate) budgets: bool,
+    /// v1.1: whether any price is set (service or provider).
+    pub(crate) priced: bool,
 }
 
 /// Which (provider, day) every provider shift belongs to: the unit of the per-day
@@ -900,6 +937,8 @@ pub(crate) struct ServiceRule {
     pub(crate) min_level: u32,
     /// Whether volunteers may do it.
     pub(crate) volunteer_ok: bool,
+    /// v1.1: price per visit.
+    pub(crate) price: i64,
 }
 
 /// The problem's service overrides, by id.
@@ -922,6 +961,7 @@ impl Services {
                 .map(|o| o.volunteer_ok)
                 .or(base.map(|b| b.volunteer_ok))
                 .unwrap_or(false),
+            price: over.map_or(0, |o| o.price),
         }
     }
 }
@@ -1044,6 +1084,70 @@ impl Problem {
             None => visit as usize,
         };
         series.needs.get(k).copied()
+    }
+
+    /// v1.1: the venues.
+    pub fn venues(&self) -> &[Venue] {
+        &self.venues
+    }
+
+    /// v1.1: what a visit of need `n` by provider `p` costs the elder's budget: the
+    /// provider's own price for the service, else 0 for a volunteer, else the
+    /// service's price (rule 9).
+    ///
+    /// ```
+    /// use carematch_core::{model::{NeedIdx, ProviderIdx}, Problem};
+    /// let p = Problem::from_json(br#"{
+    ///   "services": [{"id": "bathing", "price": 5000}],
+    ///   "elders": [{"id": "e1", "location": [116.43, 39.92], "budget": 30000}],
+    ///   "needs": [{"id": "n1", "elder": "e1", "service": "bathing", "windows": [[0, 90000]]}],
+    ///   "providers": [
+    ///     {"id": "a", "kind": "staff", "skills": ["bathing"], "start": [116.43, 39.92], "shifts": [[0, 90000]]},
+    ///     {"id": "b", "kind": "staff", "skills": ["bathing"], "start": [116.43, 39.92], "shifts": [[0, 90000]],
+    ///      "prices": {"bathing": 6000}}]
+    /// }"#)?;
+    /// assert_eq!(p.price(NeedIdx(0), ProviderIdx(0)), 5000);
+    /// assert_eq!(p.price(NeedIdx(0), ProviderIdx(1)), 6000);
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn price(&self, n: NeedIdx, p: ProviderIdx) -> i64 {
+        let need = &self.needs[n.ix()];
+        let prov = &self.providers[p.ix()];
+        match prov
+            .prices
+            .binary_search_by(|(s, _)| s.as_str().cmp(need.service.as_str()))
+        {
+            Ok(k) => prov.prices[k].1,
+            Err(_) if prov.kind == ProviderKind::Volunteer => 0,
+            Err(_) => need.price,
+        }
+    }
+
+    /// v1.1: whether any elder has a budget (rule 9 applies).
+    pub fn has_budgets(&self) -> bool {
+        self.budgets
+    }
+
+    /// v1.1: whether the plan reports funding: a price, a budget or a venue.
+    pub fn has_funding(&self) -> bool {
+        self.priced || self.budgets || !self.venues.is_empty()
+    }
+
+    /// v1.1: seconds elder `e` walks to venue `v` (the `walk` speed for haversine,
+    /// `travel.speed` for the plane, the matrix's entry for a matrix).
+    pub fn walk_time(&self, e: ElderIdx, v: usize) -> i64 {
+        let speed = match self.travel {
+            Travel::Haversine { .. } => {
+                crate::travel::mode_speed_kmh(Some(crate::wire::Mode::Walk))
+            }
+            Travel::Euclidean { speed } => speed,
+            Travel::Matrix { .. } => 1.0,
+        };
+        self.travel.time(
+            speed,
+            &self.elders[e.ix()].location,
+            &self.venues[v].location,
+        )
     }
 
     /// The needs of several visits.

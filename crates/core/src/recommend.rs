@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::dispatch::load;
+use crate::dispatch::{load, spend_outside};
 use crate::error::{Error, FieldPath};
 use crate::feasibility::slots_of;
 use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
@@ -79,11 +79,14 @@ pub fn recommend(
     let mut st = Builder::new(problem);
     let mut at = HashMap::new();
     load(problem, plan, None, &slots, &mut st, &mut at)?;
+    let mut paid = HashMap::new();
+    spend_outside(problem, plan, &[n], &mut st, &at, &mut paid);
     let mut found = places(&st, &slots, n);
     let mut tried = slots.len();
     if found.is_empty() && cut {
         let all = slots_of(problem, n, true).0;
         load(problem, plan, None, &all, &mut st, &mut at)?;
+        spend_outside(problem, plan, &[n], &mut st, &at, &mut paid);
         found = places(&st, &all, n);
         tried = all.len();
     }

@@ -128,16 +128,22 @@ pub fn solve_observed(
     pool.install(|| {
         observer(Progress::Phase("candidates"));
         problem.warm_travel();
-        let cands = Candidates::new(problem);
+        let mut cands = Candidates::new(problem);
+        // Seats at venues first: the needs met there leave the routes.
+        cands.seat(problem, crate::venues::seat(problem, &[]));
         let near = Neighbours::new(problem);
         observer(Progress::Phase("construction"));
-        let plan = |built: &Construction, bound| {
+        let plan = |cands: &Candidates, built: &Construction, bound: Option<i64>| {
             observer(Progress::Phase("plan"));
-            let built = crate::routes::whole_series(problem, built);
+            let mut built = crate::routes::whole_series(problem, built).into_owned();
+            crate::routes::budget_reasons(problem, cands, &mut built);
             let ms = started.elapsed().as_millis() as u64;
+            // The kernel's bound counts carers' needs only: with venues it is none.
+            let bound = bound.filter(|_| problem.venues().is_empty());
             build_plan(
                 problem,
                 &built.routes,
+                cands.seats(),
                 &built.unassigned,
                 bound,
                 threads,
@@ -145,10 +151,18 @@ pub fn solve_observed(
             )
         };
         Ok(match algorithm {
-            Algorithm::Baseline => plan(&baseline::construct(problem, &cands, &near, None), None),
+            Algorithm::Baseline => plan(
+                &cands,
+                &baseline::construct(problem, &cands, &near, None),
+                None,
+            ),
             Algorithm::Matching => {
                 let m = crate::matching::construct(problem, &cands, &near);
-                plan(&m.construction, m.bound.filter(|_| !problem.has_horizon()))
+                plan(
+                    &cands,
+                    &m.construction,
+                    m.bound.filter(|_| !problem.has_horizon()),
+                )
             }
             Algorithm::Auto => {
                 let options = problem.options();
@@ -172,17 +186,23 @@ pub fn solve_observed(
                         )
                     },
                 );
-                let built = match m.0 {
+                let mut built = match m.0 {
                     Some(m) if m.score(problem) >= b.score(problem) => m,
                     _ => b,
                 };
+                // A need the routes left out may be worth a seat more than one a
+                // carer reaches: seat those first, and keep the better plan.
+                if let Some((c, b)) = reseat(problem, &cands, &near, &built, built_by) {
+                    cands = c;
+                    built = b;
+                }
                 // The kernel's bound counts one visit per need and one day per
                 // carer: over a horizon it is no bound, and none is given.
                 let bound = m.1.filter(|_| !problem.has_horizon());
 
                 let iterations = options.iterations_for(problem.needs().len());
                 if iterations == 0 {
-                    plan(&built, bound)
+                    plan(&cands, &built, bound)
                 } else {
                     // The search gets what is left of 95 % of the time limit; the
                     // plan's assembly fits in the rest.
@@ -192,7 +212,7 @@ pub fn solve_observed(
                     let (built, stats) = crate::search::improve(
                         problem, &cands, &near, built, iterations, deadline, observer,
                     );
-                    let mut p = plan(&built, bound);
+                    let mut p = plan(&cands, &built, bound);
                     p.summary.search = Some(SearchSummary {
                         iterations: stats.iterations,
                         runs: stats.runs,
@@ -209,4 +229,37 @@ pub fn solve_observed(
             }
         })
     })
+}
+
+/// The seating that takes first the needs `built` leaves out and a seat could meet,
+/// with the baseline construction on it, when that serves better than `built`.
+fn reseat(
+    problem: &Problem,
+    cands: &Candidates,
+    near: &Neighbours,
+    built: &Construction,
+    deadline: Instant,
+) -> Option<(Candidates, Construction)> {
+    if problem.venues().is_empty() {
+        return None;
+    }
+    let mut first = vec![false; problem.needs().len()];
+    let mut any = false;
+    for u in &built.unassigned {
+        if !crate::venues::options(problem, u.0).is_empty() {
+            first[u.0.ix()] = true;
+            any = true;
+        }
+    }
+    if !any {
+        return None;
+    }
+    let seats = crate::venues::seat(problem, &first);
+    if seats == cands.seats() {
+        return None;
+    }
+    let mut again = cands.clone();
+    again.seat(problem, seats);
+    let b = baseline::construct(problem, &again, near, Some(deadline));
+    (b.score(problem) > built.score(problem)).then_some((again, b))
 }

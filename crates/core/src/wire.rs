@@ -31,9 +31,41 @@ pub struct ProblemInput {
     /// v1.1: linked visits — needs served together, or in a fixed order with a gap.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<LinkInput>,
+    /// v1.1: places where elders gather — canteens, day-care centres, activity rooms
+    /// — with seats per session: a need met there takes a seat and no carer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub venues: Vec<VenueInput>,
     /// Solver options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionsInput>,
+}
+
+/// v1.1: a canteen (助餐点), day-care centre (日间照料中心) or activity room: the
+/// services it offers, and seats per session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VenueInput {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Where it is (as elders' locations are given).
+    pub location: Location,
+    /// The services a need may be met with here (at least one).
+    pub services: Vec<String>,
+    /// Its sessions (at least one): a sitting of a canteen, a day of a day-care centre.
+    pub sessions: Vec<SessionInput>,
+}
+
+/// v1.1: one session of a venue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SessionInput {
+    /// When it runs, `[open, close]`: a need's visit there starts inside it and inside
+    /// one of the need's windows.
+    pub window: [i64; 2],
+    /// Seats (places): at most this many needs met in the session.
+    pub seats: i64,
 }
 
 /// Needs that are served together or in order (v1.1, "Linked visits"): a nurse and an
@@ -155,6 +187,11 @@ pub struct ServiceInput {
     /// Whether volunteers may do it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volunteer_ok: Option<bool>,
+    /// v1.1: the price of one visit, in the smallest currency unit (default 0): what
+    /// a visit costs the elder's budget, at home (unless the carer has its own price)
+    /// or at a venue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
 }
 
 /// A location: `[lon, lat]`, `[x, y]` or a matrix index, depending on the metric.
@@ -258,6 +295,13 @@ pub struct ElderInput {
     /// Hard: the carer's gender, when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caregiver_gender: Option<Gender>,
+    /// v1.1: seconds the elder may walk to a venue (default 0: home visits only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk_limit: Option<i64>,
+    /// v1.1: what the elder's vouchers and agreed co-payment cover over the whole
+    /// horizon, in the smallest currency unit (default unlimited): rule 9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<i64>,
 }
 
 /// The elder's profile: what the default priority formula reads.
@@ -411,6 +455,10 @@ pub struct ProviderInput {
     /// ledger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// v1.1: this carer's price per visit of a service (`{"bathing": 6000}`),
+    /// overriding `services[].price`; a volunteer's visits cost 0 unless given here.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub prices: std::collections::BTreeMap<String, i64>,
 }
 
 /// v1.1: the time-bank credit one provider earns in a plan (`plan.ledger`).
@@ -568,6 +616,109 @@ pub struct Plan {
     /// credited; absent when no provider is one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ledger: Vec<LedgerEntry>,
+    /// v1.1: the needs met at venues, one seat each (rule 8), in need order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub venue_visits: Vec<VenueVisit>,
+    /// v1.1: spend and unmet priority by area × service, by profile group, and by the
+    /// carers' station and group; absent when the problem has no price, budget or
+    /// venue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<Funding>,
+}
+
+/// v1.1: a need met at a venue (`plan.venue_visits`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VenueVisit {
+    /// The need's id.
+    pub need: String,
+    /// The elder's id.
+    pub elder: String,
+    /// The venue's id.
+    pub venue: String,
+    /// Index into the venue's `sessions`.
+    pub session: usize,
+    /// When the visit starts: inside the session and one of the need's windows.
+    pub start: i64,
+    /// Which visit of a need with `visits > 1` (0-based, in start order among its
+    /// served visits, home and venue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<u32>,
+}
+
+/// v1.1: the plan's funding report (`plan.funding`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    /// Over the whole plan.
+    pub total: FundingFigures,
+    /// By the elders' area (at every level of an area path) and service; area null
+    /// when elders have none.
+    pub by_area: Vec<FundingByArea>,
+    /// By profile group: `ability_0` … `ability_4`, `age_80_plus`, `lives_alone`,
+    /// `low_income` (an elder may be in several; elders without a profile in none).
+    pub by_profile: Vec<FundingByGroup>,
+    /// Served visits by who served them: the carers' station and group (null when
+    /// not given), and `venue` for the visits at each venue.
+    pub by_provider: Vec<FundingByProvider>,
+}
+
+/// v1.1: visits served, their spend, and the priority left unmet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FundingFigures {
+    /// Visits served (home and venue).
+    pub visits: u64,
+    /// Their prices summed.
+    pub spend: i64,
+    /// Priority of the visits not served.
+    pub unmet_priority: i64,
+}
+
+/// v1.1: one row of `funding.by_area`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FundingByArea {
+    /// The area (a level of an area path), null when elders have none.
+    pub area: Option<String>,
+    /// The service id.
+    pub service: String,
+    /// The figures.
+    #[serde(flatten)]
+    pub figures: FundingFigures,
+}
+
+/// v1.1: one row of `funding.by_profile`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FundingByGroup {
+    /// The profile group.
+    pub group: String,
+    /// The figures.
+    #[serde(flatten)]
+    pub figures: FundingFigures,
+}
+
+/// v1.1: one row of `funding.by_provider`: served visits and their spend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FundingByProvider {
+    /// The carers' station (`providers[].station`), or the venue's id for visits at a
+    /// venue; null when not given.
+    pub station: Option<String>,
+    /// The carers' group (`providers[].group`), `venue` for visits at a venue; null
+    /// when not given.
+    pub group: Option<String>,
+    /// Visits served.
+    pub visits: u64,
+    /// Their prices summed.
+    pub spend: i64,
 }
 
 /// Distinct providers per elder served (`summary.carers_per_elder`).
@@ -622,6 +773,9 @@ pub struct Summary {
     /// carematch extension: what the improvement search did (absent when none ran).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchSummary>,
+    /// v1.1: needs (visits) met at venues (absent when the problem has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_venues: Option<u64>,
     /// Wall-clock milliseconds of the solve (the only field that varies between runs).
     pub solve_ms: u64,
     /// Threads used.
@@ -741,17 +895,20 @@ pub enum Reason {
     /// v1.1: a need of a link left out because a partner could not be served (the
     /// detail names the partner and its reason).
     Linked,
+    /// v1.1: the elder's budget is spent on needs of higher priority (rule 9).
+    OverBudget,
 }
 
 impl Reason {
     /// All reasons, in the spec's order.
-    pub const ALL: [Reason; 6] = [
+    pub const ALL: [Reason; 7] = [
         Reason::NoQualifiedProvider,
         Reason::Excluded,
         Reason::NoTime,
         Reason::OverCapacity,
         Reason::NoPartner,
         Reason::Linked,
+        Reason::OverBudget,
     ];
 
     /// The wire name, e.g. `no_time`.
@@ -763,6 +920,7 @@ impl Reason {
             Reason::OverCapacity => "over_capacity",
             Reason::NoPartner => "no_partner",
             Reason::Linked => "linked",
+            Reason::OverBudget => "over_budget",
         }
     }
 }

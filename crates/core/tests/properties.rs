@@ -269,6 +269,8 @@ fn assert_reasons_sound(pr: &Problem, plan: &Plan) {
                 let l = pr.need(n).link.expect("a linked need is in a link");
                 assert!(pr.link(l).needs.iter().any(|&m| m != n && plan.unassigned.iter().any(|x| x.need == pr.need(m).id)), "{u:?}");
             }
+            // Rule 9: only an elder with a budget.
+            Reason::OverBudget => assert!(pr.elder(pr.need(n).elder).budget.is_some(), "{u:?}"),
         }
     }
 }

@@ -10,3 +10,4 @@ mod properties;
 mod reasons;
 mod ties;
 mod validation;
+mod venues;

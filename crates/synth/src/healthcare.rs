@@ -90,6 +90,7 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
             time_bank: None,
             station: None,
             group: None,
+            prices: Default::default(),
         });
     }
     for i in 0..patients {
@@ -106,6 +107,8 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
             prefers: Vec::new(),
             avoids: Vec::new(),
             caregiver_gender: None,
+            walk_limit: None,
+            budget: None,
         });
         let open = r.random_range(DAY[0]..DAY[1] - 3 * 3600) / 900 * 900;
         let minutes = |r: &mut Pcg64| r.random_range(1..=3) * 15 * 60;

@@ -169,6 +169,8 @@ impl Gen {
             prefers: Vec::new(),
             avoids: Vec::new(),
             caregiver_gender,
+            walk_limit: None,
+            budget: None,
         }
     }
 
@@ -445,6 +447,7 @@ impl Gen {
             time_bank: None,
             station: None,
             group: None,
+            prices: Default::default(),
         });
     }
 

@@ -135,6 +135,7 @@ pub fn generate(spec: &Spec) -> ProblemInput {
             time_bank: None,
             station: None,
             group: None,
+            prices: Default::default(),
         });
     }
     for i in 0..spec.needs {
@@ -178,6 +179,8 @@ pub fn generate(spec: &Spec) -> ProblemInput {
             prefers: Vec::new(),
             avoids: Vec::new(),
             caregiver_gender: None,
+            walk_limit: None,
+            budget: None,
         });
         out.needs.push(NeedInput {
             id: format!("n-{i:05}"),

@@ -10,13 +10,15 @@
 //!
 //! One pass per rule group: `routes.rs` walks each route once (rule 2 per stop,
 //! rule 3 timing, rule 5 capacity, the route's own figures) and records every visit;
-//! `providers.rs` checks rule 5 per provider and day; `needs.rs` rules 1, 4 and 6
-//! over the visits; `summary.rs` the summary against the routes.
+//! `providers.rs` checks rule 5 per provider and day; `venues.rs` rules 8 and 9 (and
+//! records the venue visits); `needs.rs` rules 1, 4 and 6 over the visits;
+//! `summary.rs` the summary against the routes.
 
 mod needs;
 mod providers;
 mod routes;
 mod summary;
+mod venues;
 
 use std::fmt;
 
@@ -59,6 +61,11 @@ pub enum Rule {
     /// venues'): the visits of a need of several visits start in different windows of
     /// it, `min_gap` apart, numbered in start order; all or none with `all_visits`.
     Series,
+    /// 8 (v1.1): a venue visit takes a seat of a session of a venue offering the
+    /// service, within the elder's `walk_limit`; no session above its seats.
+    Venue,
+    /// 9 (v1.1): an elder's served visits cost at most the elder's budget.
+    Budget,
     /// The plan's own figures (ids, elder of a stop, route and summary totals) agree
     /// with its routes.
     Consistency,
@@ -81,6 +88,8 @@ impl Rule {
             Rule::Pinned => "pinned",
             Rule::Link => "link",
             Rule::Series => "series",
+            Rule::Venue => "venue",
+            Rule::Budget => "budget",
             Rule::Consistency => "consistency",
         }
     }
@@ -95,6 +104,8 @@ impl Rule {
             Rule::MaxVisits | Rule::MaxWork | Rule::Capacity => 5,
             Rule::Pinned => 6,
             Rule::Link => 7,
+            Rule::Venue => 8,
+            Rule::Budget => 9,
             Rule::Consistency => 0,
         }
     }
@@ -169,7 +180,9 @@ impl Checker {
 /// ```
 pub fn check(problem: &Problem, plan: &Plan) -> Vec<Violation> {
     let mut c = Checker { out: Vec::new() };
-    let walked = routes::walk(problem, plan, &mut c);
+    let mut walked = routes::walk(problem, plan, &mut c);
+    venues::seats(problem, plan, &mut walked, &mut c);
+    venues::budgets(problem, plan, &mut c);
     providers::limits(problem, &walked, &mut c);
     let served = needs::coverage(problem, plan, &walked, &mut c);
     needs::sync(problem, &walked, &mut c);

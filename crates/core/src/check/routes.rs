@@ -10,7 +10,10 @@ use crate::error::FieldPath;
 use crate::model::{Need, NeedIdx, Problem, Provider, ProviderIdx, Window};
 use crate::wire::{Plan, Route, Stop};
 
-/// One visit of a need: by whom, when, and where in the plan.
+/// The provider of a visit at a venue (no carer).
+pub(super) const AT_VENUE: ProviderIdx = ProviderIdx(u32::MAX);
+
+/// One visit of a need: by whom ([`AT_VENUE`] at a venue), when, and where in the plan.
 pub(super) struct Visit {
     pub(super) provider: ProviderIdx,
     pub(super) start: i64,

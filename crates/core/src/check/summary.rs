@@ -27,6 +27,11 @@ pub(super) fn figures(
             plan.unassigned.len() as i64,
         ),
         ("travel", s.travel, walked.travel),
+        (
+            "at_venues",
+            s.at_venues.unwrap_or(0) as i64,
+            plan.venue_visits.len() as i64,
+        ),
         ("service", s.service, walked.service),
     ];
     for (field, got, want) in expect {
@@ -69,6 +74,7 @@ pub(super) fn figures(
         .visits
         .iter()
         .flat_map(|(n, vs)| vs.iter().map(move |v| (problem.need(*n).elder, v.provider)))
+        .filter(|v| v.1 != super::routes::AT_VENUE)
         .collect();
     pairs.sort_unstable();
     pairs.dedup();

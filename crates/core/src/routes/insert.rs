@@ -464,6 +464,9 @@ impl Builder<'_> {
                         continue;
                     }
                 }
+                if !self.affordable(&[(a, sa.provider), (b, sb.provider)]) {
+                    continue;
+                }
                 let cost = cost_a + ib.cost;
                 let key = (cost, ta, *sa, sb);
                 if best.as_ref().is_none_or(|(k, _)| key < *k) {
@@ -636,6 +639,11 @@ impl Group<'_, '_, '_> {
             cost += ins.cost;
             slots.push(*slot);
             places.push((n, *slot, ins, t));
+        }
+        let paid: Vec<(NeedIdx, ProviderIdx)> =
+            places.iter().map(|p| (p.0, p.1.provider)).collect();
+        if !self.b.affordable(&paid) {
+            return;
         }
         slots.sort_unstable();
         let key = (cost, t, untrusted, work, slots);

@@ -53,6 +53,41 @@ impl Construction {
     }
 }
 
+/// v1.1: gives reason `over_budget` to the needs `built` leaves out for want of room
+/// whose elder cannot pay for them at any of their candidate carers' prices, once the
+/// plan's visits (and `seats`) are paid for (rule 9). Without budgets, nothing changes.
+pub(crate) fn budget_reasons(
+    problem: &Problem,
+    cands: &crate::feasibility::Candidates,
+    built: &mut Construction,
+) {
+    if !problem.has_budgets() {
+        return;
+    }
+    let mut b = Builder::from_routes(problem, built.routes.clone());
+    b.pay_seats(cands.seats());
+    for u in &mut built.unassigned {
+        if !matches!(u.1, Reason::OverCapacity | Reason::NoPartner) {
+            continue;
+        }
+        let need = problem.need(u.0);
+        let Some(left) = b.left(need.elder) else {
+            continue;
+        };
+        let cheapest = cands
+            .of(u.0)
+            .iter()
+            .map(|s| problem.price(u.0, s.provider))
+            .min();
+        if let Some(price) = cheapest.filter(|&p| p * i64::from(need.caregivers) > left) {
+            u.1 = Reason::OverBudget;
+            u.2 = format!(
+                "the elder's budget has {left} left after visits of higher priority; this visit costs at least {price}"
+            );
+        }
+    }
+}
+
 /// The cost (level 3 of the objective) of `routes`.
 pub(crate) fn cost_of(problem: &Problem, routes: &[RouteState]) -> i64 {
     let sum = routes
@@ -101,6 +136,8 @@ pub(crate) struct Builder<'a> {
     cost_sum: i64,
     /// How many routes have each largest lateness (those above 0).
     maxes: std::collections::BTreeMap<i64, u32>,
+    /// v1.1, with budgets: what each elder may still spend (rule 9); empty otherwise.
+    left: Vec<i64>,
 }
 
 /// No route.
@@ -173,7 +210,103 @@ impl<'a> Builder<'a> {
             stamp: 0,
             cost_sum: 0,
             maxes: std::collections::BTreeMap::new(),
+            left: if problem.has_budgets() {
+                problem
+                    .elders()
+                    .iter()
+                    .map(|e| e.budget.unwrap_or(crate::limits::MAX_MONEY * 4))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// v1.1: the needs met at venues pay their seats from their elders' budgets.
+    pub(crate) fn pay_seats(&mut self, seats: &[crate::venues::Seat]) {
+        if self.left.is_empty() {
+            return;
+        }
+        for s in seats {
+            let need = self.problem.need(s.need);
+            self.left[need.elder.ix()] -= need.price;
+        }
+    }
+
+    /// v1.1: `amount` more spent by elder `e` outside the routes held here (dispatch:
+    /// the routes it has not read back, and the venue visits).
+    pub(crate) fn spend_elsewhere(&mut self, e: crate::model::ElderIdx, amount: i64) {
+        if let Some(l) = self.left.get_mut(e.ix()) {
+            *l -= amount;
+        }
+    }
+
+    /// Pays (`sign` 1) or refunds (−1) a visit of `p` to need `n` (rule 9).
+    fn pay(&mut self, n: NeedIdx, p: ProviderIdx, sign: i64) {
+        if self.left.is_empty() {
+            return;
+        }
+        let e = self.problem.need(n).elder.ix();
+        self.left[e] -= sign * self.problem.price(n, p);
+    }
+
+    /// Whether the elders can pay for the visits `visits` ((need, provider)) on top of
+    /// what they spend now (rule 9).
+    pub(crate) fn affordable(&self, visits: &[(NeedIdx, ProviderIdx)]) -> bool {
+        if self.left.is_empty() {
+            return true;
+        }
+        match visits {
+            [] => true,
+            [(n, p)] => self.problem.price(*n, *p) <= self.left[self.problem.need(*n).elder.ix()],
+            _ => {
+                let mut by: Vec<(usize, i64)> = visits
+                    .iter()
+                    .map(|&(n, p)| (self.problem.need(n).elder.ix(), self.problem.price(n, p)))
+                    .collect();
+                by.sort_unstable();
+                by.chunk_by(|a, b| a.0 == b.0)
+                    .all(|g| g.iter().map(|x| x.1).sum::<i64>() <= self.left[g[0].0])
+            }
+        }
+    }
+
+    /// Whether replacing routes `ri` by the routes given keeps every elder within
+    /// budget (rule 9): only the elders who would spend more are checked.
+    pub(crate) fn affordable_if(&self, replaced: &[(usize, &RouteState)]) -> bool {
+        if self.left.is_empty() {
+            return true;
+        }
+        let mut delta: Vec<(usize, i64)> = Vec::new();
+        for &(ri, new) in replaced {
+            let old = &self.routes[ri];
+            let price = |r: &RouteState, s: &StopState| self.problem.price(s.need, r.provider());
+            let elder = |s: &StopState| self.problem.need(s.need).elder.ix();
+            delta.extend(old.stops().iter().map(|s| (elder(s), -price(old, s))));
+            delta.extend(new.stops().iter().map(|s| (elder(s), price(new, s))));
+        }
+        delta.sort_unstable();
+        delta
+            .chunk_by(|a, b| a.0 == b.0)
+            .all(|g| g.iter().map(|x| x.1).sum::<i64>() <= self.left[g[0].0])
+    }
+
+    /// Whether need `n`'s elder can pay for its visit going from provider `from` to
+    /// `to` (rule 9).
+    pub(crate) fn affordable_handover(
+        &self,
+        n: NeedIdx,
+        from: ProviderIdx,
+        to: ProviderIdx,
+    ) -> bool {
+        self.left.is_empty()
+            || self.problem.price(n, to) - self.problem.price(n, from)
+                <= self.left[self.problem.need(n).elder.ix()]
+    }
+
+    /// What elder `e` may still spend (`None`: no budgets in the problem).
+    pub(crate) fn left(&self, e: crate::model::ElderIdx) -> Option<i64> {
+        self.left.get(e.ix()).copied()
     }
 
     /// The plan's cost (level 3 of the objective) as the routes are now.
@@ -266,6 +399,7 @@ impl<'a> Builder<'a> {
                 let a = &mut b.at[n.ix()];
                 a[usize::from(a[0] != NONE)] = ri as u32;
                 b.carer(n, b.routes[ri].provider(), 1);
+                b.pay(n, b.routes[ri].provider(), 1);
             }
         }
         b
@@ -368,17 +502,20 @@ impl<'a> Builder<'a> {
         self.changes += changes(list.len()) - changes(before);
     }
 
-    /// Route `ri` replaced `old`: its visits' carers recounted.
+    /// Route `ri` replaced `old`: its visits' carers recounted, and paid for.
     fn recount_carers(&mut self, ri: usize, old: &RouteState) {
-        if self.carers.is_empty() {
+        if self.carers.is_empty() && self.left.is_empty() {
             return;
         }
         let p = old.provider();
         for s in old.stops() {
             self.carer(s.need, p, -1);
+            self.pay(s.need, p, -1);
         }
         for k in 0..self.routes[ri].stops().len() {
-            self.carer(self.routes[ri].stops()[k].need, p, 1);
+            let n = self.routes[ri].stops()[k].need;
+            self.carer(n, p, 1);
+            self.pay(n, p, 1);
         }
     }
 
@@ -555,7 +692,10 @@ impl<'a> Builder<'a> {
         let need = self.problem.need(n);
         let ri = self.route_ix(slot);
         let r = &self.routes[ri];
-        if !self.within_limits(ri, 1, 0) || prov.capacity.is_some_and(|c| r.load + need.load > c) {
+        if !self.within_limits(ri, 1, 0)
+            || prov.capacity.is_some_and(|c| r.load + need.load > c)
+            || !self.affordable(&[(n, slot.provider)])
+        {
             return None;
         }
         Some(self.work_room(ri).map(|room| room - need.duration))
@@ -588,6 +728,7 @@ impl<'a> Builder<'a> {
         let work = self.routes[ri].travel + self.routes[ri].service - before;
         self.count(ri, 1, work);
         self.carer(n, slot.provider, 1);
+        self.pay(n, slot.provider, 1);
         self.mark(n, ri, true);
         self.track(ri);
     }
@@ -601,6 +742,7 @@ impl<'a> Builder<'a> {
         let work = self.routes[ri].travel + self.routes[ri].service - before;
         self.count(ri, -1, work);
         self.carer(s.need, self.routes[ri].provider(), -1);
+        self.pay(s.need, self.routes[ri].provider(), -1);
         self.mark(s.need, ri, false);
         self.track(ri);
         s

@@ -114,12 +114,11 @@ impl Search<'_> {
                 None => return false,
             }
         }
-        if !self.by_delta() {
-            let replaced: Vec<(usize, &RouteState)> =
-                built.iter().map(|(ri, r)| (*ri, r)).collect();
-            if self.st.cost_if(&replaced) >= self.st.cost() {
-                return false;
-            }
+        let replaced: Vec<(usize, &RouteState)> = built.iter().map(|(ri, r)| (*ri, r)).collect();
+        if !self.st.affordable_if(&replaced)
+            || !self.by_delta() && self.st.cost_if(&replaced) >= self.st.cost()
+        {
+            return false;
         }
         // Every moved need is logged before any route changes: replacing one route
         // already changes the record of needs that move into another.

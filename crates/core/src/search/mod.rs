@@ -264,7 +264,8 @@ impl<'a> Search<'a> {
         teams: &'a reassign::Teams,
         seed: u64,
     ) -> Self {
-        let st = Builder::from_routes(problem, built.routes);
+        let mut st = Builder::from_routes(problem, built.routes);
+        st.pay_seats(cands.seats());
         let n = problem.needs().len();
         let unserved = built
             .unassigned
@@ -553,6 +554,7 @@ impl<'a> Search<'a> {
     fn finish(self, deadline: Instant) -> Construction {
         let problem = self.problem;
         let mut st = Builder::from_routes(problem, self.best);
+        st.pay_seats(self.cands.seats());
         for _ in 0..REASSIGN_ROUNDS {
             if !reassign::reassign_all(&mut st, self.teams) {
                 break;

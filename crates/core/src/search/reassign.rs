@@ -186,7 +186,7 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
         replaced.push((col.ri, r));
     }
     let refs: Vec<(usize, &RouteState)> = replaced.iter().map(|(ri, r)| (*ri, r)).collect();
-    (b.cost_if(&refs) < b.cost()).then_some(replaced)
+    (b.affordable_if(&refs) && b.cost_if(&refs) < b.cost()).then_some(replaced)
 }
 
 /// The carer changes `row`'s route adds when `p` (the carer of `col`'s route) drives
@@ -462,7 +462,7 @@ mod tests {
                     .filter(|&n| b.at(n)[0] == crate::routes::NONE)
                     .map(|n| (n, crate::wire::Reason::OverCapacity, String::new()))
                     .collect();
-                let plan = crate::explain::build_plan(&problem, &b.routes, &unserved, None, 1, 0);
+                let plan = crate::explain::build_plan(&problem, &b.routes, &[], &unserved, None, 1, 0);
                 let v = crate::check(&problem, &plan);
                 prop_assert!(v.is_empty(), "{:?}", v.iter().map(|v| v.to_string()).collect::<Vec<_>>());
                 prop_assert_eq!(b.cost(), crate::routes::cost_of(&problem, &b.routes));

@@ -28,7 +28,11 @@ impl Search<'_> {
                 .near(seed)
                 .iter()
                 .copied()
-                .filter(|&n| self.at(n)[0] == NONE && self.cands.reason(NeedIdx(n)).is_none())
+                .filter(|&n| {
+                    self.at(n)[0] == NONE
+                        && self.cands.reason(NeedIdx(n)).is_none()
+                        && !self.cands.seated(NeedIdx(n))
+                })
                 .collect();
             pool.extend(near);
             for _ in 0..4 {

@@ -55,7 +55,9 @@ impl Search<'_> {
                         (ra, gain_a, -need.duration, -need.load, -1),
                         (rb, gain_b, need.duration, need.load, 1),
                     ];
-                    if self.st.allows(&changes) {
+                    if self.st.allows(&changes)
+                        && self.st.affordable_handover(u, a.provider(), b.provider())
+                    {
                         found.push((rb, pos));
                     }
                 }

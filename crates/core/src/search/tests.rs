@@ -132,7 +132,7 @@ fn plan(s: &Search) -> crate::wire::Plan {
         .filter(|&n| s.st.at(n)[0] == NONE)
         .map(|n| (n, crate::wire::Reason::OverCapacity, String::new()))
         .collect();
-    crate::explain::build_plan(problem, &s.st.routes, &unassigned, None, 1, 0)
+    crate::explain::build_plan(problem, &s.st.routes, &[], &unassigned, None, 1, 0)
 }
 
 /// Everything an applied move must keep (see the module docs).

@@ -198,6 +198,17 @@ fn validate(input: ProblemInput) -> R<Problem> {
         &mut needs,
     )?;
     let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
+    let (venues, _) = list(
+        &root,
+        ("venues", "venue", MAX_VENUES),
+        input.venues,
+        |v| &v.id,
+        |i| i,
+        |path, v| parts::venue(&ctx, path, v),
+    )?;
+    let budgets = elders.iter().any(|e| e.budget.is_some());
+    let priced =
+        needs.iter().any(|n| n.price > 0) || providers.iter().any(|p| !p.prices.is_empty());
     let places = Places::new(&elders, &providers);
     let profiles = Profiles::new(&providers);
     let days = Days::new(&providers, &options);
@@ -225,6 +236,9 @@ fn validate(input: ProblemInput) -> R<Problem> {
         days,
         series,
         input_needs,
+        venues,
+        budgets,
+        priced,
     };
     problem.pinned_routes = pins::place(&problem)?;
     Ok(problem)

@@ -37,7 +37,11 @@ pub(super) fn elder(
     let mut avoids = provider_refs(&path.key("avoids"), &e.avoids, provider_ids)?;
     avoids.sort_unstable();
     avoids.dedup();
+    let walk_limit = opt_bounded(&path.key("walk_limit"), e.walk_limit, 0, MAX_DURATION)?;
+    let budget = opt_bounded(&path.key("budget"), e.budget, 0, MAX_MONEY)?;
     Ok(Elder {
+        walk_limit: walk_limit.unwrap_or(0),
+        budget,
         id: e.id,
         location,
         area: e.area,
@@ -154,6 +158,7 @@ pub(super) fn need(
         pinned,
         late_by,
         link: None,
+        price: svc.price,
         part: (0, windows_len),
         soft,
         series: None,
@@ -213,6 +218,45 @@ fn soft_windows(windows: &[Window], late_by: i64) -> Vec<Window> {
         }
     }
     out
+}
+
+/// One venue (its id's uniqueness is the caller's): a location, services and
+/// sessions, each session's window and seats bounded.
+pub(super) fn venue(ctx: &Ctx, path: &FieldPath, v: crate::wire::VenueInput) -> R<Venue> {
+    let location = ctx.location(&path.key("location"), &v.location)?;
+    if v.services.is_empty() {
+        return Err(Error::invalid(
+            &path.key("services"),
+            "needs at least one service",
+        ));
+    }
+    too_many(&path.key("services"), v.services.len(), MAX_SKILLS)?;
+    for (j, s) in v.services.iter().enumerate() {
+        id(&path.key("services").index(j), s)?;
+    }
+    let mut services = v.services;
+    services.sort_unstable();
+    services.dedup();
+    if v.sessions.is_empty() {
+        return Err(Error::invalid(
+            &path.key("sessions"),
+            "needs at least one session",
+        ));
+    }
+    too_many(&path.key("sessions"), v.sessions.len(), MAX_SESSIONS)?;
+    let mut sessions = Vec::with_capacity(v.sessions.len());
+    for (j, s) in v.sessions.iter().enumerate() {
+        let sp = path.key("sessions").index(j);
+        let window = intervals(&sp.key("window"), &[s.window], 1, false)?[0];
+        let seats = bounded(&sp.key("seats"), s.seats, 0, MAX_COUNT)? as u32;
+        sessions.push(Session { window, seats });
+    }
+    Ok(Venue {
+        id: v.id,
+        location,
+        services,
+        sessions,
+    })
 }
 
 /// How locations are read: by the problem's travel metric.
@@ -359,10 +403,12 @@ pub(super) fn services(path: &FieldPath, list: &[crate::wire::ServiceInput]) -> 
             .volunteer_ok
             .or(base.map(|b| b.volunteer_ok))
             .unwrap_or(false);
+        let price = opt_bounded(&p.key("price"), s.price, 0, MAX_MONEY)?.unwrap_or(0);
         let rule = ServiceRule {
             duration,
             min_level,
             volunteer_ok,
+            price,
         };
         if map.insert(s.id.clone(), rule).is_some() {
             return Err(Error::invalid(
@@ -473,7 +519,15 @@ pub(super) fn provider(
             id(&path.key(key), l)?;
         }
     }
+    too_many(&path.key("prices"), p.prices.len(), MAX_SERVICES)?;
+    let mut prices = Vec::with_capacity(p.prices.len());
+    for (service, &price) in &p.prices {
+        let at = path.key("prices").key(service);
+        id(&at, service)?;
+        prices.push((service.clone(), bounded(&at, price, 0, MAX_MONEY)?));
+    }
     Ok(Provider {
+        prices,
         time_bank: p.time_bank.unwrap_or(false),
         station: p.station,
         group: p.group,
