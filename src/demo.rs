@@ -59,6 +59,7 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
         s.solve_ms,
         s.threads
     );
+    venues_and_spend(problem, plan, &mut o);
 
     let mut by_reason: BTreeMap<Reason, usize> = BTreeMap::new();
     for u in &plan.unassigned {
@@ -217,5 +218,44 @@ fn week(o: &mut String, problem: &Problem, plan: &Plan, days: usize) {
     busiest.sort_by_key(|&(e, v, _)| (std::cmp::Reverse(v), e));
     for (e, v, c) in busiest.iter().take(8) {
         let _ = writeln!(o, "  {e:<14}{v:>3} visits, {c} carer(s)");
+    }
+}
+
+/// The community half, when the problem has it: needs met at each venue against its
+/// seats, and what the served visits cost.
+fn venues_and_spend(problem: &Problem, plan: &Plan, o: &mut String) {
+    if !problem.venues().is_empty() {
+        let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+        for v in &plan.venue_visits {
+            *used.entry(v.venue.as_str()).or_default() += 1;
+        }
+        let seats: Vec<String> = problem
+            .venues()
+            .iter()
+            .map(|v| {
+                let all: u32 = v.sessions.iter().map(|s| s.seats).sum();
+                format!("{} {} of {all} seats", v.id, used.get(v.id.as_str()).unwrap_or(&0))
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "  at venues: {} needs ({})",
+            plan.venue_visits.len(),
+            seats.join("; ")
+        );
+    }
+    if let Some(f) = &plan.funding {
+        let over = plan
+            .unassigned
+            .iter()
+            .filter(|u| u.reason == Reason::OverBudget)
+            .count();
+        let _ = writeln!(
+            o,
+            "  spend {}.{:02} yuan on {} visits; {over} needs over their elder's budget",
+            f.total.spend / 100,
+            f.total.spend % 100,
+            f.total.visits
+        );
     }
 }

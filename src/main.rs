@@ -144,6 +144,10 @@ enum Command {
         /// for elders living alone), weekly hours, carer changes priced.
         #[arg(long, value_name = "D", conflicts_with_all = ["stations", "windows", "layout", "healthcare"])]
         days: Option<usize>,
+        /// The community half too (city and programme): a canteen and a day-care
+        /// centre in every community, elders' walking limits, prices and vouchers.
+        #[arg(long, conflicts_with_all = ["stations", "windows", "layout", "healthcare"])]
+        venues: bool,
     },
     /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
     Serve(ServeArgs),
@@ -246,11 +250,11 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<u8, Failure> {
     match command {
         Command::Demo { out, week } => {
-            let input = if week {
+            let input = carematch_synth::community::with_venues(if week {
                 carematch_synth::week::demo_week()
             } else {
                 carematch_synth::demo_community()
-            };
+            });
             let problem = Problem::from_input(input.clone())?;
             let plan = carematch_core::solve(&problem)?;
             let violations = check(&problem, &plan);
@@ -386,6 +390,7 @@ fn run(command: Command) -> Result<u8, Failure> {
             layout,
             healthcare,
             days,
+            venues,
         } => {
             if needs > carematch_core::limits::MAX_NEEDS {
                 return Err(Failure::Input(input_error(&format!(
@@ -426,6 +431,11 @@ fn run(command: Command) -> Result<u8, Failure> {
                 })
             } else {
                 carematch_synth::generate(needs, seed)
+            };
+            let p = if venues {
+                carematch_synth::community::with_venues(p)
+            } else {
+                p
             };
             print_json(&p)?;
             eprintln!(

@@ -818,3 +818,82 @@ fn rejects_bad_horizon_fields() {
         "",
     );
 }
+
+#[test]
+fn rejects_bad_venue_and_funding_fields() {
+    let canteen = || {
+        json!({"id": "c1", "location": [116.43, 39.92], "services": ["meals"],
+               "sessions": [{"window": [39600, 45000], "seats": 40}]})
+    };
+    rejects(
+        |v| {
+            v["venues"] = json!([canteen()]);
+            v["venues"][0]["sessions"][0]["seats"] = json!(-1);
+        },
+        "venues[0].sessions[0].seats",
+        "",
+    );
+    rejects(
+        |v| {
+            v["venues"] = json!([canteen()]);
+            v["venues"][0]["sessions"][0]["window"] = json!([45000, 39600]);
+        },
+        "venues[0].sessions[0].window[0]",
+        "after",
+    );
+    rejects(
+        |v| {
+            v["venues"] = json!([canteen()]);
+            v["venues"][0]["services"] = json!([]);
+        },
+        "venues[0].services",
+        "at least one",
+    );
+    rejects(
+        |v| {
+            v["venues"] = json!([canteen()]);
+            v["venues"][0]["sessions"] = json!([]);
+        },
+        "venues[0].sessions",
+        "at least one",
+    );
+    rejects(
+        |v| v["venues"] = json!([canteen(), canteen()]),
+        "venues[1].id",
+        "duplicate",
+    );
+    rejects(
+        |v| {
+            v["venues"] = json!([canteen()]);
+            v["venues"][0]["location"] = json!([500.0, 39.9]);
+        },
+        "venues[0].location[0]",
+        "longitude",
+    );
+    rejects(
+        |v| v["elders"][0]["walk_limit"] = json!(-60),
+        "elders[0].walk_limit",
+        "",
+    );
+    rejects(
+        |v| v["elders"][0]["budget"] = json!(-1),
+        "elders[0].budget",
+        "",
+    );
+    rejects(
+        |v| v["services"] = json!([{"id": "meals", "price": -5}]),
+        "services[0].price",
+        "",
+    );
+    rejects(
+        |v| v["providers"][0]["prices"] = json!({"meals": 10_000_000_000_000i64}),
+        "providers[0].prices.meals",
+        "",
+    );
+    rejects(
+        |v| v["venues"] = json!([{"id": "c1", "location": [116.43, 39.92], "services": ["meals"],
+                                  "sessions": [{"window": [0, 10], "seats": 1}], "rooms": 3}]),
+        "venues[0].rooms",
+        "unknown field",
+    );
+}

@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod community;
 pub mod healthcare;
 pub mod kernel;
 pub mod station;
