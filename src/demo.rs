@@ -234,7 +234,11 @@ fn venues_and_spend(problem: &Problem, plan: &Plan, o: &mut String) {
             .iter()
             .map(|v| {
                 let all: u32 = v.sessions.iter().map(|s| s.seats).sum();
-                format!("{} {} of {all} seats", v.id, used.get(v.id.as_str()).unwrap_or(&0))
+                format!(
+                    "{} {} of {all} seats",
+                    v.id,
+                    used.get(v.id.as_str()).unwrap_or(&0)
+                )
             })
             .collect();
         let _ = writeln!(

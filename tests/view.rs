@@ -88,6 +88,17 @@ fn the_plan_page_draws_every_route_visit_and_unserved_need_in_chromium() {
         count("class=\"unserved-need\""),
         plan["unassigned"].as_array().unwrap().len()
     );
+    // The demo's canteen and day-care centre, and a line for every need met there.
+    let problem: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("problem.json")).unwrap()).unwrap();
+    let venues = problem["venues"].as_array().unwrap().len();
+    let seated = plan["venue_visits"].as_array().unwrap().len();
+    assert!(
+        venues > 0 && seated > 0,
+        "the demo has venues and uses them"
+    );
+    assert_eq!(count("class=\"venue\""), venues);
+    assert_eq!(count("class=\"venue-visit\""), seated);
     // Two carers of one visit are joined on the timeline.
     let mut starts: Vec<(String, i64)> = routes
         .iter()

@@ -891,8 +891,10 @@ fn rejects_bad_venue_and_funding_fields() {
         "",
     );
     rejects(
-        |v| v["venues"] = json!([{"id": "c1", "location": [116.43, 39.92], "services": ["meals"],
-                                  "sessions": [{"window": [0, 10], "seats": 1}], "rooms": 3}]),
+        |v| {
+            v["venues"] = json!([{"id": "c1", "location": [116.43, 39.92], "services": ["meals"],
+                                  "sessions": [{"window": [0, 10], "seats": 1}], "rooms": 3}])
+        },
         "venues[0].rooms",
         "unknown field",
     );

@@ -44,9 +44,17 @@ pub fn page(problem: &Problem, plan: &Plan) -> Result<String, Error> {
         services.insert(n.id.clone(), json!(n.service));
         elder_of.insert(n.id.clone(), json!(problem.elder(n.elder).id));
     }
+    let mut venues = Map::new();
+    for v in problem.venues() {
+        let seats: u32 = v.sessions.iter().map(|s| s.seats).sum();
+        venues.insert(
+            v.id.clone(),
+            json!({"at": coords(&v.location), "seats": seats, "services": v.services}),
+        );
+    }
     let data = json!({
         "plane": matches!(problem.travel(), Travel::Euclidean { .. }),
-        "elders": elders, "starts": starts, "ends": ends,
+        "elders": elders, "starts": starts, "ends": ends, "venues": venues,
         "services": services, "elder_of": elder_of, "plan": plan,
     });
     // Inside <script>, "</" would end the element.
