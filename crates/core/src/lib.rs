@@ -62,7 +62,7 @@ mod search;
 pub mod solve;
 pub mod travel;
 mod validate;
-mod venues;
+pub mod venues;
 pub mod wire;
 
 pub use check::check;

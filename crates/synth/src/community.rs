@@ -17,7 +17,7 @@
 //!   check-in 20, companionship 30, recreation 10, cleaning 50, personal care 40,
 //!   bathing 80, haircut 15, home safety 50, medical escort 60, rehab 100, emergency
 //!   free; a social organisation's professionals charge 100 for a bath and 120 for
-//!   rehab; volunteers charge nothing.
+//!   rehab; volunteers charge nothing but the meal they bring (15 yuan).
 //! - **Vouchers**: 300 yuan a month (the figure the field's cases cite), that is
 //!   10 yuan a day of the horizon, for elders aged 80 or more, of ability level 3 or 4,
 //!   or of low income; with it an agreed co-payment of 70 yuan a day (20 for low
@@ -158,9 +158,16 @@ pub fn with_venues(mut p: ProblemInput) -> ProblemInput {
         }
     }
     for prov in &mut p.providers {
-        if prov.kind == ProviderKind::Organisation {
-            prov.prices.insert("bathing".into(), 100 * YUAN);
-            prov.prices.insert("rehab".into(), 120 * YUAN);
+        match prov.kind {
+            ProviderKind::Organisation => {
+                prov.prices.insert("bathing".into(), 100 * YUAN);
+                prov.prices.insert("rehab".into(), 120 * YUAN);
+            }
+            // A volunteer's time is free, not the meal it brings.
+            ProviderKind::Volunteer => {
+                prov.prices.insert("meals".into(), 15 * YUAN);
+            }
+            ProviderKind::Staff => {}
         }
         let community = prov.id.get(2..6).unwrap_or("");
         prov.station = Some(format!("station-{community}"));
