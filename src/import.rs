@@ -4,7 +4,7 @@
 //!
 //! - **elders.csv**: `id`, `lon`, `lat` (required); `area`, `age`, `ability_level`
 //!   (0–4), `lives_alone`, `low_income`, `dementia` (`true`/`false`, `yes`/`no`,
-//!   `1`/`0`), `prefers`, `avoids` (provider ids, `a;b`), `caregiver_gender`.
+//!   `1`/`0`), `prefers`, `avoids` (provider ids, `a;b`), `caregiver_gender`, `walk_limit` (minutes), `budget` (fen).
 //! - **needs.csv**: `id`, `elder`, `service`, `windows` (required); `duration`
 //!   (minutes), `priority` (0–100), `skills` (`a;b`), `min_level`, `caregivers`,
 //!   `load`, `visits`, `min_gap` (hours).
@@ -14,7 +14,7 @@
 //!   `max_work_total` (hours over the horizon), `capacity`, `time_bank`, `station`,
 //!   `group`.
 //! - **services.csv**: `id` (required); `duration` (minutes), `min_level`,
-//!   `volunteer_ok`.
+//!   `volunteer_ok`, `price` (fen).
 //!
 //! Times (`windows`, `shifts`) are `HH:MM-HH:MM` pieces joined by `;`, each optionally
 //! after a day, `d2 09:00-11:00` (day 2); with any day given, `options.day_length` is
@@ -76,6 +76,8 @@ const ELDERS: Columns = &[
     ("prefers", "prefers", Cell::List, false),
     ("avoids", "avoids", Cell::List, false),
     ("caregiver_gender", "caregiver_gender", Cell::Text, false),
+    ("walk_limit", "walk_limit", Cell::Minutes, false),
+    ("budget", "budget", Cell::Int, false),
 ];
 
 const NEEDS: Columns = &[
@@ -118,6 +120,7 @@ const SERVICES: Columns = &[
     ("duration", "duration", Cell::Minutes, false),
     ("min_level", "min_level", Cell::Int, false),
     ("volunteer_ok", "volunteer_ok", Cell::Bool, false),
+    ("price", "price", Cell::Int, false),
 ];
 
 /// An error at `file:row:column`.
@@ -385,7 +388,7 @@ pub fn sheets(problem: &ProblemInput) -> Result<[String; 3], String> {
         Some(o) if *o == json!({"day_length": DAY}) => true,
         Some(_) => return Err("options other than day_length 86400 have no column".into()),
     };
-    for key in ["travel", "services", "links"] {
+    for key in ["travel", "services", "links", "venues"] {
         if v.get(key).is_some() {
             return Err(format!("{key} has no sheet"));
         }

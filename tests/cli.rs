@@ -208,6 +208,57 @@ fn export_geojson_refuses_a_plane_problem() {
         .stderr(predicate::str::contains("travel.metric"));
 }
 
+#[test]
+fn sheets_refuse_venues_by_name_and_read_walk_limits_and_budgets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = carematch()
+        .args(["generate", "--needs", "60", "--venues"])
+        .output()
+        .unwrap();
+    let mut p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["options", "services"] {
+        p.as_object_mut().unwrap().remove(key);
+    }
+    std::fs::write(dir.path().join("p.json"), p.to_string()).unwrap();
+    carematch()
+        .args(["export", "--sheets"])
+        .arg(dir.path().join("p.json"))
+        .arg("-o")
+        .arg(dir.path().join("sheets"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("venues has no sheet"));
+    // Walking limits (minutes) and budgets (fen) come in as columns of elders.csv.
+    let elders = "id,lon,lat,walk_limit,budget\ne-1,116.4352,39.9281,15,30000\n";
+    let needs = "id,elder,service,windows\nn-1,e-1,meals,11:00-12:00\n";
+    let providers = "id,kind,skills,lon,lat,shifts\np-1,staff,meals,116.43,39.93,08:00-17:00\n";
+    for (name, text) in [
+        ("elders.csv", elders),
+        ("needs.csv", needs),
+        ("providers.csv", providers),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = carematch()
+        .arg("import")
+        .arg("--elders")
+        .arg(dir.path().join("elders.csv"))
+        .arg("--needs")
+        .arg(dir.path().join("needs.csv"))
+        .arg("--providers")
+        .arg(dir.path().join("providers.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["elders"][0]["walk_limit"], json!(900));
+    assert_eq!(p["elders"][0]["budget"], json!(30000));
+}
+
 /// A station's three sheets, as the README shows them.
 const ELDERS_CSV: &str =
     "id,lon,lat,area,age,ability_level,lives_alone,prefers,avoids,caregiver_gender

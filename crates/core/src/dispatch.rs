@@ -408,6 +408,7 @@ fn displace(
             }
             let saved = st.routes[ri].clone();
             let counters = st.counters(ri);
+            let at = st.at(s.need);
             let travel = saved.travel;
             st.remove(ri, pos);
             if st.routes[ri].is_consistent() {
@@ -419,8 +420,10 @@ fn displace(
                     }
                 }
             }
-            st.routes[ri] = saved;
+            // Undone in the builder's books (its cost, carers and budgets too).
+            st.restore(ri, saved);
             st.set_counters(ri, counters);
+            st.set_at(s.need, at);
         }
     }
     let ((_, _, ri, pos), ins) = best?;

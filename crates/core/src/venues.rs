@@ -14,8 +14,8 @@
 //! ([`crate::assign`]): most priority seated first, then most needs, then least
 //! walking; then each elder keeps the seats its budget pays for, most important first
 //! (rule 9). A need the routes then cannot serve may be worth a seat more than a need a
-//! carer could reach: [`seat`] takes such needs first when asked (`first`), and the
-//! solver keeps whichever plan is better ([`crate::solve`]).
+//! carer could reach: `seat` takes such needs first when asked (`first`), and the
+//! solver keeps whichever plan is better (`solve`).
 
 use crate::assign::{self, Instance};
 use crate::model::{NeedIdx, Problem};
@@ -115,7 +115,7 @@ pub(crate) fn seat(problem: &Problem, first: &[bool]) -> Vec<Seat> {
 
 /// The seating of `problem` as an assignment instance (needs that may sit × every
 /// venue's sessions, in venue then session order, of their seats; edge cost the
-/// seconds walked, penalty the seat's worth): what [`seat`] solves, and what
+/// seconds walked, penalty the seat's worth): what the solver solves, and what
 /// `examples/seats.rs` writes in the kernel file format for the peers.
 ///
 /// ```

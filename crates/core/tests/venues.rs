@@ -1,6 +1,6 @@
 //! Venues and funding (v1.1): on random small problems with canteens and day-care
 //! seats, walk limits, prices, carers' own prices and budgets, every plan passes the
-//! checker — seats never above a session's, a need met at most once, every elder's
+//! checker (256 cases each) — seats never above a session's, a need met at most once, every elder's
 //! visits within budget — and so does the plan after an urgent need is dispatched
 //! into it; with venues alone, the seats go exactly as the best of every seating
 //! (brute force) would have them.
@@ -197,7 +197,7 @@ fn best_seating(problem: &Problem) -> (i64, i64, i64) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn plans_with_venues_and_budgets_pass_the_checker(
