@@ -235,12 +235,12 @@ pub(crate) fn ledger(
 }
 
 /// The gap report of the unserved needs `unserved`: how many, and how much priority,
-/// by area (every level of an area path, [`levels`]) and service, sorted.
+/// by area (every level of an area path, [`crate::model::area_levels`]) and service, sorted.
 pub(crate) fn gaps(problem: &Problem, unserved: impl Iterator<Item = NeedIdx>) -> Vec<Gap> {
     let mut gaps: BTreeMap<(Option<&str>, &str), (u64, i64)> = BTreeMap::new();
     for n in unserved {
         let need = problem.need(n);
-        for area in levels(problem.elder(need.elder).area.as_deref()) {
+        for area in crate::model::area_levels(problem.elder(need.elder).area.as_deref()) {
             let g = gaps.entry((area, need.service.as_str())).or_default();
             g.0 += 1;
             g.1 += i64::from(need.priority);
@@ -256,29 +256,11 @@ pub(crate) fn gaps(problem: &Problem, unserved: impl Iterator<Item = NeedIdx>) -
         .collect()
 }
 
-/// The levels an elder's area counts at in the gap report: an area that is a path
-/// (`district/street/community/grid`) at every level of it, from the top; any other
-/// area (or none) as it is.
-///
-/// ```text
-/// levels(Some("d1/s2/c3")) = [Some("d1"), Some("d1/s2"), Some("d1/s2/c3")]
-/// ```
-pub(crate) fn levels(area: Option<&str>) -> Vec<Option<&str>> {
-    match area {
-        None => vec![None],
-        Some(a) => a
-            .match_indices('/')
-            .map(|(k, _)| Some(&a[..k]))
-            .chain(std::iter::once(Some(a)))
-            .collect(),
-    }
-}
-
 /// Adds (`sign` 1) or removes (−1) unmet need `m` to or from the gap report, which
 /// stays sorted by (area, service) as [`gaps`] makes it.
 pub(crate) fn adjust_gap(problem: &Problem, gaps: &mut Vec<Gap>, m: NeedIdx, sign: i64) {
     let need = problem.need(m);
-    for area in levels(problem.elder(need.elder).area.as_deref()) {
+    for area in crate::model::area_levels(problem.elder(need.elder).area.as_deref()) {
         let key = (area, need.service.as_str());
         let at = gaps.partition_point(|g| (g.area.as_deref(), g.service.as_str()) < key);
         match gaps.get_mut(at) {

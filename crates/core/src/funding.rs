@@ -71,7 +71,7 @@ pub fn funding(problem: &Problem, plan: &Plan) -> Option<Funding> {
             None => fig.unmet_priority += i64::from(need.priority),
         };
         f(&mut total);
-        for area in crate::explain::levels(problem.elder(need.elder).area.as_deref()) {
+        for area in crate::model::area_levels(problem.elder(need.elder).area.as_deref()) {
             f(by_area
                 .entry((area.map(str::to_owned), need.service.clone()))
                 .or_default());

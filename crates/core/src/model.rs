@@ -347,6 +347,7 @@ pub struct Options {
     pub iterations: Option<u64>,
     /// The weights of the cost.
     pub weights: Weights,
+
     /// Seconds per day of the horizon; `None`: the whole problem is one day.
     pub day_length: Option<i64>,
     /// The clock time at which day 0 begins.
@@ -963,6 +964,24 @@ impl Services {
                 .unwrap_or(false),
             price: over.map_or(0, |o| o.price),
         }
+    }
+}
+
+/// The levels an elder's area counts at in the gap and funding reports: an area that is a path
+/// (`district/street/community/grid`) at every level of it, from the top; any other
+/// area (or none) as it is.
+///
+/// ```text
+/// area_levels(Some("d1/s2/c3")) = [Some("d1"), Some("d1/s2"), Some("d1/s2/c3")]
+/// ```
+pub(crate) fn area_levels(area: Option<&str>) -> Vec<Option<&str>> {
+    match area {
+        None => vec![None],
+        Some(a) => a
+            .match_indices('/')
+            .map(|(k, _)| Some(&a[..k]))
+            .chain(std::iter::once(Some(a)))
+            .collect(),
     }
 }
 

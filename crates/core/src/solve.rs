@@ -166,40 +166,7 @@ pub fn solve_observed(
             }
             Algorithm::Auto => {
                 let options = problem.options();
-                // The matching side gets a quarter of the time limit: its kernel's
-                // time grows fast when capacity is short (see `solve_parallel_until`).
-                let matching_deadline =
-                    started + Duration::from_millis(options.time_limit_ms / MATCHING_SHARE);
-                // The constructions leave what they have not tried by 85 % of the
-                // time limit (the least important needs), so that the plan comes in
-                // time; the search gets what is left of 95 %.
-                let built_by = started
-                    + Duration::from_millis(options.time_limit_ms * CONSTRUCTION_SHARE / 100);
-                let (b, m) = rayon::join(
-                    || baseline::construct(problem, &cands, &near, Some(built_by)),
-                    || {
-                        crate::matching::construct_until(
-                            problem,
-                            &cands,
-                            &near,
-                            Some(matching_deadline),
-                        )
-                    },
-                );
-                let mut built = match m.0 {
-                    Some(m) if m.score(problem) >= b.score(problem) => m,
-                    _ => b,
-                };
-                // A need the routes left out may be worth a seat more than one a
-                // carer reaches: seat those first, and keep the better plan.
-                if let Some((c, b)) = reseat(problem, &cands, &near, &built, built_by) {
-                    cands = c;
-                    built = b;
-                }
-                // The kernel's bound counts one visit per need and one day per
-                // carer: over a horizon it is no bound, and none is given.
-                let bound = m.1.filter(|_| !problem.has_horizon());
-
+                let (built, bound) = construct_auto(problem, &mut cands, &near, started);
                 let iterations = options.iterations_for(problem.needs().len());
                 if iterations == 0 {
                     plan(&cands, &built, bound)
@@ -229,6 +196,44 @@ pub fn solve_observed(
             }
         })
     })
+}
+
+/// Both constructions side by side (the matching with a quarter of the time limit,
+/// both done by 85 % of it), the better kept, then a second seating at venues when it
+/// serves better; with the kernel's bound (none over a horizon).
+fn construct_auto(
+    problem: &Problem,
+    cands: &mut Candidates,
+    near: &Neighbours,
+    started: Instant,
+) -> (Construction, Option<i64>) {
+    let options = problem.options();
+    // The matching side gets a quarter of the time limit: its kernel's
+    // time grows fast when capacity is short (see `solve_parallel_until`).
+    let matching_deadline = started + Duration::from_millis(options.time_limit_ms / MATCHING_SHARE);
+    // The constructions leave what they have not tried by 85 % of the
+    // time limit (the least important needs), so that the plan comes in
+    // time; the search gets what is left of 95 %.
+    let built_by =
+        started + Duration::from_millis(options.time_limit_ms * CONSTRUCTION_SHARE / 100);
+    let (b, m) = rayon::join(
+        || baseline::construct(problem, cands, near, Some(built_by)),
+        || crate::matching::construct_until(problem, cands, near, Some(matching_deadline)),
+    );
+    let mut built = match m.0 {
+        Some(m) if m.score(problem) >= b.score(problem) => m,
+        _ => b,
+    };
+    // A need the routes left out may be worth a seat more than one a
+    // carer reaches: seat those first, and keep the better plan.
+    if let Some((c, b)) = reseat(problem, cands, near, &built, built_by) {
+        *cands = c;
+        built = b;
+    }
+    // The kernel's bound counts one visit per need and one day per
+    // carer: over a horizon it is no bound, and none is given.
+    let bound = m.1.filter(|_| !problem.has_horizon());
+    (built, bound)
 }
 
 /// The seating that takes first the needs `built` leaves out and a seat could meet,

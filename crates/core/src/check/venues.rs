@@ -25,43 +25,11 @@ pub(super) fn seats(problem: &Problem, plan: &Plan, walked: &mut Walked, c: &mut
     for (vi, visit) in plan.venue_visits.iter().enumerate() {
         let path = vpath.index(vi);
         let flag = |c: &mut Checker, rule, key: &str, msg: String| c.flag(rule, path.key(key), msg);
-        let Some(n) = problem.need_by_id(&visit.need) else {
-            flag(
-                c,
-                Rule::Coverage,
-                "need",
-                format!("unknown need '{}'", visit.need),
-            );
+        let Some(n) = need_of(problem, visit, &path, c) else {
             continue;
-        };
-        let n = match (problem.series_of(n), visit.visit) {
-            (None, None) => n,
-            (Some(series), Some(v)) if (v as usize) < series.needs.len() => {
-                series.needs[v as usize]
-            }
-            _ => {
-                flag(
-                    c,
-                    Rule::Series,
-                    "visit",
-                    format!("need '{}': `visit` is given exactly for a need of several visits, below their number", visit.need),
-                );
-                continue;
-            }
         };
         let need = problem.need(n);
         let elder = problem.elder(need.elder);
-        if elder.id != visit.elder {
-            flag(
-                c,
-                Rule::Consistency,
-                "elder",
-                format!(
-                    "need '{}' is for elder '{}', not '{}'",
-                    need.id, elder.id, visit.elder
-                ),
-            );
-        }
         walked.visits.entry(n).or_default().push(Visit {
             provider: AT_VENUE,
             start: visit.start,
@@ -144,6 +112,53 @@ pub(super) fn seats(problem: &Problem, plan: &Plan, walked: &mut Walked, c: &mut
             );
         }
     }
+}
+
+/// The need a venue visit serves (a visit of a series by its number), its elder
+/// checked; `None`, flagged, when there is none.
+fn need_of(
+    problem: &Problem,
+    visit: &crate::wire::VenueVisit,
+    path: &FieldPath,
+    c: &mut Checker,
+) -> Option<NeedIdx> {
+    let flag = |c: &mut Checker, rule, key: &str, msg: String| c.flag(rule, path.key(key), msg);
+    let Some(n) = problem.need_by_id(&visit.need) else {
+        flag(
+            c,
+            Rule::Coverage,
+            "need",
+            format!("unknown need '{}'", visit.need),
+        );
+        return None;
+    };
+    let n = match (problem.series_of(n), visit.visit) {
+        (None, None) => n,
+        (Some(series), Some(v)) if (v as usize) < series.needs.len() => series.needs[v as usize],
+        _ => {
+            flag(
+                c,
+                Rule::Series,
+                "visit",
+                format!("need '{}': `visit` is given exactly for a need of several visits, below their number", visit.need),
+            );
+            return None;
+        }
+    };
+    let need = problem.need(n);
+    let elder = problem.elder(need.elder);
+    if elder.id != visit.elder {
+        flag(
+            c,
+            Rule::Consistency,
+            "elder",
+            format!(
+                "need '{}' is for elder '{}', not '{}'",
+                need.id, elder.id, visit.elder
+            ),
+        );
+    }
+    Some(n)
 }
 
 /// Rule 9: each elder's served visits cost at most the elder's budget.
