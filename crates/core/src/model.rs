@@ -1250,18 +1250,23 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_small_problem_keeps_a_table_of_seconds_per_speed() {
-        let p = problem(100);
+    /// Warms `p`'s travel, asserts a table of seconds was built, and returns the time
+    /// of provider `k` from place `a` to `b` computed from the points.
+    fn with_seconds_table(p: &Problem, k: usize, a: usize, b: usize) -> i64 {
         p.warm_travel();
         assert!(matches!(
             p.places.table.get(),
             Some(Some(TravelTable::Seconds { .. }))
         ));
         let pl = &p.places;
-        let direct = p
-            .travel()
-            .time(p.providers()[3].speed, &pl.points[5], &pl.points[77]);
+        p.travel()
+            .time(p.providers()[k].speed, &pl.points[a], &pl.points[b])
+    }
+
+    #[test]
+    fn a_small_problem_keeps_a_table_of_seconds_per_speed() {
+        let p = problem(100);
+        let direct = with_seconds_table(&p, 3, 5, 77);
         assert_eq!(p.time(ProviderIdx(3), 5, 77), direct);
     }
 
@@ -1276,15 +1281,7 @@ mod tests {
                              "start": [116.3, 39.5], "shifts": [[0, 90000]]}]}"#,
         )
         .expect("valid");
-        p.warm_travel();
-        assert!(matches!(
-            p.places.table.get(),
-            Some(Some(TravelTable::Seconds { .. }))
-        ));
-        let pl = &p.places;
-        let direct = p
-            .travel()
-            .time(p.providers()[0].speed, &pl.points[0], &pl.points[1]);
+        let direct = with_seconds_table(&p, 0, 0, 1);
         assert!(direct > i64::from(FAR), "{direct}");
         assert_eq!(p.time(ProviderIdx(0), 0, 1), direct);
         assert_eq!(p.time(ProviderIdx(0), 1, 0), direct);
