@@ -90,6 +90,22 @@ pub struct Insertion {
     pub latest: i64,
 }
 
+/// A stop's place and its visit's duration.
+#[derive(Debug, Clone, Copy)]
+struct Spot {
+    place: u32,
+    duration: i64,
+}
+
+impl Spot {
+    fn of(problem: &Problem, n: NeedIdx) -> Self {
+        Spot {
+            place: problem.place_of(n),
+            duration: problem.need(n).duration,
+        }
+    }
+}
+
 /// A provider shift's route with its forward / backward time bounds.
 #[derive(Debug, Clone)]
 pub struct RouteState {
@@ -98,6 +114,9 @@ pub struct RouteState {
     /// Shift bounds.
     pub shift: Window,
     stops: Vec<StopState>,
+    /// Where each stop is and how long its visit takes, beside the stops: what the
+    /// insertion checks read at every position, without a look into the needs.
+    spots: Vec<Spot>,
     /// Earliest start of every stop.
     pub(super) e: Vec<i64>,
     /// Latest start of every stop that keeps the rest of the route feasible.
@@ -125,6 +144,7 @@ impl RouteState {
             slot,
             shift: problem.provider(slot.provider).shifts[slot.shift as usize],
             stops: Vec::new(),
+            spots: Vec::new(),
             e: Vec::new(),
             l: Vec::new(),
             legs: Vec::new(),
@@ -145,6 +165,7 @@ impl RouteState {
             r.service += need.duration;
             r.load += need.load;
         }
+        r.spots = stops.iter().map(|s| Spot::of(problem, s.need)).collect();
         r.stops = stops;
         r.recompute(problem);
         r
@@ -162,8 +183,8 @@ impl RouteState {
 
     /// The place of stop `i`.
     #[inline]
-    pub(super) fn loc(&self, problem: &Problem, i: usize) -> u32 {
-        problem.place_of(self.stops[i].need)
+    pub(super) fn loc(&self, i: usize) -> u32 {
+        self.spots[i].place
     }
 
     /// Calls `f` with every feasible insertion of `n` (its start restricted to
@@ -214,10 +235,7 @@ impl RouteState {
                 (start, self.shift.open)
             } else {
                 let i = pos - 1;
-                (
-                    self.loc(problem, i),
-                    self.e[i] + problem.need(self.stops[i].need).duration,
-                )
+                (self.loc(i), self.e[i] + self.spots[i].duration)
             };
             // Ends of earlier stops only grow along the route: from here on, the
             // visit would start after its last window whatever the travel.
@@ -227,7 +245,7 @@ impl RouteState {
             let (next_loc, next_latest) = if pos == len {
                 (end, self.shift.close)
             } else {
-                (self.loc(problem, pos), self.l[pos])
+                (self.loc(pos), self.l[pos])
             };
             let to = match carry {
                 Some((at, t)) if at == pos => t,
@@ -282,20 +300,17 @@ impl RouteState {
         let p = self.slot.provider;
         let (start, end) = problem.ends_of(p);
         self.stops.insert(pos, stop);
+        self.spots.insert(pos, Spot::of(problem, n));
         let need = problem.need(n);
         self.service += need.duration;
         self.load += need.load;
         let here = problem.place_of(n);
         let len = self.stops.len();
-        let prev = if pos == 0 {
-            start
-        } else {
-            self.loc(problem, pos - 1)
-        };
+        let prev = if pos == 0 { start } else { self.loc(pos - 1) };
         let next = if pos + 1 == len {
             end
         } else {
-            self.loc(problem, pos + 1)
+            self.loc(pos + 1)
         };
         let legs = [problem.time(p, prev, here), problem.time(p, here, next)];
         let old = if len == 1 { 0 } else { self.legs[pos] };
@@ -317,6 +332,7 @@ impl RouteState {
         let p = self.slot.provider;
         let (start, end) = problem.ends_of(p);
         let s = self.stops.remove(pos);
+        self.spots.remove(pos);
         let need = problem.need(s.need);
         self.service -= need.duration;
         self.load -= need.load;
@@ -328,16 +344,8 @@ impl RouteState {
             self.legs.clear();
             self.travel = 0;
         } else {
-            let prev = if pos == 0 {
-                start
-            } else {
-                self.loc(problem, pos - 1)
-            };
-            let next = if pos == len {
-                end
-            } else {
-                self.loc(problem, pos)
-            };
+            let prev = if pos == 0 { start } else { self.loc(pos - 1) };
+            let next = if pos == len { end } else { self.loc(pos) };
             let leg = problem.time(p, prev, next);
             self.legs.splice(pos..pos + 2, [leg]);
             self.travel += leg - old;
@@ -382,7 +390,7 @@ impl RouteState {
         let mut loc = problem.place_of(n);
         let mut buf = [Window { open: 0, close: 0 }];
         for i in pos..self.stops.len() {
-            let here = self.loc(problem, i);
+            let here = self.loc(i);
             let leg = if i == pos {
                 problem.time(p, loc, here)
             } else {
@@ -399,7 +407,7 @@ impl RouteState {
             );
             added += new - old;
             max = max.max(new);
-            t = e + problem.need(self.stops[i].need).duration;
+            t = e + self.spots[i].duration;
             loc = here;
         }
         (added, max)
@@ -410,7 +418,7 @@ impl RouteState {
     fn forward_from(&mut self, problem: &Problem, from: usize) {
         let mut t = match from {
             0 => self.shift.open,
-            _ => self.e[from - 1] + problem.need(self.stops[from - 1].need).duration,
+            _ => self.e[from - 1] + self.spots[from - 1].duration,
         };
         let mut buf = [Window { open: 0, close: 0 }];
         for i in from..self.stops.len() {
@@ -421,7 +429,7 @@ impl RouteState {
                 break;
             }
             self.e[i] = e;
-            t = e + problem.need(self.stops[i].need).duration;
+            t = e + self.spots[i].duration;
         }
     }
 
@@ -437,7 +445,7 @@ impl RouteState {
         let mut buf = [Window { open: 0, close: 0 }];
         for i in (0..=from).rev() {
             let w = stop_windows(problem, &self.stops[i], &mut buf);
-            let bound = t - self.legs[i + 1] - problem.need(self.stops[i].need).duration;
+            let bound = t - self.legs[i + 1] - self.spots[i].duration;
             let l = latest_in(w, bound).unwrap_or(i64::MIN / 4);
             if i < from && l == self.l[i] {
                 break;
@@ -469,7 +477,7 @@ impl RouteState {
         let mut loc = start;
         let mut travel = 0;
         for i in 0..len {
-            let here = self.loc(problem, i);
+            let here = self.loc(i);
             let leg = problem.time(p, loc, here);
             self.legs.push(leg);
             travel += leg;

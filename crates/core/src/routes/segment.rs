@@ -23,7 +23,7 @@ impl RouteState {
         match after {
             None => (problem.ends_of(self.slot.provider).0, self.shift.open),
             Some(a) => (
-                self.loc(problem, a),
+                self.loc(a),
                 self.e[a] + problem.need(self.stops()[a].need).duration,
             ),
         }
@@ -61,7 +61,7 @@ impl RouteState {
             loc = here;
         }
         let (next, latest) = match before {
-            Some(b) => (self.loc(problem, b), self.l[b]),
+            Some(b) => (self.loc(b), self.l[b]),
             None => (problem.ends_of(p).1, self.shift.close),
         };
         if t > latest {
@@ -99,7 +99,7 @@ impl RouteState {
         if same_profile {
             let p = self.slot.provider;
             let (loc, t) = self.leave(problem, after);
-            let leg = problem.time(p, loc, other.loc(problem, from));
+            let leg = problem.time(p, loc, other.loc(from));
             let rest = other.legs[from + 1..].iter().sum::<i64>();
             return (t + leg <= other.l[from]).then_some(head + leg + rest);
         }
