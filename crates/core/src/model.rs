@@ -533,7 +533,7 @@ enum TravelTable {
 }
 
 /// In a table of seconds: 18 hours or more, computed from the points instead.
-const FAR: u16 = u16::MAX;
+pub(crate) const FAR: u16 = u16::MAX;
 
 /// Largest number of entries (places² × speeds) of a precomputed table of seconds:
 /// 32 M (64 MB, e.g. 5,700 places at one speed or 2,800 at four). Two bytes an
@@ -793,6 +793,21 @@ impl Problem {
             &pl.points[a as usize],
             &pl.points[b as usize],
         )
+    }
+
+    /// Provider `p`'s seconds from place `a` to each place of the table of seconds
+    /// ([`FAR`]: computed by [`Problem::time`] instead), when there is one and it
+    /// holds `a`: what an insertion scan reads, without a lookup per place.
+    #[inline]
+    pub(crate) fn times_from(&self, p: ProviderIdx, a: u32) -> Option<&[u16]> {
+        let pl = &self.places;
+        match pl.table.get() {
+            Some(Some(TravelTable::Seconds { n, seconds })) if (a as usize) < *n => {
+                let row = &seconds[pl.class[p.ix()] as usize];
+                row.get(a as usize * n..(a as usize + 1) * n)
+            }
+            _ => None,
+        }
     }
 
     /// Precomputes every travel time between places, once per speed, when the table

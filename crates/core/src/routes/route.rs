@@ -227,6 +227,17 @@ impl RouteState {
         // return) leaves no time for the visit whatever the travel.
         let lo = self.l.partition_point(|&l| l - need.duration < first.open);
         let symmetric = problem.symmetric_travel();
+        // With symmetric travel, every time this scan needs is from the visit's place:
+        // one row of the table.
+        let row = if symmetric {
+            problem.times_from(p, here)
+        } else {
+            None
+        };
+        let from_here = |x: u32| match row.and_then(|r| r.get(x as usize)) {
+            Some(&t) if t != crate::model::FAR => i64::from(t),
+            _ => problem.time(p, here, x),
+        };
         // Travel from the visit to the previous position's next stop: with symmetric
         // travel, this position's travel to the visit.
         let mut carry: Option<(usize, i64)> = None;
@@ -249,12 +260,13 @@ impl RouteState {
             };
             let to = match carry {
                 Some((at, t)) if at == pos => t,
+                _ if symmetric => from_here(prev_loc),
                 _ => problem.time(p, prev_loc, here),
             };
             let Some(earliest) = earliest_in(windows, prev_end + to) else {
                 continue;
             };
-            let from = problem.time(p, here, next_loc);
+            let from = from_here(next_loc);
             if symmetric {
                 carry = Some((pos + 1, from));
             }
