@@ -91,7 +91,7 @@ pub struct Insertion {
 }
 
 /// A stop's place and its visit's duration.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Spot {
     place: u32,
     duration: i64,
@@ -476,6 +476,12 @@ impl RouteState {
                 (&fresh.e, &fresh.l, &fresh.legs, fresh.travel, fresh.late),
                 (&self.e, &self.l, &self.legs, self.travel, self.late)
             );
+            debug_assert!(self
+                .stops
+                .iter()
+                .zip(&self.spots)
+                .all(|(s, spot)| *spot == Spot::of(problem, s.need)));
+            debug_assert_eq!(self.stops.len(), self.spots.len());
         }
     }
 
