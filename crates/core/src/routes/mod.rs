@@ -586,6 +586,12 @@ impl<'a> Builder<'a> {
             .map_or(0, |c| c.1)
     }
 
+    /// The carers of elder `e` with their visits (empty without a weight on carer
+    /// changes).
+    pub(crate) fn carers_of(&self, e: crate::model::ElderIdx) -> &[(u32, u32)] {
+        self.carers.get(e.ix()).map_or(&[], Vec::as_slice)
+    }
+
     /// The carer changes a visit of `p` to need `n` would add.
     pub(crate) fn new_carer(&self, n: NeedIdx, p: ProviderIdx) -> i64 {
         match self.carers.get(self.problem.need(n).elder.ix()) {
@@ -671,6 +677,12 @@ impl<'a> Builder<'a> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
+    }
+
+    /// The indices in [`Builder::routes`] of provider `p`'s routes, in shift order.
+    pub(crate) fn routes_of(&self, p: ProviderIdx) -> std::ops::Range<usize> {
+        let first = self.base[p.ix()];
+        first..first + self.problem.provider(p).shifts.len()
     }
 
     /// The index in [`Builder::routes`] of `slot`'s route.

@@ -1,6 +1,8 @@
 //! Local search: after each recreate, the visits that moved in the iteration, and
 //! their neighbours in their routes, try the moves of `relocate.rs`, `swap.rs` and
-//! `two_opt.rs` with their granular neighbours, first improvement: a move is applied
+//! `two_opt.rs` with their granular neighbours, and over a horizon with carer changes
+//! priced those of `familiar.rs` with the routes of their elders' other carers, first
+//! improvement: a move is applied
 //! when it lowers the cost and keeps every rule, and a visit that moved is tried
 //! again. A plan about to become the best one also tries `or_opt.rs` and
 //! `swap_star.rs` (measured on generated one-station problems: in every iteration they
@@ -47,6 +49,7 @@ impl Search<'_> {
             let moved = self.relocate(u)
                 || self.swap(u)
                 || self.two_opt(u)
+                || self.familiar(u)
                 || (deep && (self.or_opt(u) || self.swap_star(u)));
             if moved {
                 queue.push_back(u);

@@ -31,6 +31,7 @@
 //! a deadline that cuts the search short makes the plan depend on the machine.
 //! [`Stats::stopped_by_time`] says which happened.
 
+mod familiar;
 mod local;
 mod or_opt;
 mod reassign;
@@ -96,11 +97,13 @@ pub(crate) enum Op {
     SwapStar,
     /// Hand one team's routes among its carers (`reassign.rs`): one try per team.
     Reassign,
+    /// Hand a visit to another of its elder's carers (`familiar.rs`).
+    Familiar,
 }
 
 impl Op {
     /// Every operator.
-    pub(crate) const ALL: [Op; 7] = [
+    pub(crate) const ALL: [Op; 8] = [
         Op::RuinRecreate,
         Op::Relocate,
         Op::Swap,
@@ -108,6 +111,7 @@ impl Op {
         Op::TwoOptStar,
         Op::SwapStar,
         Op::Reassign,
+        Op::Familiar,
     ];
 
     /// The operator's name in `summary.search.operators`.
@@ -120,6 +124,7 @@ impl Op {
             Op::TwoOptStar => "two_opt_star",
             Op::SwapStar => "swap_star",
             Op::Reassign => "reassign",
+            Op::Familiar => "familiar",
         }
     }
 }
