@@ -158,3 +158,30 @@ enum Found {
     Put(usize, usize),
     Swap(usize, usize),
 }
+
+impl Search<'_> {
+    /// One pass of [`Search::familiar`] over every served visit, in the search's books:
+    /// kept, as it only lowers the cost and serves the same. The local search after an
+    /// iteration looks only where the iteration moved; a familiar carer's route that
+    /// gained room elsewhere is found here.
+    pub(super) fn familiar_sweep(&mut self) {
+        if self.by_elder.is_empty() || !self.by_delta() {
+            return;
+        }
+        // A stamp of its own (not the iteration's, nor a hand-over pass's), so the undo
+        // log of the iteration after starts afresh.
+        let iter = self.iter;
+        self.iter = iter | 1 << 62;
+        let mut any = false;
+        for u in 0..self.problem.needs().len() as u32 {
+            any |= self.familiar(NeedIdx(u));
+        }
+        if any {
+            self.commit();
+            if self.score > self.best_score {
+                self.save_best();
+            }
+        }
+        self.iter = iter;
+    }
+}

@@ -247,6 +247,13 @@ proptest! {
                     }
                 }
             }
+            if op == Op::Familiar {
+                // The pass over every visit keeps the books too, and its moves are kept.
+                let applied = s.moves[op as usize].1;
+                s.familiar_sweep();
+                assert_sound(&s, &served, &pins);
+                prop_assert!(s.moves[op as usize].1 == applied || s.best_score == s.score);
+            }
             // Moves are applied only when they lower the cost.
             prop_assert!(s.score.cost <= before);
             prop_assert!(s.moves[op as usize].1 == 0 || s.score.cost < before);
