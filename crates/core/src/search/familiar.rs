@@ -9,7 +9,8 @@
 
 use super::local::{at_or_end, before};
 use super::{Op, Search};
-use crate::model::NeedIdx;
+use crate::model::{NeedIdx, ProviderIdx};
+use crate::routes::NONE;
 
 impl Search<'_> {
     /// Moves `u` to a route of another of its elder's carers, alone or in exchange for
@@ -26,106 +27,43 @@ impl Search<'_> {
         };
         let elder = problem.need(u).elder;
         let pa = self.st.routes[ra].provider();
-        let carers = self.st.carers_of(elder);
         let mine = self.st.carer_visits(elder, pa);
-        let others: Vec<u32> = carers
-            .iter()
+        let others: Vec<ProviderIdx> = (self.st.carers_of(elder).iter())
             .filter(|c| c.0 != pa.0 && c.1 >= mine)
-            .map(|c| c.0)
+            .map(|c| ProviderIdx(c.0))
+            .filter(|&pb| problem.disqualification(pb, u).is_none())
             .collect();
         if others.is_empty() {
             return false;
         }
         let a = &self.st.routes[ra];
-        let su = a.stops()[i];
         let (ai, an) = (before(i), at_or_end(i + 1, a.stops().len()));
         let Some(left) = a.gap(problem, ai, an, &[]) else {
             return false;
         };
-        let gain_a = left - a.legs_between(ai, an);
-        let stop_time = a.start_of(i);
-        let need = problem.need(u);
+        let from = From {
+            u,
+            ra,
+            i,
+            around: (ai, an),
+            gain: left - a.legs_between(ai, an),
+        };
+        let start = a.start_of(i);
         let mut tried = 0;
         let mut found: Option<Found> = None;
         'carers: for pb in others {
-            let pb = crate::model::ProviderIdx(pb);
-            if problem.disqualification(pb, u).is_some() {
-                continue;
-            }
             for rb in self.st.routes_of(pb) {
-                let b = &self.st.routes[rb];
+                let shift = self.st.routes[rb].shift;
                 // The same day: a shift around the visit's start now (the local search
                 // keeps a visit on its day).
-                if b.shift.close < stop_time - DAY_SLACK || b.shift.open > stop_time + DAY_SLACK {
+                if shift.close < start - DAY_SLACK || shift.open > start + DAY_SLACK {
                     continue;
                 }
-                let len = b.stops().len();
-                for pos in 0..=len {
-                    tried += 1;
-                    let (bi, bn) = (before(pos), at_or_end(pos, len));
-                    let Some(put) = b.gap(problem, bi, bn, &[su]) else {
-                        continue;
-                    };
-                    // (An empty route travels nowhere.)
-                    let was = if len == 0 { 0 } else { b.legs_between(bi, bn) };
-                    let gain_b = put - was;
-                    let handed = std::iter::once((u, pa, pb));
-                    if self.move_cost(gain_a + gain_b, handed) >= 0 {
-                        continue;
-                    }
-                    let changes = [
-                        (ra, gain_a, -need.duration, -need.load, -1),
-                        (rb, gain_b, need.duration, need.load, 1),
-                    ];
-                    if self.st.allows(&changes) && self.st.affordable_handover(u, pa, pb) {
-                        found = Some(Found::Put(rb, pos));
-                        break 'carers;
-                    }
-                }
-                for j in 0..len {
-                    let v = b.stops()[j].need;
-                    if !b.movable(j)
-                        || !b.stops()[j].is_free()
-                        || self.st.at(v)[1] != crate::routes::NONE
-                        || problem.disqualification(pa, v).is_some()
-                    {
-                        continue;
-                    }
-                    tried += 1;
-                    let sv = b.stops()[j];
-                    let (bi, bn) = (before(j), at_or_end(j + 1, len));
-                    let Some(na) = a.gap(problem, ai, an, &[sv]) else {
-                        continue;
-                    };
-                    let Some(nb) = b.gap(problem, bi, bn, &[su]) else {
-                        continue;
-                    };
-                    let gain = na - a.legs_between(ai, an) + nb - b.legs_between(bi, bn);
-                    let handed = [(u, pa, pb), (v, pb, pa)].into_iter();
-                    if self.move_cost(gain, handed) >= 0 {
-                        continue;
-                    }
-                    let nv = problem.need(v);
-                    let changes = [
-                        (
-                            ra,
-                            na - a.legs_between(ai, an),
-                            nv.duration - need.duration,
-                            nv.load - need.load,
-                            0,
-                        ),
-                        (
-                            rb,
-                            nb - b.legs_between(bi, bn),
-                            need.duration - nv.duration,
-                            need.load - nv.load,
-                            0,
-                        ),
-                    ];
-                    if self.st.allows(&changes) {
-                        found = Some(Found::Swap(rb, j));
-                        break 'carers;
-                    }
+                found = self
+                    .familiar_put(&from, rb, &mut tried)
+                    .or_else(|| self.familiar_swap(&from, rb, &mut tried));
+                if found.is_some() {
+                    break 'carers;
                 }
             }
         }
@@ -147,6 +85,92 @@ impl Search<'_> {
         self.moves[Op::Familiar as usize].1 += u64::from(moved);
         moved
     }
+
+    /// The first place in route `rb` where the visit `from` takes out goes in at a
+    /// lower cost, within the limits.
+    fn familiar_put(&self, from: &From, rb: usize, tried: &mut u64) -> Option<Found> {
+        let problem = self.problem;
+        let (a, b) = (&self.st.routes[from.ra], &self.st.routes[rb]);
+        let (pa, pb) = (a.provider(), b.provider());
+        let su = a.stops()[from.i];
+        let need = problem.need(from.u);
+        let len = b.stops().len();
+        for pos in 0..=len {
+            *tried += 1;
+            let (bi, bn) = (before(pos), at_or_end(pos, len));
+            let Some(put) = b.gap(problem, bi, bn, &[su]) else {
+                continue;
+            };
+            // (An empty route travels nowhere.)
+            let was = if len == 0 { 0 } else { b.legs_between(bi, bn) };
+            let gain_b = put - was;
+            let handed = std::iter::once((from.u, pa, pb));
+            if self.move_cost(from.gain + gain_b, handed) >= 0 {
+                continue;
+            }
+            let changes = [
+                (from.ra, from.gain, -need.duration, -need.load, -1),
+                (rb, gain_b, need.duration, need.load, 1),
+            ];
+            if self.st.allows(&changes) && self.st.affordable_handover(from.u, pa, pb) {
+                return Some(Found::Put(rb, pos));
+            }
+        }
+        None
+    }
+
+    /// The first visit of route `rb` that, exchanged with the visit `from` takes out,
+    /// lowers the cost within the limits.
+    fn familiar_swap(&self, from: &From, rb: usize, tried: &mut u64) -> Option<Found> {
+        let problem = self.problem;
+        let (a, b) = (&self.st.routes[from.ra], &self.st.routes[rb]);
+        let (pa, pb) = (a.provider(), b.provider());
+        let su = a.stops()[from.i];
+        let (ai, an) = from.around;
+        let need = problem.need(from.u);
+        let len = b.stops().len();
+        for j in 0..len {
+            let sv = b.stops()[j];
+            let v = sv.need;
+            if !b.movable(j)
+                || !sv.is_free()
+                || self.st.at(v)[1] != NONE
+                || problem.disqualification(pa, v).is_some()
+            {
+                continue;
+            }
+            *tried += 1;
+            let (bi, bn) = (before(j), at_or_end(j + 1, len));
+            let Some(na) = a.gap(problem, ai, an, &[sv]) else {
+                continue;
+            };
+            let Some(nb) = b.gap(problem, bi, bn, &[su]) else {
+                continue;
+            };
+            let (gain_a, gain_b) = (na - a.legs_between(ai, an), nb - b.legs_between(bi, bn));
+            let handed = [(from.u, pa, pb), (v, pb, pa)].into_iter();
+            if self.move_cost(gain_a + gain_b, handed) >= 0 {
+                continue;
+            }
+            let nv = problem.need(v);
+            let (dd, dl) = (nv.duration - need.duration, nv.load - need.load);
+            let changes = [(from.ra, gain_a, dd, dl, 0), (rb, gain_b, -dd, -dl, 0)];
+            if self.st.allows(&changes) {
+                return Some(Found::Swap(rb, j));
+            }
+        }
+        None
+    }
+}
+
+/// The visit a familiar move takes out: its need, route and position, the stops
+/// around it, and what taking it out saves in travel (negative: saved).
+struct From {
+    u: NeedIdx,
+    ra: usize,
+    i: usize,
+    around: (Option<usize>, Option<usize>),
+    gain: i64,
 }
 
 /// A familiar carer's route qualifies when its shift comes within this many seconds of
