@@ -92,7 +92,8 @@ const REASSIGN_ROUNDS: usize = 8;
 const SETTLED: u64 = 2_000;
 
 /// [`SETTLED`] over a horizon with carer changes priced (measured on generated weeks
-/// of 2,000 elders: from 2,000 to 500, 2-3 % less travel and carer changes).
+/// of 2,000 elders: from 2,000 to 500, about 2 % less travel and 1-3 % fewer carer
+/// changes).
 const SETTLED_PRICED: u64 = 500;
 
 /// The search's operators, in the order `summary.search.operators` lists them.
