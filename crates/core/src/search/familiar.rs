@@ -44,7 +44,8 @@ impl Search<'_> {
         let from = From {
             u,
             ra,
-            i,
+            stop: a.stops()[i],
+            provider: pa,
             around: (ai, an),
             gain: left - a.legs_between(ai, an),
         };
@@ -90,9 +91,8 @@ impl Search<'_> {
     /// lower cost, within the limits.
     fn familiar_put(&self, from: &From, rb: usize, tried: &mut u64) -> Option<Found> {
         let problem = self.problem;
-        let (a, b) = (&self.st.routes[from.ra], &self.st.routes[rb]);
-        let (pa, pb) = (a.provider(), b.provider());
-        let su = a.stops()[from.i];
+        let b = &self.st.routes[rb];
+        let (pa, pb, su) = (from.provider, b.provider(), from.stop);
         let need = problem.need(from.u);
         let len = b.stops().len();
         for pos in 0..=len {
@@ -124,8 +124,7 @@ impl Search<'_> {
     fn familiar_swap(&self, from: &From, rb: usize, tried: &mut u64) -> Option<Found> {
         let problem = self.problem;
         let (a, b) = (&self.st.routes[from.ra], &self.st.routes[rb]);
-        let (pa, pb) = (a.provider(), b.provider());
-        let su = a.stops()[from.i];
+        let (pa, pb, su) = (from.provider, b.provider(), from.stop);
         let (ai, an) = from.around;
         let need = problem.need(from.u);
         let len = b.stops().len();
@@ -163,12 +162,13 @@ impl Search<'_> {
     }
 }
 
-/// The visit a familiar move takes out: its need, route and position, the stops
-/// around it, and what taking it out saves in travel (negative: saved).
+/// The visit a familiar move takes out: its need and route, its stop and carer, the
+/// stops around it, and what taking it out saves in travel (negative: saved).
 struct From {
     u: NeedIdx,
     ra: usize,
-    i: usize,
+    stop: crate::routes::StopState,
+    provider: ProviderIdx,
     around: (Option<usize>, Option<usize>),
     gain: i64,
 }
