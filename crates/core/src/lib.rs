@@ -56,6 +56,7 @@ pub mod model;
 mod neighbours;
 mod objective;
 pub mod priority;
+mod progress;
 pub mod recommend;
 mod routes;
 mod search;

@@ -17,6 +17,8 @@ use crate::neighbours::Neighbours;
 use crate::routes::Construction;
 use crate::wire::{Plan, SearchSummary, Stopped};
 
+pub use crate::progress::{Observer, Progress};
+
 /// Which construction builds the routes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -43,25 +45,6 @@ pub enum Algorithm {
     /// with a proven bound on served priority.
     Matching,
 }
-
-/// What a solve tells its observer while it runs ([`solve_observed`]).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Progress {
-    /// A phase begins: `"candidates"`, `"construction"`, `"search"`, `"plan"`.
-    Phase(&'static str),
-    /// The search found a new best plan after `iterations` iterations: its served
-    /// priority, served needs and cost (`score.travel` is not filled in: 0).
-    Best {
-        /// Iterations run so far by the search that found it.
-        iterations: u64,
-        /// The plan's objective.
-        score: crate::wire::Objective,
-    },
-}
-
-/// A solve's observer: called from the solving threads, so it must be quick.
-pub type Observer<'a> = dyn Fn(Progress) + Sync + 'a;
 
 /// `Auto` gives the matching side (bound and construction) `1 / MATCHING_SHARE` of the
 /// time limit.

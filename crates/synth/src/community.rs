@@ -150,10 +150,8 @@ pub fn with_venues(mut p: ProblemInput) -> ProblemInput {
             Some(s) => s.price = Some(price),
             None => p.services.push(ServiceInput {
                 id: id.into(),
-                duration: None,
-                min_level: None,
-                volunteer_ok: None,
                 price: Some(price),
+                ..Default::default()
             }),
         }
     }

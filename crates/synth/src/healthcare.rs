@@ -76,21 +76,9 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
             kind: ProviderKind::Staff,
             skills: skills.iter().map(|s| s.to_string()).collect(),
             level: Some(3),
-            gender: None,
             start: Location::Point([station.0, station.1]),
-            end: None,
             shifts: vec![DAY],
-            mode: None,
-            speed_kmh: None,
-            max_visits: None,
-            max_work: None,
-            capacity: None,
-            max_visits_total: None,
-            max_work_total: None,
-            time_bank: None,
-            station: None,
-            group: None,
-            prices: Default::default(),
+            ..Default::default()
         });
     }
     for i in 0..patients {
@@ -102,13 +90,7 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
         out.elders.push(ElderInput {
             id: elder.clone(),
             location: Location::Point([x, y]),
-            area: None,
-            profile: None,
-            prefers: Vec::new(),
-            avoids: Vec::new(),
-            caregiver_gender: None,
-            walk_limit: None,
-            budget: None,
+            ..Default::default()
         });
         let open = r.random_range(DAY[0]..DAY[1] - 3 * 3600) / 900 * 900;
         let minutes = |r: &mut Pcg64| r.random_range(1..=3) * 15 * 60;
@@ -119,15 +101,8 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
             duration: Some(duration),
             windows: vec![[open, open + 2 * 3600]],
             priority: Some(50),
-            skills: Vec::new(),
-            min_level: None,
-            caregivers: None,
-            load: None,
-            pinned: None,
             late_by: Some(LATE_BY),
-            visits: None,
-            min_gap: None,
-            all_visits: None,
+            ..Default::default()
         };
         match r.random_range(0..8) {
             // A bath by a nurse and an aide together.
@@ -140,9 +115,7 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
                     id: format!("l-{i:04}"),
                     kind: LinkKind::Together,
                     needs: vec![a, b],
-                    min_gap: None,
-                    max_gap: None,
-                    provider: None,
+                    ..Default::default()
                 });
             }
             // Personal care, then medication 30 to 60 minutes later.
@@ -158,7 +131,7 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
                     needs: vec![a, b],
                     min_gap: Some(1800),
                     max_gap: Some(3600),
-                    provider: None,
+                    ..Default::default()
                 });
             }
             k => {

@@ -253,22 +253,15 @@ impl Gen {
                 id,
                 elder: e.id.clone(),
                 service: service.to_owned(),
-                duration: None,
                 windows,
-                priority: None,
                 skills: if two {
                     vec!["lift_assist".into()]
                 } else {
                     Vec::new()
                 },
-                min_level: None,
                 caregivers: two.then_some(2),
                 load,
-                pinned: None,
-                late_by: None,
-                visits: None,
-                min_gap: None,
-                all_visits: None,
+                ..Default::default()
             });
         }
         n
@@ -436,19 +429,12 @@ impl Gen {
             level: Some(level),
             gender: Some(gender),
             start,
-            end: None,
             shifts,
             mode: Some(mode),
-            speed_kmh: None,
             max_visits,
             max_work,
             capacity,
-            max_visits_total: None,
-            max_work_total: None,
-            time_bank: None,
-            station: None,
-            group: None,
-            prices: Default::default(),
+            ..Default::default()
         });
     }
 

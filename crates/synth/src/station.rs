@@ -121,21 +121,10 @@ pub fn generate(spec: &Spec) -> ProblemInput {
             kind: ProviderKind::Staff,
             skills: VISITS.iter().map(|v| v.0.to_owned()).collect(),
             level: Some(3),
-            gender: None,
             start: Location::Point([at.0, at.1]),
-            end: None,
             shifts: vec![SHIFT],
-            mode: None,
-            speed_kmh: None,
-            max_visits: None,
-            max_work: None,
             capacity: Some(CAPACITY),
-            max_visits_total: None,
-            max_work_total: None,
-            time_bank: None,
-            station: None,
-            group: None,
-            prices: Default::default(),
+            ..Default::default()
         });
     }
     for i in 0..spec.needs {
@@ -174,30 +163,16 @@ pub fn generate(spec: &Spec) -> ProblemInput {
         out.elders.push(ElderInput {
             id: format!("e-{i:05}"),
             location: Location::Point([x, y]),
-            area: None,
-            profile: None,
-            prefers: Vec::new(),
-            avoids: Vec::new(),
-            caregiver_gender: None,
-            walk_limit: None,
-            budget: None,
+            ..Default::default()
         });
         out.needs.push(NeedInput {
             id: format!("n-{i:05}"),
             elder: format!("e-{i:05}"),
             service: service.to_owned(),
-            duration: None,
             windows: vec![[open, close]],
             priority: Some(50),
-            skills: Vec::new(),
-            min_level: None,
-            caregivers: None,
             load: (load > 0).then_some(load),
-            pinned: None,
-            late_by: None,
-            visits: None,
-            min_gap: None,
-            all_visits: None,
+            ..Default::default()
         });
     }
     out

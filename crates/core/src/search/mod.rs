@@ -188,7 +188,7 @@ pub(crate) fn improve(
     built: Construction,
     iterations: u64,
     deadline: Instant,
-    observer: &crate::solve::Observer<'_>,
+    observer: &crate::progress::Observer<'_>,
 ) -> (Construction, Stats) {
     use rayon::prelude::*;
     let runs = rayon::current_num_threads().max(1) as u64;
@@ -357,7 +357,7 @@ impl<'a> Search<'a> {
         &mut self,
         iterations: u64,
         deadline: Instant,
-        observer: Option<&crate::solve::Observer<'_>>,
+        observer: Option<&crate::progress::Observer<'_>>,
     ) -> Stats {
         let mut stats = Stats::default();
         let n = self.problem.needs().len() as u32;
@@ -453,7 +453,7 @@ impl<'a> Search<'a> {
                 stats.improvements += 1;
                 self.save_best();
                 if let Some(tell) = observer {
-                    tell(crate::solve::Progress::Best {
+                    tell(crate::progress::Progress::Best {
                         iterations: stats.iterations,
                         score: self.best_score.to_wire(0),
                     });

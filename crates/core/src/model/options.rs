@@ -1,0 +1,78 @@
+//! The solver's options and the weights of the cost.
+
+/// The weights of the cost, level 3 of the objective (v1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weights {
+    /// Per second of travel.
+    pub travel: i64,
+    /// Per second of lateness, summed over visits.
+    pub lateness: i64,
+    /// Per second of the largest lateness.
+    pub max_lateness: i64,
+    /// Per carer change.
+    pub carer_changes: i64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            travel: 1,
+            lateness: 1,
+            max_lateness: 0,
+            carer_changes: 0,
+        }
+    }
+}
+
+/// Solver options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Wall-clock budget in milliseconds.
+    pub time_limit_ms: u64,
+    /// Threads; 0 = all cores.
+    pub threads: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Nearest reachable providers kept per need; 0 = all (see [`crate::feasibility`]).
+    pub candidates: usize,
+    /// Iterations of the improvement search; `None`: derived from the size (see
+    /// [`Options::iterations_for`]).
+    pub iterations: Option<u64>,
+    /// The weights of the cost.
+    pub weights: Weights,
+
+    /// Seconds per day of the horizon; `None`: the whole problem is one day.
+    pub day_length: Option<i64>,
+    /// The clock time at which day 0 begins.
+    pub day_start: i64,
+}
+
+impl Options {
+    /// The iteration budget of the improvement search for `needs` needs: the given
+    /// one, or `clamp(100 × needs, 1,000, 1,000,000)`.
+    ///
+    /// ```
+    /// let o = carematch_core::model::Options::default();
+    /// assert_eq!(o.iterations_for(5), 1_000);
+    /// assert_eq!(o.iterations_for(2_000), 200_000);
+    /// ```
+    pub fn iterations_for(&self, needs: usize) -> u64 {
+        self.iterations
+            .unwrap_or_else(|| (100 * needs as u64).clamp(1_000, 1_000_000))
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            time_limit_ms: 2_000,
+            threads: 0,
+            seed: 1,
+            candidates: 32,
+            iterations: None,
+            weights: Weights::default(),
+            day_length: None,
+            day_start: 0,
+        }
+    }
+}

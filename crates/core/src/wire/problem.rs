@@ -1,0 +1,230 @@
+//! The problem a caller sends: its top level, travel, services and options.
+
+use super::{ElderInput, LinkInput, NeedInput, ProviderInput, VenueInput};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A problem as sent by a caller.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProblemInput {
+    /// How travel times are computed; default haversine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<TravelInput>,
+    /// Overrides of (or additions to) the built-in service catalogue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceInput>,
+    /// The elders, each with a location and an optional profile.
+    pub elders: Vec<ElderInput>,
+    /// The needs: one visit each, to an elder.
+    pub needs: Vec<NeedInput>,
+    /// The people and organisations who can serve.
+    pub providers: Vec<ProviderInput>,
+    /// v1.1: linked visits — needs served together, or in a fixed order with a gap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkInput>,
+    /// v1.1: places where elders gather — canteens, day-care centres, activity rooms
+    /// — with seats per session: a need met there takes a seat and no carer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub venues: Vec<VenueInput>,
+    /// Solver options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionsInput>,
+}
+
+/// The weights of the cost (level 3 of the objective, v1.1): integers >= 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WeightsInput {
+    /// Per second of travel; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<i64>,
+    /// Per second of lateness (summed over visits); default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<i64>,
+    /// Per second of the largest lateness of any visit; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lateness: Option<i64>,
+    /// Per carer change (for each elder, distinct carers minus one); default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carer_changes: Option<i64>,
+}
+
+/// How travel times are computed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TravelInput {
+    /// The metric; default haversine.
+    #[serde(default)]
+    pub metric: Metric,
+    /// Haversine only: road / straight-line factor, default 1.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detour: Option<f64>,
+    /// Euclidean only: units per second, default 1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Matrix only: square matrix of travel seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub durations: Option<Vec<Vec<i64>>>,
+}
+
+/// The travel metric.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Great-circle distance on `[lon, lat]` with a detour factor and per-mode speeds.
+    #[default]
+    Haversine,
+    /// Straight-line distance on `[x, y]` at `travel.speed`.
+    Euclidean,
+    /// Locations are indices into `travel.durations`.
+    Matrix,
+}
+
+/// A catalogue entry override or a custom service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ServiceInput {
+    /// The service id needs refer to.
+    pub id: String,
+    /// Default duration in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// Minimum provider qualification level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<i64>,
+    /// Whether volunteers may do it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer_ok: Option<bool>,
+    /// v1.1: the price of one visit, in the smallest currency unit (default 0): what
+    /// a visit costs the elder's budget, at home (unless the carer has its own price)
+    /// or at a venue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+}
+
+/// A location: `[lon, lat]`, `[x, y]` or a matrix index, depending on the metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Location {
+    /// `[lon, lat]` (haversine) or `[x, y]` (euclidean).
+    Point([f64; 2]),
+    /// An index into `travel.durations` (matrix).
+    Index(u64),
+}
+
+impl Default for Location {
+    /// `[0, 0]`: a placeholder for `..Default::default()`, to be set.
+    fn default() -> Self {
+        Location::Point([0.0, 0.0])
+    }
+}
+
+/// `Location` is `[x, y]` or a matrix index on the wire.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Location {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let point = ArrayBuilder::new()
+            .items(ObjectBuilder::new().schema_type(Type::Number))
+            .min_items(Some(2))
+            .max_items(Some(2))
+            .description(Some("`[lon, lat]` (haversine) or `[x, y]` (euclidean)"));
+        let index = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+            .description(Some("an index into `travel.durations` (matrix)"));
+        OneOfBuilder::new().item(point).item(index).into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Location {}
+
+impl Serialize for Location {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Location::Point(p) => p.serialize(s),
+            Location::Index(i) => s.serialize_u64(*i),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Location;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a point [lon, lat] / [x, y] or a non-negative matrix index")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Location, E> {
+                Ok(Location::Index(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Location, E> {
+                u64::try_from(v)
+                    .map(Location::Index)
+                    .map_err(|_| E::custom(format!("matrix index {v} is negative")))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Location, A::Error> {
+                let x: f64 = a
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                let y: f64 = a
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(1, &self))?;
+                if a.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::custom(
+                        "a point has exactly two coordinates",
+                    ));
+                }
+                Ok(Location::Point([x, y]))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Solver options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OptionsInput {
+    /// Wall-clock budget for the solve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_ms: Option<i64>,
+    /// 0 = all cores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    /// Same input + seed + threads => same plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "uint64", minimum = 0))]
+    pub seed: Option<u64>,
+    /// carematch extension: keep, per need, the candidate slots of this many nearest
+    /// providers that can reach it (default 32; 0 = every provider). Values 1 is read as 2
+    /// so that two-carer needs keep a choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<i64>,
+    /// carematch extension: iterations of the improvement search (ruin and recreate)
+    /// after the construction. Absent: `clamp(100 × needs, 1,000, 1,000,000)`; 0: no
+    /// search. The search also stops at `time_limit_ms`; the plan is the same for the
+    /// same input, seed and thread count when the iterations run out first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<i64>,
+    /// v1.1: the weights of the cost (level 3 of the objective).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<WeightsInput>,
+    /// v1.1: seconds per day of the horizon (e.g. 86400); absent: the whole problem
+    /// is one day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_length: Option<i64>,
+    /// v1.1: the clock time at which day 0 begins (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_start: Option<i64>,
+}

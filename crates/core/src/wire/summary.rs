@@ -1,0 +1,156 @@
+//! A plan's totals: the summary, the objective, the search's figures and the gap
+//! report.
+
+use serde::{Deserialize, Serialize};
+
+/// What the improvement search did: `summary.search`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SearchSummary {
+    /// Iterations run, summed over the searches.
+    pub iterations: u64,
+    /// Searches run side by side from the same construction, one per thread, each
+    /// with its own seed; the best plan wins.
+    pub runs: u64,
+    /// Iterations of the winning search that found a better plan.
+    pub improvements: u64,
+    /// `"iterations"` when the iteration budget ended the search (the plan is then
+    /// reproducible), `"time_limit"` when the deadline did.
+    pub stopped: Stopped,
+    /// carematch extension: per operator of the search, the moves it tried and the
+    /// moves it applied, summed over the searches (`ruin_recreate`: iterations and
+    /// accepted iterations; `relocate`, `swap`, `or_opt`, `two_opt_star`, `swap_star`:
+    /// local-search moves evaluated and applied).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operators: Vec<OperatorStats>,
+}
+
+/// What one operator of the search did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OperatorStats {
+    /// The operator: `ruin_recreate`, `relocate`, `swap`, `or_opt`, `two_opt_star`,
+    /// `swap_star`.
+    pub name: String,
+    /// Moves evaluated.
+    pub tried: u64,
+    /// Moves applied (accepted).
+    pub applied: u64,
+}
+
+/// Why the improvement search stopped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Stopped {
+    /// The iteration budget ran out.
+    #[default]
+    Iterations,
+    /// The time limit came first.
+    TimeLimit,
+}
+
+/// Distinct providers per elder served (`summary.carers_per_elder`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CarersPerElder {
+    /// Mean over the elders with at least one visit served.
+    pub mean: f64,
+    /// The most any elder has.
+    pub max: u64,
+}
+
+/// Totals of a plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// Needs in the problem (v1.1: visits, a need with `visits: k` counting `k`).
+    pub needs: u64,
+    /// Needs (visits) served.
+    pub assigned: u64,
+    /// Needs (visits) not served.
+    pub unassigned: u64,
+    /// Served priority / total priority (1.0 when the total is 0).
+    pub priority_served: f64,
+    /// Seconds of travel, all routes.
+    pub travel: i64,
+    /// Seconds of service, all routes (a two-carer visit counts twice).
+    pub service: i64,
+    /// Seconds of waiting before a stop's start, all routes.
+    pub waiting: i64,
+    /// v1.1, with `options.day_length` or a need of several visits: per elder, the
+    /// distinct providers who visit them minus one, summed (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carer_changes: Option<i64>,
+    /// carematch extension, with `carer_changes`: distinct providers per elder served,
+    /// mean and largest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carers_per_elder: Option<CarersPerElder>,
+    /// v1.1: seconds of lateness, summed over visits (absent in v1 plans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<i64>,
+    /// v1.1: the largest lateness of any visit (absent in v1 plans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lateness: Option<i64>,
+    /// The lexicographic objective.
+    pub objective: Objective,
+    /// Proven upper bound on the served priority, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+    /// carematch extension: what the improvement search did (absent when none ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchSummary>,
+    /// v1.1: needs (visits) met at venues (absent when the problem has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_venues: Option<u64>,
+    /// Wall-clock milliseconds of the solve (the only field that varies between runs).
+    pub solve_ms: u64,
+    /// Threads used.
+    pub threads: u64,
+}
+
+/// The lexicographic objective: priority, then served, then cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// Sum of priority over served needs.
+    pub priority: i64,
+    /// Number of served needs.
+    pub served: i64,
+    /// Total travel seconds.
+    pub travel: i64,
+    /// v1.1: level 3, `travel·w.travel + lateness·w.lateness +
+    /// max_lateness·w.max_lateness + carer_changes·w.carer_changes` (equal to travel
+    /// with the default weights and no soft windows; absent in v1 plans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<i64>,
+}
+
+/// A proven bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Bound {
+    /// Upper bound on the served priority of any plan.
+    pub priority: i64,
+}
+
+/// Unmet needs in one area for one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// The elders' area; null when they have none.
+    pub area: Option<String>,
+    /// The service id.
+    pub service: String,
+    /// Number of unmet needs.
+    pub unmet: u64,
+    /// Their summed priority.
+    pub unmet_priority: i64,
+}
