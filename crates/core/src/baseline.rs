@@ -21,7 +21,7 @@ use std::time::Instant;
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
-use crate::routes::{Builder, Construction, Unit, NONE};
+use crate::routes::{Builder, Construction, Unit};
 use crate::wire::Reason;
 
 /// Builds a plan's routes with the baseline construction, from the pinned visits
@@ -34,11 +34,11 @@ pub(crate) fn construct(
     deadline: Option<Instant>,
 ) -> Construction {
     let mut st = Builder::with_pins(problem);
-    st.pay_seats(cands.seats());
+    st.at_venues(cands);
     let order = priority_order(problem, cands);
     let unassigned = insert_all(problem, cands, near, &mut st, &order, deadline);
     Construction {
-        routes: st.routes,
+        routes: st.into_routes(),
         unassigned,
     }
 }
@@ -117,7 +117,7 @@ pub(crate) fn insert_one(
 ) -> Vec<(NeedIdx, Reason, String)> {
     let unit = Unit::of(problem, n);
     let members = unit.needs(problem);
-    if members.iter().any(|&m| st.at(m)[0] != NONE) {
+    if members.iter().any(|&m| st.at(m).is_served()) {
         return Vec::new();
     }
     if members.iter().any(|&m| cands.reason(m).is_some()) {

@@ -19,10 +19,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, FieldPath};
-use crate::explain::{adjust_gap, lateness};
+use crate::explain::adjust_gap;
 use crate::feasibility::slots_of;
 use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
-use crate::objective::{plan_cost, priority_served, waiting, Score};
 use crate::routes::{Builder, Insertion, RouteState, StopState, Unit};
 use crate::wire::{Plan, Reason, Unassigned};
 
@@ -82,18 +81,7 @@ pub fn dispatch(
     // A need of a link comes with its partners (rule 7): none may be served yet.
     let unit = Unit::of(problem, n);
     let members = unit.needs(problem);
-    for (i, r) in plan.routes.iter().enumerate() {
-        let ids: Vec<&str> = members
-            .iter()
-            .map(|&m| problem.need(m).id.as_str())
-            .collect();
-        if let Some(k) = r.stops.iter().position(|s| ids.contains(&s.need.as_str())) {
-            return Err(Error::invalid(
-                &route_path(i).key("stops").index(k).key("need"),
-                "the need to dispatch (or a partner of its link) is already served",
-            ));
-        }
-    }
+    not_served(problem, &plan, &members)?;
     let mut out = Dispatch {
         plan: Plan::default(),
         providers: Vec::new(),
@@ -117,46 +105,13 @@ pub fn dispatch(
     let mut st = Builder::new(problem);
     let mut at = HashMap::new();
     let placed = place(problem, &plan, now, unit, near, &mut st, &mut at)?;
-    let mut touched: Vec<usize> = placed.displaced.iter().map(|d| d.1).collect();
-    if placed.served || placed.displaced.is_some() {
-        let mut seen: Vec<usize> = Vec::new();
-        for &s in &placed.slots {
-            let ri = st.route_ix(s);
-            if seen.contains(&ri) {
-                continue;
-            }
-            seen.push(ri);
-            let r = &st.routes[ri];
-            for (k, x) in r.stops().iter().enumerate() {
-                if members.contains(&x.need) {
-                    touched.push(ri);
-                    out.providers.push(problem.provider(s.provider).id.clone());
-                    if x.need == members[0] {
-                        out.start = Some(r.start_of(k));
-                    }
-                }
-            }
-        }
-    } else {
-        let detail = format!(
-            "{} provider shift(s) could serve it, but none has room at its times",
-            placed.slots.len()
-        );
-        let reason = if matches!(unit, Unit::Need(_)) && problem.need(n).caregivers == 2 {
-            Reason::NoPartner
-        } else {
-            Reason::OverCapacity
-        };
-        out.reason = Some((reason, detail));
-    }
+    let touched = outcome(problem, &st, unit, &members, &placed, &mut out);
     let displaced = placed.displaced.map(|d| d.0);
     out.displaced = displaced.map(|d| problem.need(d).id.clone());
-    touched.sort_unstable();
-    touched.dedup();
     let changed: Vec<(Slot, Option<usize>, crate::wire::Route)> = touched
         .iter()
         .map(|&ri| {
-            let r = &st.routes[ri];
+            let r = st.route(ri);
             let old = at.get(&r.slot).copied();
             let mut route = r.to_wire(problem);
             if let Some(i) = old {
@@ -175,6 +130,72 @@ pub fn dispatch(
     );
     out.changed = changed.into_iter().map(|c| c.2).collect();
     Ok(out)
+}
+
+/// An error naming the stop when a need of `members` is served in `plan` already.
+fn not_served(problem: &Problem, plan: &Plan, members: &[NeedIdx]) -> Result<(), Error> {
+    let ids: Vec<&str> = members
+        .iter()
+        .map(|&m| problem.need(m).id.as_str())
+        .collect();
+    for (i, r) in plan.routes.iter().enumerate() {
+        if let Some(k) = r.stops.iter().position(|s| ids.contains(&s.need.as_str())) {
+            return Err(Error::invalid(
+                &route_path(i).key("stops").index(k).key("need"),
+                "the need to dispatch (or a partner of its link) is already served",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What `placed` did, into `out`: the providers now serving `members` and the first
+/// one's start, or why they could not be served. Returns the routes it changed, in
+/// index order.
+fn outcome(
+    problem: &Problem,
+    st: &Builder,
+    unit: Unit,
+    members: &[NeedIdx],
+    placed: &Placed,
+    out: &mut Dispatch,
+) -> Vec<usize> {
+    let mut touched: Vec<usize> = placed.displaced.iter().map(|d| d.1).collect();
+    if placed.served || placed.displaced.is_some() {
+        let mut seen: Vec<usize> = Vec::new();
+        for &s in &placed.slots {
+            let ri = st.route_ix(s);
+            if seen.contains(&ri) {
+                continue;
+            }
+            seen.push(ri);
+            let r = st.route(ri);
+            for (k, x) in r.stops().iter().enumerate() {
+                if members.contains(&x.need) {
+                    touched.push(ri);
+                    out.providers.push(problem.provider(s.provider).id.clone());
+                    if x.need == members[0] {
+                        out.start = Some(r.start_of(k));
+                    }
+                }
+            }
+        }
+    } else {
+        let detail = format!(
+            "{} provider shift(s) could serve it, but none has room at its times",
+            placed.slots.len()
+        );
+        let two = matches!(unit, Unit::Need(n) if problem.need(n).caregivers == 2);
+        let reason = if two {
+            Reason::NoPartner
+        } else {
+            Reason::OverCapacity
+        };
+        out.reason = Some((reason, detail));
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    touched
 }
 
 /// Where [`place`] put the need.
@@ -207,8 +228,8 @@ fn place(
     for l in &lists {
         load(problem, plan, now, l, st, at)?;
     }
-    let mut paid = HashMap::new();
-    spend_outside(problem, plan, &members, st, at, &mut paid);
+    let mut noted = Vec::new();
+    visits_outside(problem, plan, &members, st, at, &mut noted);
     let mut served = insert_listed(st, unit, &members, &lists);
     let mut displaced = None;
     let lone = matches!(unit, Unit::Need(n) if problem.need(n).caregivers == 1);
@@ -223,7 +244,7 @@ fn place(
         for l in &lists {
             load(problem, plan, now, l, st, at)?;
         }
-        spend_outside(problem, plan, &members, st, at, &mut paid);
+        visits_outside(problem, plan, &members, st, at, &mut noted);
         served = insert_listed(st, unit, &members, &lists);
     }
     Ok(Placed {
@@ -233,56 +254,53 @@ fn place(
     })
 }
 
-/// Rule 9 in a plan read back in part: what the elders of `members` spend outside the
-/// routes in `st` so far — the other routes, the venue visits — paid into `st` (what
-/// `paid` does not hold yet).
-pub(crate) fn spend_outside(
+/// A plan read back in part: the visits of the elders of `members` outside the routes
+/// in `st` so far — in the plan's other routes, at venues — told to `st` as visits
+/// made elsewhere (the rules that count every visit of an elder, such as budgets, need
+/// them); `noted` holds what was told before, forgotten first.
+pub(crate) fn visits_outside(
     problem: &Problem,
     plan: &Plan,
     members: &[NeedIdx],
     st: &mut Builder,
     at: &HashMap<Slot, usize>,
-    paid: &mut HashMap<crate::model::ElderIdx, i64>,
+    noted: &mut Vec<(NeedIdx, Option<ProviderIdx>)>,
 ) {
-    if !problem.has_budgets() {
+    if !st.counts_elsewhere() {
         return;
     }
     let read: HashSet<usize> = at.values().copied().collect();
-    let mut elders: Vec<crate::model::ElderIdx> =
+    let elders: HashSet<crate::model::ElderIdx> =
         members.iter().map(|&m| problem.need(m).elder).collect();
-    elders.sort_unstable();
-    elders.dedup();
-    for e in elders {
-        let mut outside = 0;
-        for (_, r) in plan
-            .routes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !read.contains(i))
-        {
-            let Some(p) = problem.provider_by_id(&r.provider) else {
-                continue;
-            };
-            for s in &r.stops {
-                if let Some(n) = problem
-                    .need_by_id(&s.need)
-                    .filter(|&n| problem.need(n).elder == e)
-                {
-                    outside += problem.price(n, p);
-                }
-            }
-        }
-        for v in &plan.venue_visits {
-            if let Some(n) = problem
-                .need_by_id(&v.need)
-                .filter(|&n| problem.need(n).elder == e)
-            {
-                outside += problem.need(n).price;
-            }
-        }
-        let before = paid.insert(e, outside).unwrap_or(0);
-        st.spend_elsewhere(e, outside - before);
+    let of_elders = |id: &str| {
+        problem
+            .need_by_id(id)
+            .filter(|&n| elders.contains(&problem.need(n).elder))
+    };
+    let mut outside = Vec::new();
+    for (_, r) in plan
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !read.contains(i))
+    {
+        let Some(p) = problem.provider_by_id(&r.provider) else {
+            continue;
+        };
+        outside.extend(
+            r.stops
+                .iter()
+                .filter_map(|s| Some((of_elders(&s.need)?, Some(p)))),
+        );
     }
+    outside.extend(
+        plan.venue_visits
+            .iter()
+            .filter_map(|v| Some((of_elders(&v.need)?, None))),
+    );
+    st.elsewhere(noted, -1);
+    st.elsewhere(&outside, 1);
+    *noted = outside;
 }
 
 /// Inserts `unit`, each of its `members` among its slots in `lists`.
@@ -397,8 +415,8 @@ fn displace(
     let mut best: Option<((u32, i64, usize, usize), Insertion)> = None;
     for &slot in slots {
         let ri = st.route_ix(slot);
-        for pos in 0..st.routes[ri].stops().len() {
-            let s = st.routes[ri].stops()[pos];
+        for pos in 0..st.route(ri).stops().len() {
+            let s = st.route(ri).stops()[pos];
             let victim = problem.need(s.need);
             if victim.priority >= priority || victim.pinned.is_some() || s.fixed.is_some() {
                 continue;
@@ -406,28 +424,24 @@ fn displace(
             if best.as_ref().is_some_and(|(k, _)| k.0 < victim.priority) {
                 continue;
             }
-            let saved = st.routes[ri].clone();
-            let counters = st.counters(ri);
-            let at = st.at(s.need);
-            let travel = saved.travel;
+            let travel = st.route(ri).travel;
+            // Tried, then taken back in the builder's books.
+            st.checkpoint();
             st.remove(ri, pos);
-            if st.routes[ri].is_consistent() {
+            if st.route(ri).is_consistent() {
                 if let Some(ins) = st.best_option(slot, n, None, || false) {
-                    let delta = st.routes[ri].travel + ins.delta - travel;
+                    let delta = st.route(ri).travel + ins.delta - travel;
                     let key = (victim.priority, delta, ri, pos);
                     if best.as_ref().is_none_or(|(k, _)| key < *k) {
                         best = Some((key, ins));
                     }
                 }
             }
-            // Undone in the builder's books (its cost, carers and budgets too).
-            st.restore(ri, saved);
-            st.set_counters(ri, counters);
-            st.set_at(s.need, at);
+            st.rollback();
         }
     }
     let ((_, _, ri, pos), ins) = best?;
-    let slot = st.routes[ri].slot;
+    let slot = st.route(ri).slot;
     let victim = st.remove(ri, pos).need;
     st.apply(slot, n, &ins, None);
     Some((victim, ri))
@@ -448,26 +462,11 @@ fn keep_numbers(was: &crate::wire::Route, route: &mut crate::wire::Route) {
     }
 }
 
-/// The `(elder, provider)` of every visit of `routes`, as indices.
-fn plan_visits<'a>(
-    problem: &'a Problem,
-    routes: &'a [crate::wire::Route],
-) -> impl Iterator<Item = (u32, u32)> + 'a {
-    routes.iter().flat_map(move |r| {
-        let p = problem
-            .provider_by_id(&r.provider)
-            .map_or(u32::MAX, |p| p.0);
-        r.stops.iter().filter_map(move |s| {
-            let n = problem.need_by_id(&s.need)?;
-            Some((problem.need(n).elder.0, p))
-        })
-    })
-}
-
-/// The plan with the changed routes in place, `n` served or unassigned, the displaced
-/// need unassigned, and the summary and gaps updated by difference: O(changed routes +
-/// log of the plan) — but for the largest lateness and, over a horizon, the carers of
-/// each elder, read off every visit.
+/// The plan with the changed routes in place, the members served or unassigned with
+/// `reason`, the displaced need unassigned, the gap report updated by difference, and
+/// everything else the plan says of itself recomputed as a solve does
+/// ([`crate::explain::refresh`]). The proven bound is dropped: it was for the old
+/// plan's needs.
 fn finish(
     problem: &Problem,
     mut plan: Plan,
@@ -476,64 +475,8 @@ fn finish(
     reason: Option<(Reason, String)>,
     displaced: Option<NeedIdx>,
 ) -> Plan {
-    let late = write_routes(problem, &mut plan, changed);
+    write_routes(problem, &mut plan, changed);
     plan.routes.retain(|r| !r.stops.is_empty());
-    plan.ledger = crate::explain::ledger(problem, &plan.routes);
-    plan.funding = None;
-    // The largest lateness is not a sum: read off every visit (cheap next to the
-    // routes' rebuild).
-    let max_late = lateness(&plan.routes).1;
-    let s = &mut plan.summary;
-    s.bound = None;
-    s.needs = problem.needs().len() as u64;
-    s.lateness = Some(late);
-    s.max_lateness = Some(max_late);
-    let w = &problem.options().weights;
-    // Over a horizon, continuity is per elder over the whole plan: read off every
-    // visit, as the largest lateness.
-    let (changes, per_elder) =
-        crate::explain::continuity(problem, plan_visits(problem, &plan.routes));
-    let s = &mut plan.summary;
-    s.carer_changes = changes;
-    s.carers_per_elder = per_elder;
-    let mut score = Score {
-        priority: s.objective.priority,
-        served: s.objective.served,
-        cost: plan_cost(problem, w.travel * s.travel + w.lateness * late, max_late)
-            + w.carer_changes * changes.unwrap_or(0),
-    };
-    if reason.is_none() {
-        for &m in members {
-            score.serve(problem, m, 1);
-        }
-    }
-    if let Some(d) = displaced {
-        score.serve(problem, d, -1);
-    }
-    s.assigned = (s.assigned as i64 + score.served - s.objective.served) as u64;
-    s.objective = score.to_wire(s.travel);
-    s.priority_served = priority_served(problem, score.priority);
-    // Unassigned needs stay in need order.
-    let index = |id: &str| problem.need_by_id(id).map_or(u32::MAX, |i| i.0);
-    let unlist = |plan: &mut Plan, m: NeedIdx, entry: Option<Unassigned>| {
-        let at = plan.unassigned.partition_point(|u| index(&u.need) < m.0);
-        let listed = plan
-            .unassigned
-            .get(at)
-            .is_some_and(|u| u.need == problem.need(m).id);
-        match (listed, entry) {
-            (true, None) => {
-                plan.unassigned.remove(at);
-                adjust_gap(problem, &mut plan.gaps, m, -1);
-            }
-            (true, Some(e)) => plan.unassigned[at] = e,
-            (false, Some(e)) => {
-                plan.unassigned.insert(at, e);
-                adjust_gap(problem, &mut plan.gaps, m, 1);
-            }
-            (false, None) => {}
-        }
-    };
     // The need itself (the first of its link) gets the reason; its partners `linked`.
     for (k, &m) in members.iter().enumerate() {
         let entry = reason.as_ref().map(|(reason, detail)| {
@@ -557,7 +500,7 @@ fn finish(
                 }
             }
         });
-        unlist(&mut plan, m, entry);
+        unlist(problem, &mut plan, m, entry);
     }
     if let Some(d) = displaced {
         let entry = Unassigned {
@@ -566,39 +509,47 @@ fn finish(
             detail: "displaced by an urgent need of higher priority".to_owned(),
             visit: None,
         };
-        unlist(&mut plan, d, Some(entry));
+        unlist(problem, &mut plan, d, Some(entry));
     }
-    plan.summary.unassigned = plan.unassigned.len() as u64;
-    plan.funding = crate::funding::funding(problem, &plan);
+    plan.summary.bound = None;
+    crate::explain::refresh(problem, &mut plan);
     plan
 }
 
-/// Writes the changed routes into `plan` (replacements first, by their index in the
-/// plan; then the new routes, in slot order, whose insertion would shift those
-/// indices), updating the summary's travel, service and waiting by difference; returns
-/// the plan's lateness, summed.
+/// Lists need `m` as unassigned with `entry` (replacing its entry), or takes it off
+/// the list (`None`); the list stays in need order and the gap report follows.
+fn unlist(problem: &Problem, plan: &mut Plan, m: NeedIdx, entry: Option<Unassigned>) {
+    let index = |id: &str| problem.need_by_id(id).map_or(u32::MAX, |i| i.0);
+    let at = plan.unassigned.partition_point(|u| index(&u.need) < m.0);
+    let listed = plan
+        .unassigned
+        .get(at)
+        .is_some_and(|u| u.need == problem.need(m).id);
+    match (listed, entry) {
+        (true, None) => {
+            plan.unassigned.remove(at);
+            adjust_gap(problem, &mut plan.gaps, m, -1);
+        }
+        (true, Some(e)) => plan.unassigned[at] = e,
+        (false, Some(e)) => {
+            plan.unassigned.insert(at, e);
+            adjust_gap(problem, &mut plan.gaps, m, 1);
+        }
+        (false, None) => {}
+    }
+}
+
+/// Writes the changed routes into `plan`: replacements first, by their index in the
+/// plan; then the new routes, in slot order, whose insertion would shift those indices.
 fn write_routes(
     problem: &Problem,
     plan: &mut Plan,
     changed: &[(Slot, Option<usize>, crate::wire::Route)],
-) -> i64 {
-    let s = &mut plan.summary;
+) {
     let (replaced, added): (Vec<_>, Vec<_>) = changed.iter().partition(|c| c.1.is_some());
-    let mut late = s.lateness.unwrap_or(0);
     for (slot, old, route) in replaced.into_iter().chain(added) {
-        s.travel += route.travel;
-        s.service += route.service;
-        s.waiting += waiting(route);
-        late += lateness(std::slice::from_ref(route)).0;
         match old {
-            Some(i) => {
-                let was = &plan.routes[*i];
-                s.travel -= was.travel;
-                s.service -= was.service;
-                s.waiting -= waiting(was);
-                late -= lateness(std::slice::from_ref(was)).0;
-                plan.routes[*i] = route.clone();
-            }
+            Some(i) => plan.routes[*i] = route.clone(),
             None => {
                 // Slot order, as the solver writes routes.
                 let key = |r: &crate::wire::Route| {
@@ -616,5 +567,4 @@ fn write_routes(
             }
         }
     }
-    late
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{NeedIdx, Problem};
-use crate::objective::{priority_served, waiting, Score};
+use crate::objective::{priority_served, waiting, Score, Terms};
 use crate::routes::RouteState;
 use crate::wire::{Bound, Gap, Plan, Reason, Summary, Unassigned, VenueVisit};
 
@@ -44,82 +44,110 @@ pub(crate) fn build_plan(
         })
         .collect();
     let served_visits = number_visits(problem, &mut wire_routes, &mut venue_visits);
-    let (carer_changes, carers_per_elder) = continuity(
-        problem,
-        routes.iter().flat_map(|r| {
-            let p = r.provider().0;
-            r.stops()
-                .iter()
-                .map(move |s| (problem.need(s.need).elder.0, p))
-        }),
-    );
+    let mut plan = Plan {
+        summary: Summary {
+            bound: bound.map(|priority| Bound { priority }),
+            solve_ms,
+            threads: threads as u64,
+            ..Summary::default()
+        },
+        routes: wire_routes,
+        unassigned: unassigned_list(problem, unassigned, served_visits),
+        gaps: gaps(problem, unassigned.iter().map(|u| u.0)),
+        venue_visits,
+        ..Plan::default()
+    };
+    refresh(problem, &mut plan);
+    plan
+}
 
-    let mut travel = 0;
-    let mut service = 0;
-    let mut waited = 0;
-    for r in &wire_routes {
+/// The plan's unassigned needs on the wire, in need order; an unserved visit of a
+/// series numbered after the served ones (`served` of each series).
+fn unassigned_list(
+    problem: &Problem,
+    unassigned: &[(NeedIdx, Reason, String)],
+    mut served: Vec<u32>,
+) -> Vec<Unassigned> {
+    unassigned
+        .iter()
+        .map(|(n, reason, detail)| {
+            let need = problem.need(*n);
+            let visit = need.series.map(|s| {
+                let k = &mut served[s as usize];
+                *k += 1;
+                *k - 1
+            });
+            Unassigned {
+                need: need.id.clone(),
+                reason: *reason,
+                detail: detail.clone(),
+                visit,
+            }
+        })
+        .collect()
+}
+
+/// Recomputes everything `plan` says of its routes, venue visits and unassigned needs
+/// — the summary's figures and objective, the time-bank ledger and the funding report
+/// — from them alone: how every plan is assembled, by a solve or after a dispatch.
+/// The summary's `bound`, `search`, `solve_ms` and `threads` are left as they are.
+pub(crate) fn refresh(problem: &Problem, plan: &mut Plan) {
+    plan.ledger = ledger(problem, &plan.routes);
+    summarize(problem, plan);
+    plan.funding = None;
+    plan.funding = crate::funding::funding(problem, plan);
+}
+
+/// The summary's figures and objective, read off `plan`'s routes, venue visits and
+/// unassigned needs.
+fn summarize(problem: &Problem, plan: &mut Plan) {
+    let visits = plan.routes.iter().flat_map(|r| {
+        let p = problem
+            .provider_by_id(&r.provider)
+            .map_or(u32::MAX, |p| p.0);
+        r.stops.iter().filter_map(move |s| {
+            let n = problem.need_by_id(&s.need)?;
+            Some((problem.need(n).elder.0, p))
+        })
+    });
+    let per_elder = crate::objective::carers_per_elder(problem, visits);
+    let (mut travel, mut service, mut waited) = (0, 0, 0);
+    for r in &plan.routes {
         travel += r.travel;
         service += r.service;
         waited += waiting(r);
     }
-    let (lateness, max_lateness) = lateness(&wire_routes);
-    let score = Score::without(
-        problem,
-        unassigned.iter().map(|u| u.0),
-        crate::routes::cost_of(problem, routes),
-    );
-
-    let ledger = ledger(problem, &wire_routes);
-    let at_venues = (!problem.venues().is_empty()).then_some(venue_visits.len() as u64);
-    let mut plan = Plan {
-        summary: Summary {
-            needs: problem.needs().len() as u64,
-            assigned: score.served as u64,
-            unassigned: unassigned.len() as u64,
-            priority_served: priority_served(problem, score.priority),
-            travel,
-            service,
-            waiting: waited,
-            carer_changes,
-            carers_per_elder,
-            lateness: Some(lateness),
-            max_lateness: Some(max_lateness),
-            objective: score.to_wire(travel),
-            bound: bound.map(|priority| Bound { priority }),
-            search: None,
-            at_venues,
-            solve_ms,
-            threads: threads as u64,
-        },
-        routes: wire_routes,
-        unassigned: {
-            // An unserved visit of a series is numbered after the served ones.
-            let mut next = served_visits;
-            unassigned
-                .iter()
-                .map(|(n, reason, detail)| {
-                    let need = problem.need(*n);
-                    let visit = need.series.map(|s| {
-                        let k = &mut next[s as usize];
-                        *k += 1;
-                        *k - 1
-                    });
-                    Unassigned {
-                        need: need.id.clone(),
-                        reason: *reason,
-                        detail: detail.clone(),
-                        visit,
-                    }
-                })
-                .collect()
-        },
-        gaps: gaps(problem, unassigned.iter().map(|u| u.0)),
-        ledger,
-        venue_visits,
-        funding: None,
+    let (lateness, max_lateness) = lateness(&plan.routes);
+    let terms = Terms {
+        travel,
+        lateness,
+        max_lateness,
+        carer_changes: crate::objective::carer_changes(&per_elder),
     };
-    plan.funding = crate::funding::funding(problem, &plan);
-    plan
+    let mut score = Score::without(
+        problem,
+        plan.unassigned
+            .iter()
+            .filter_map(|u| problem.need_by_id(&u.need)),
+        crate::objective::cost(problem, &terms),
+    );
+    // (Series visits share their need's id and priority.)
+    score.served = problem.needs().len() as i64 - plan.unassigned.len() as i64;
+    let (carer_changes, carers_per_elder) = continuity(problem, &per_elder);
+    let s = &mut plan.summary;
+    s.needs = problem.needs().len() as u64;
+    s.assigned = score.served as u64;
+    s.unassigned = plan.unassigned.len() as u64;
+    s.priority_served = priority_served(problem, score.priority);
+    s.travel = travel;
+    s.service = service;
+    s.waiting = waited;
+    s.carer_changes = carer_changes;
+    s.carers_per_elder = carers_per_elder;
+    s.lateness = Some(lateness);
+    s.max_lateness = Some(max_lateness);
+    s.objective = score.to_wire(travel);
+    s.at_venues = (!problem.venues().is_empty()).then_some(plan.venue_visits.len() as u64);
 }
 
 /// Numbers the visits of each need of several visits 0, 1, … in start order
@@ -167,24 +195,23 @@ fn number_visits(
 }
 
 /// Over a horizon ([`Problem::has_horizon`]): the carer changes, and the distinct
-/// providers per elder served (mean, most); `None` otherwise.
-/// From the plan's `(elder, provider)` visits.
-pub(crate) fn continuity(
+/// providers per elder served (mean, most), from the distinct carers of each elder;
+/// `None` otherwise.
+fn continuity(
     problem: &Problem,
-    visits: impl Iterator<Item = (u32, u32)>,
+    per_elder: &[u32],
 ) -> (Option<i64>, Option<crate::wire::CarersPerElder>) {
     if !problem.has_horizon() {
         return (None, None);
     }
-    let per = crate::objective::carers_per_elder(problem, visits);
-    let seen: Vec<u32> = per.iter().copied().filter(|&d| d > 0).collect();
+    let seen: Vec<u32> = per_elder.iter().copied().filter(|&d| d > 0).collect();
     let mean = if seen.is_empty() {
         0.0
     } else {
         f64::from(seen.iter().sum::<u32>()) / seen.len() as f64
     };
     (
-        Some(crate::objective::carer_changes(&per)),
+        Some(crate::objective::carer_changes(per_elder)),
         Some(crate::wire::CarersPerElder {
             mean,
             max: u64::from(seen.iter().copied().max().unwrap_or(0)),
@@ -193,7 +220,7 @@ pub(crate) fn continuity(
 }
 
 /// The lateness of the visits of `routes`: summed, and the largest.
-pub(crate) fn lateness(routes: &[crate::wire::Route]) -> (i64, i64) {
+fn lateness(routes: &[crate::wire::Route]) -> (i64, i64) {
     routes
         .iter()
         .flat_map(|r| &r.stops)
@@ -202,10 +229,7 @@ pub(crate) fn lateness(routes: &[crate::wire::Route]) -> (i64, i64) {
 
 /// The time-bank ledger of `routes`: per provider with `time_bank`, in the problem's
 /// order, its visits and their service in whole minutes (rounded down).
-pub(crate) fn ledger(
-    problem: &Problem,
-    routes: &[crate::wire::Route],
-) -> Vec<crate::wire::LedgerEntry> {
+fn ledger(problem: &Problem, routes: &[crate::wire::Route]) -> Vec<crate::wire::LedgerEntry> {
     let banked: Vec<&crate::model::Provider> =
         problem.providers().iter().filter(|p| p.time_bank).collect();
     if banked.is_empty() {

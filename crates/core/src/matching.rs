@@ -94,7 +94,7 @@ fn build(
     let mut inst = base.clone();
     let mut banned: Vec<(usize, u32)> = Vec::new();
     let mut st = Builder::with_pins(problem);
-    st.pay_seats(cands.seats());
+    st.at_venues(cands);
     let mut pending = baseline::priority_order(problem, cands);
     let mut placed_by = vec![0u32; problem.providers().len()];
     // The repair loop: needs the routes could not take on the providers the
@@ -153,7 +153,7 @@ fn build(
     // priority order, which also gives the reasons.
     let unassigned = baseline::insert_all(problem, cands, near, &mut st, &pending, deadline);
     Some(Construction {
-        routes: st.routes,
+        routes: st.into_routes(),
         unassigned,
     })
 }

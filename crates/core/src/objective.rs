@@ -6,14 +6,14 @@
 //! 2. the number of served needs, larger first;
 //! 3. the cost, smaller first: `travel·w.travel + lateness·w.lateness +
 //!    max_lateness·w.max_lateness + carer_changes·w.carer_changes` with the problem's
-//!    `options.weights` (travel alone with the defaults and no soft windows). Travel
-//!    and lateness add up route by route ([`route_cost`]); the largest lateness does
-//!    not, and is taken from the routes' own largest ([`plan_cost`]);
+//!    `options.weights` (travel alone with the defaults and no soft windows). The
+//!    route rules add up the unweighted [`Terms`] of a plan or of a move
+//!    ([`crate::routes`]); [`cost`] weighs them, and is the one place that does;
 //! 4. tie-breaks only, never at the cost of 1–3: the elder's trusted carers first
 //!    (continuity of care), then the provider with less work so far (balance).
 //!
-//! [`Score`] is levels 1–3 of one plan and orders plans; [`tie`] is level 4 between
-//! places for one visit that cost the same. Every construction, the search, the
+//! [`Score`] is levels 1–3 of one plan and orders plans; [`Terms`] and [`cost`] are
+//! level 3; [`tie`] is level 4 between places for one visit that cost the same. Every construction, the search, the
 //! explanation and urgent dispatch score plans here. The plan checker ([`crate::check`])
 //! recomputes the summary on its own, on purpose: it is the independent oracle.
 
@@ -95,16 +95,53 @@ impl PartialOrd for Score {
     }
 }
 
-/// What one route adds to the cost: its travel and its visits' lateness, weighted.
-pub(crate) fn route_cost(problem: &Problem, travel: i64, late: i64) -> i64 {
-    let w = &problem.options().weights;
-    w.travel * travel + w.lateness * late
+/// The terms of the cost before they are weighted: what a plan, or a change to one,
+/// amounts to. The route rules ([`crate::routes`]) add them up; [`cost`] weighs them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Terms {
+    /// Seconds of travel.
+    pub(crate) travel: i64,
+    /// Seconds of lateness, summed over visits.
+    pub(crate) lateness: i64,
+    /// The largest lateness of a visit.
+    pub(crate) max_lateness: i64,
+    /// Per elder, the distinct providers who visit them minus one, summed.
+    pub(crate) carer_changes: i64,
 }
 
-/// The cost of a plan whose routes add up to `sum` ([`route_cost`]) and whose largest
-/// lateness of a visit is `max_late`.
-pub(crate) fn plan_cost(problem: &Problem, sum: i64, max_late: i64) -> i64 {
-    sum + problem.options().weights.max_lateness * max_late
+impl std::ops::AddAssign for Terms {
+    fn add_assign(&mut self, o: Terms) {
+        self.travel += o.travel;
+        self.lateness += o.lateness;
+        self.max_lateness += o.max_lateness;
+        self.carer_changes += o.carer_changes;
+    }
+}
+
+/// Level 3, the cost of `t` under the problem's weights: the one place a weight
+/// multiplies a term.
+///
+/// ```text
+/// cost = travel·w.travel + lateness·w.lateness + max_lateness·w.max_lateness
+///      + carer_changes·w.carer_changes
+/// ```
+pub(crate) fn cost(problem: &Problem, t: &Terms) -> i64 {
+    let w = &problem.options().weights;
+    w.travel * t.travel
+        + w.lateness * t.lateness
+        + w.max_lateness * t.max_lateness
+        + w.carer_changes * t.carer_changes
+}
+
+/// Whether travel weighs in the cost at all: a move that saves travel then saves cost,
+/// so the local search may judge moves by their priced delta.
+pub(crate) fn prices_travel(problem: &Problem) -> bool {
+    problem.options().weights.travel > 0
+}
+
+/// Whether carer changes weigh in the cost.
+pub(crate) fn prices_carer_changes(problem: &Problem) -> bool {
+    problem.options().weights.carer_changes > 0
 }
 
 /// Distinct providers visiting each elder, from `(elder, provider)` visits.

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::dispatch::{load, spend_outside};
+use crate::dispatch::{load, visits_outside};
 use crate::error::{Error, FieldPath};
 use crate::feasibility::slots_of;
 use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
@@ -79,14 +79,14 @@ pub fn recommend(
     let mut st = Builder::new(problem);
     let mut at = HashMap::new();
     load(problem, plan, None, &slots, &mut st, &mut at)?;
-    let mut paid = HashMap::new();
-    spend_outside(problem, plan, &[n], &mut st, &at, &mut paid);
+    let mut noted = Vec::new();
+    visits_outside(problem, plan, &[n], &mut st, &at, &mut noted);
     let mut found = places(&st, &slots, n);
     let mut tried = slots.len();
     if found.is_empty() && cut {
         let all = slots_of(problem, n, true).0;
         load(problem, plan, None, &all, &mut st, &mut at)?;
-        spend_outside(problem, plan, &[n], &mut st, &at, &mut paid);
+        visits_outside(problem, plan, &[n], &mut st, &at, &mut noted);
         found = places(&st, &all, n);
         tried = all.len();
     }
@@ -104,9 +104,7 @@ pub fn recommend(
         .into_iter()
         .map(|(cost, p, start)| {
             let w = m
-                .windows
-                .iter()
-                .find(|w| w.open <= start && start <= w.close + m.late_by)
+                .window_of(start)
                 .map_or([start, start], |w| [w.open, w.close]);
             BookingOption {
                 providers: vec![id(p).to_owned()],

@@ -119,7 +119,7 @@ pub fn solve_observed(
         let plan = |cands: &Candidates, built: &Construction, bound: Option<i64>| {
             observer(Progress::Phase("plan"));
             let mut built = crate::routes::whole_series(problem, built).into_owned();
-            crate::routes::budget_reasons(problem, cands, &mut built);
+            crate::routes::rule_reasons(problem, cands, &mut built);
             let ms = started.elapsed().as_millis() as u64;
             // The kernel's bound counts carers' needs only: with venues it is none.
             let bound = bound.filter(|_| problem.venues().is_empty());

@@ -79,6 +79,13 @@ impl Need {
     pub(crate) fn own_windows(&self) -> &[Window] {
         &self.windows[self.part.0 as usize..self.part.1 as usize]
     }
+
+    /// The window a start at `t` falls in, `late_by` included (soft windows).
+    pub fn window_of(&self, t: i64) -> Option<&Window> {
+        self.windows
+            .iter()
+            .find(|w| w.open <= t && t <= w.close + self.late_by)
+    }
 }
 
 /// The visits of one need with `visits > 1`: one internal need per visit, the first

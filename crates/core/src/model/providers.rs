@@ -38,7 +38,7 @@ pub struct Provider {
     pub end: Point,
     /// The shifts, in the caller's order (route `shift` indexes this).
     pub shifts: Vec<Window>,
-    /// Speed passed to [`Travel::time`].
+    /// Speed passed to [`crate::travel::Travel::time`].
     pub speed: f64,
     /// Visits per day.
     pub max_visits: Option<u32>,

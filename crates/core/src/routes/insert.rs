@@ -12,7 +12,8 @@
 //! costs are broken by the objective's tie-break ([`crate::objective::tie`]), then by
 //! slot. Synchronised and linked visits are fixed at their start once placed.
 
-use super::{Builder, Insertion, RouteState, NONE};
+use super::proposal::{Addition, Handover, Proposal, RouteChange, Stage};
+use super::{Builder, Insertion, RouteState, StopState};
 use crate::feasibility::Candidates;
 use crate::model::{earliest_in, LinkIdx, LinkRule, NeedIdx, Problem, ProviderIdx, Slot, Window};
 use crate::wire::LinkProvider;
@@ -88,7 +89,7 @@ impl Builder<'_> {
             let ri = self.route_ix(slot);
             // (A route alone in its profile stands for itself: no need to look at it.)
             if problem.shares_profile(ri)
-                && self.routes[ri].stops().is_empty()
+                && self.route(ri).stops().is_empty()
                 && !self.trusted(n, slot.provider)
             {
                 profiles.push(problem.profile_of(ri));
@@ -98,12 +99,12 @@ impl Builder<'_> {
             }
         }
         for &m in near {
-            for ri in self.at[m as usize] {
-                if ri == NONE || self.seen[ri as usize] == stamp {
+            for ri in self.at[m as usize].routes() {
+                if self.seen[ri] == stamp {
                     continue;
                 }
-                self.seen[ri as usize] = stamp;
-                let slot = self.routes[ri as usize].slot;
+                self.seen[ri] = stamp;
+                let slot = self.route(ri).slot;
                 if problem.disqualification(slot.provider, n).is_none() {
                     out.push(slot);
                 }
@@ -114,38 +115,36 @@ impl Builder<'_> {
         for pr in profiles {
             let first = self.first_empty(pr, EMPTY_TRIES).into_iter().find(|&ri| {
                 problem
-                    .disqualification(self.routes[ri].provider(), n)
+                    .disqualification(self.route(ri).provider(), n)
                     .is_none()
             });
             if let Some(ri) = first {
                 if self.seen[ri] != stamp {
                     self.seen[ri] = stamp;
-                    out.push(self.routes[ri].slot);
+                    out.push(self.route(ri).slot);
                 }
             }
         }
         out
     }
 
-    /// `ins` of `n` into route `ri`, priced as if starting at `start`: the weighted
-    /// travel, and with soft windows the lateness it adds and what it does to the
-    /// largest lateness of the plan.
+    /// `ins` of `n` into route `ri`, priced as if starting at `start`
+    /// ([`Builder::price`]).
     fn priced(&self, ri: usize, n: NeedIdx, mut ins: Insertion, start: i64) -> Insertion {
-        ins.cost = self.price_in(&self.routes[ri], n, &ins, start);
+        let pricing = self.pricing(ri, n);
+        ins.cost = self.price(&pricing, self.route(ri), n, &ins, start);
         ins
     }
 
-    /// The added cost of `ins` of `n` into `route`, starting at `start`.
-    fn price_in(&self, route: &RouteState, n: NeedIdx, ins: &Insertion, start: i64) -> i64 {
-        let w = &self.problem.options().weights;
-        let mut cost =
-            w.travel * ins.delta + w.carer_changes * self.new_carer(n, route.slot.provider);
-        if self.problem.has_soft_windows() {
-            let (added, max) = route.late_after(self.problem, n, ins.pos, start);
-            let global = self.max_late();
-            cost += w.lateness * added + w.max_lateness * (max.max(global) - global);
+    /// What one visit of `n` brings to a route, for [`Builder::room`].
+    fn one<'n>(&self, n: &'n NeedIdx) -> Addition<'n> {
+        let need = self.problem.need(*n);
+        Addition {
+            needs: std::slice::from_ref(n),
+            service: need.duration,
+            load: need.load,
+            travel: 0,
         }
-        cost
     }
 
     /// Feasible insertions of `n` into `slot` (its start within `within`) that respect
@@ -158,27 +157,18 @@ impl Builder<'_> {
         within: Option<Window>,
         keep: usize,
     ) -> Vec<Insertion> {
-        let Some(room) = self.room(slot, n) else {
+        let ri = self.route_ix(slot);
+        let Some(room) = self.room(ri, &self.one(&n)) else {
             return Vec::new();
         };
-        let ri = self.route_ix(slot);
+        let (route, pricing) = (self.route(ri), self.pricing(ri, n));
         let mut ins = Vec::new();
-        self.routes[ri].each_insertion_in(self.problem, n, &self.starts_for(n, within), |i| {
-            ins.push(i)
+        route.each_insertion_in(self.problem, n, &self.starts_for(n, within), |mut i| {
+            if room.fits(i.delta) {
+                i.cost = self.price(&pricing, route, n, &i, i.earliest);
+                ins.push(i);
+            }
         });
-        if let Some(room) = room {
-            ins.retain(|i| i.delta <= room);
-        }
-        let w = &self.problem.options().weights;
-        if self.problem.has_soft_windows() || w.travel != 1 || w.carer_changes > 0 {
-            ins = ins
-                .into_iter()
-                .map(|i| {
-                    let e = i.earliest;
-                    self.priced(ri, n, i, e)
-                })
-                .collect();
-        }
         ins.sort_by_key(|i| (i.cost, i.pos));
         if keep > 0 {
             ins.truncate(keep);
@@ -209,26 +199,15 @@ impl Builder<'_> {
         starts: &[Window],
         mut skip: impl FnMut() -> bool,
     ) -> Option<Insertion> {
-        let room = self.room(slot, n)?;
         let ri = self.route_ix(slot);
-        let r = &self.routes[ri];
-        let plain = !self.problem.has_soft_windows();
-        let w = self.problem.options().weights.travel;
-        let carer = self.problem.options().weights.carer_changes * self.new_carer(n, slot.provider);
+        let room = self.room(ri, &self.one(&n))?;
+        let (r, pricing) = (self.route(ri), self.pricing(ri, n));
         let mut best: Option<Insertion> = None;
-        r.each_insertion_in(self.problem, n, starts, |i| {
-            if room.is_some_and(|room| i.delta > room) {
+        r.each_insertion_in(self.problem, n, starts, |mut i| {
+            if !room.fits(i.delta) {
                 return;
             }
-            let i = if plain {
-                Insertion {
-                    cost: w * i.delta + carer,
-                    ..i
-                }
-            } else {
-                let e = i.earliest;
-                self.priced(ri, n, i, e)
-            };
+            i.cost = self.price(&pricing, r, n, &i, i.earliest);
             if best.as_ref().is_some_and(|b| b.cost <= i.cost) || skip() {
                 return;
             }
@@ -337,6 +316,19 @@ impl Builder<'_> {
         }
     }
 
+    /// Inserts `n` into `slot`'s route as `ins` says (fixed at `fixed` when given).
+    pub(crate) fn apply(&mut self, slot: Slot, n: NeedIdx, ins: &Insertion, fixed: Option<i64>) {
+        // A visit of a series keeps to part of its window (the series rule).
+        let within = (fixed.is_none() && self.problem.need(n).series.is_some())
+            .then(|| self.series_within(n, ins));
+        let stop = StopState {
+            need: n,
+            fixed,
+            within,
+        };
+        self.place(self.route_ix(slot), stop, ins.pos);
+    }
+
     /// Applies a move found by [`Builder::best_link`] or [`Builder::best_together`].
     pub(crate) fn apply_move(&mut self, mv: &UnitMove) {
         for (n, slot, ins, start) in &mv.places {
@@ -430,9 +422,9 @@ impl Builder<'_> {
                 close: ta.saturating_add(gap.1),
             };
             let ra = self.route_ix(*sa);
-            let mut with_a = self.routes[ra].clone();
+            let mut with_a = self.route(ra).clone();
             with_a.insert(problem, a, ia.pos, Some(ta));
-            let cost_a = self.price_in(&self.routes[ra], a, ia, ta);
+            let cost_a = self.price(&self.pricing(ra, a), self.route(ra), a, ia, ta);
             for &sb in slots_b {
                 let ok = match rule {
                     LinkProvider::Any => true,
@@ -453,18 +445,23 @@ impl Builder<'_> {
                 let Some((tb, ib)) = place else {
                     continue;
                 };
-                if sb != *sa {
-                    // Two routes, perhaps of one provider: the limits of both at once.
-                    let (na, nb) = (problem.need(a), problem.need(b));
-                    let changes = [
-                        (ra, ia.delta, na.duration, na.load, 1),
-                        (self.route_ix(sb), ib.delta, nb.duration, nb.load, 1),
-                    ];
-                    if !self.allows(&changes) {
-                        continue;
-                    }
-                }
-                if !self.affordable(&[(a, sa.provider), (b, sb.provider)]) {
+                // Two routes, perhaps of one provider: the rules on both at once (one
+                // route: its room was asked for both visits).
+                let (na, nb) = (problem.need(a), problem.need(b));
+                let changes = [
+                    RouteChange::by(ra, ia.delta, na.duration, na.load, 1),
+                    RouteChange::by(self.route_ix(sb), ib.delta, nb.duration, nb.load, 1),
+                ];
+                let routes = if sb == *sa {
+                    &changes[..0]
+                } else {
+                    &changes[..]
+                };
+                let visits = [
+                    Handover::new_visit(a, sa.provider),
+                    Handover::new_visit(b, sb.provider),
+                ];
+                if !self.admits(&Proposal::new(routes, &visits), Stage::Final) {
                     continue;
                 }
                 let cost = cost_a + ib.cost;
@@ -498,24 +495,24 @@ impl Builder<'_> {
         within: Window,
         after: usize,
     ) -> Option<(i64, Insertion)> {
-        let prov = self.problem.provider(slot.provider);
         let ri = self.route_ix(slot);
-        let need = self.problem.need(b);
-        let a = self.problem.need(route.stops()[after].need);
-        if !self.within_limits(ri, 2, 0)
-            || prov.capacity.is_some_and(|c| route.load + need.load > c)
-        {
-            return None;
-        }
-        let room = self
-            .work_room(ri)
-            .map(|m| m - need.duration - a.duration - (route.travel - self.routes[ri].travel));
+        let first = route.stops()[after].need;
+        let (na, nb) = (self.problem.need(first), self.problem.need(b));
+        let both = [first, b];
+        let add = Addition {
+            needs: &both,
+            service: na.duration + nb.duration,
+            load: na.load + nb.load,
+            travel: route.travel - self.route(ri).travel,
+        };
+        let room = self.room(ri, &add)?;
+        let pricing = self.pricing(ri, b);
         let mut best: Option<Insertion> = None;
         route.each_insertion(self.problem, b, Some(within), |i| {
-            if i.pos <= after || room.is_some_and(|r| i.delta > r) {
+            if i.pos <= after || !room.fits(i.delta) {
                 return;
             }
-            let cost = self.price_in(route, b, &i, i.earliest);
+            let cost = self.price(&pricing, route, b, &i, i.earliest);
             if best.as_ref().is_none_or(|x| cost < x.cost) {
                 best = Some(Insertion { cost, ..i });
             }
@@ -640,9 +637,11 @@ impl Group<'_, '_, '_> {
             slots.push(*slot);
             places.push((n, *slot, ins, t));
         }
-        let paid: Vec<(NeedIdx, ProviderIdx)> =
-            places.iter().map(|p| (p.0, p.1.provider)).collect();
-        if !self.b.affordable(&paid) {
+        let visits: Vec<Handover<'_>> = places
+            .iter()
+            .map(|p| Handover::new_visit(p.0, p.1.provider))
+            .collect();
+        if !self.b.admits(&Proposal::new(&[], &visits), Stage::Final) {
             return;
         }
         slots.sort_unstable();

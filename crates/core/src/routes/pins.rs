@@ -26,7 +26,7 @@ pub(crate) fn place_pins(
         st.insert(&slots_of(n), n).map_err(|_| n)?;
     }
     Ok(st
-        .routes
+        .routes()
         .iter()
         .filter(|r| !r.stops().is_empty())
         .map(|r| PinnedRoute {

@@ -181,6 +181,18 @@ impl RouteState {
         self.slot.provider
     }
 
+    /// The route's figures, as the rules beyond its timing read them.
+    pub(crate) fn figures(&self) -> super::proposal::Figures {
+        super::proposal::Figures {
+            visits: self.stops.len() as i64,
+            travel: self.travel,
+            service: self.service,
+            load: self.load,
+            late: self.late,
+            late_max: self.late_max,
+        }
+    }
+
     /// The place of stop `i`.
     #[inline]
     pub(super) fn loc(&self, i: usize) -> u32 {

@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use super::{Builder, Construction, Insertion, NONE};
+use super::{Builder, Construction, Insertion};
 use crate::model::{NeedIdx, Problem, Window};
 use crate::routes::route::restrict;
 use crate::wire::Reason;
@@ -61,11 +61,7 @@ impl Builder<'_> {
     /// The interval a placed visit `m` keeps to (a fixed one: its start); `None` when
     /// `m` is not placed.
     fn interval_of(&self, m: NeedIdx) -> Option<Window> {
-        let ri = self.at[m.ix()][0];
-        if ri == NONE {
-            return None;
-        }
-        let r = &self.routes[ri as usize];
+        let r = self.route(self.at[m.ix()].first()?);
         let (pos, s) = r.stops().iter().enumerate().find(|(_, s)| s.need == m)?;
         Some(match (s.fixed, s.within) {
             (Some(t), _) => Window { open: t, close: t },

@@ -38,18 +38,12 @@
 //! a deadline that cuts the search short makes the plan depend on the machine.
 //! [`Stats::stopped_by_time`] says which happened.
 
-mod familiar;
 mod local;
-mod or_opt;
-mod reassign;
+mod operators;
 mod recreate;
-mod relocate;
 mod ruin;
-mod swap;
-mod swap_star;
 #[cfg(test)]
 mod tests;
-mod two_opt;
 
 use std::time::Instant;
 
@@ -61,14 +55,18 @@ use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
 use crate::objective::Score;
-use crate::routes::{Builder, Construction, RouteState, StopState, NONE};
-/// Share of iterations that ruin by elder when carer changes are priced over a
-/// horizon (see `ruin.rs`).
+use crate::routes::{Builder, Construction, RouteState, StopState, Teams};
+
+use operators::reassign;
+
+/// Share of iterations that ruin by elder where a rule prices who serves an elder
+/// (see `ruin.rs`).
 const ELDER_RUIN: f64 = 0.3;
 
-/// Per elder, its needs, when carer changes are priced over a horizon; else empty.
-fn needs_by_elder(problem: &Problem) -> Vec<Vec<u32>> {
-    if !problem.has_horizon() || problem.options().weights.carer_changes == 0 {
+/// Per elder, its needs, where a rule prices who serves an elder across visits and
+/// days ([`Builder::per_elder`]); else empty.
+fn needs_by_elder(problem: &Problem, per_elder: bool) -> Vec<Vec<u32>> {
+    if !per_elder {
         return Vec::new();
     }
     let mut out = vec![Vec::new(); problem.elders().len()];
@@ -202,7 +200,12 @@ pub(crate) fn improve(
         return (built, stats);
     }
     let seed = problem.options().seed;
-    let teams = reassign::Teams::new(problem);
+    // Teams matter where a rule prices who serves an elder.
+    let teams = if Builder::new(problem).per_elder() {
+        Teams::new(problem)
+    } else {
+        Teams::default()
+    };
     let results: Vec<(Construction, Stats, Score)> = (0..runs)
         .into_par_iter()
         .map(|i| {
@@ -237,39 +240,64 @@ pub(crate) fn improve(
     (plan, total)
 }
 
-/// One sequential search: the current plan, the best one, and the undo log of the
-/// current iteration.
+/// The best plan a search has seen, and the routes changed since it was saved.
+struct Best {
+    routes: Vec<RouteState>,
+    score: Score,
+    dirty: Vec<bool>,
+    changed: Vec<u32>,
+}
+
+/// The visits moved in the current iteration, in the order first moved: where the
+/// local search looks.
+struct Moved {
+    list: Vec<u32>,
+    stamp: Vec<u64>,
+    now: u64,
+}
+
+impl Moved {
+    /// A new iteration: nothing moved yet.
+    fn begin(&mut self) {
+        self.now += 1;
+        self.list.clear();
+    }
+
+    /// Visit `n` moved.
+    fn note(&mut self, n: NeedIdx) {
+        if self.stamp[n.ix()] != self.now {
+            self.stamp[n.ix()] = self.now;
+            self.list.push(n.0);
+        }
+    }
+}
+
+/// One sequential search: the current plan (its routes and books in a
+/// [`Builder`], which also takes an iteration back), the best one, and what the
+/// search itself needs.
 pub(super) struct Search<'a> {
     problem: &'a Problem,
     cands: &'a Candidates,
     g: &'a Neighbours,
-    /// The teams whose routes may be handed between carers (`reassign.rs`).
-    teams: &'a reassign::Teams,
+    /// The teams whose routes may be handed between carers (`operators/reassign.rs`).
+    teams: &'a Teams,
     st: Builder<'a>,
     score: Score,
     /// Needs unserved in the current plan that some slot may serve.
     unserved: Vec<u32>,
     /// The construction's unserved needs, with its reasons.
     built_reasons: std::collections::HashMap<NeedIdx, (crate::wire::Reason, String)>,
-    best: Vec<RouteState>,
-    best_score: Score,
-    /// Routes changed since `best` was saved.
-    dirty: Vec<bool>,
-    dirty_list: Vec<u32>,
-    // Undo log of the current iteration.
-    iter: u64,
-    route_stamp: Vec<u64>,
-    saved_routes: Vec<(u32, RouteState)>,
-    saved_prov: Vec<(u32, (crate::routes::Used, crate::routes::Used))>,
-    need_stamp: Vec<u64>,
-    saved_at: Vec<(u32, [u32; 2])>,
+    best: Best,
+    moved: Moved,
     /// A stamp per need, for de-duplicating lists.
     need_seen: Vec<u64>,
     seen_stamp: u64,
     rng: Pcg64Mcg,
     moves: [(u64, u64); Op::ALL.len()],
-    /// Per elder, its needs (every visit), when carer changes are priced over a
-    /// horizon: for the elder ruin. Empty otherwise.
+    /// Whether a rule prices who serves an elder ([`Builder::per_elder`]): the elder
+    /// ruin, familiar moves and team hand-overs run.
+    per_elder: bool,
+    /// Per elder, its needs (every visit), when `per_elder`: for the elder ruin.
     by_elder: Vec<Vec<u32>>,
     /// Per need over a horizon, the shift opening of the route it last left
     /// (`i64::MIN`: none): most re-insertions stay on that day. Empty otherwise.
@@ -282,11 +310,11 @@ impl<'a> Search<'a> {
         cands: &'a Candidates,
         built: Construction,
         g: &'a Neighbours,
-        teams: &'a reassign::Teams,
+        teams: &'a Teams,
         seed: u64,
     ) -> Self {
         let mut st = Builder::from_routes(problem, built.routes);
-        st.pay_seats(cands.seats());
+        st.at_venues(cands);
         let n = problem.needs().len();
         let unserved = built
             .unassigned
@@ -301,34 +329,37 @@ impl<'a> Search<'a> {
             .collect();
         let score = Score::of(
             problem,
-            (0..n as u32).map(NeedIdx).filter(|&i| st.at(i)[0] != NONE),
+            (0..n as u32).map(NeedIdx).filter(|&i| st.at(i).is_served()),
             st.cost(),
         );
-        let routes = st.routes.len();
+        let routes = st.routes().len();
+        let per_elder = st.per_elder();
         Self {
             problem,
             cands,
             g,
             teams,
-            best: st.routes.clone(),
+            best: Best {
+                routes: st.routes().to_vec(),
+                score,
+                dirty: vec![false; routes],
+                changed: Vec::new(),
+            },
             st,
             score,
             unserved,
             built_reasons,
-            best_score: score,
-            dirty: vec![false; routes],
-            dirty_list: Vec::new(),
-            iter: 0,
-            route_stamp: vec![0; routes],
-            saved_routes: Vec::new(),
-            saved_prov: Vec::new(),
-            need_stamp: vec![0; n],
-            saved_at: Vec::new(),
+            moved: Moved {
+                list: Vec::new(),
+                stamp: vec![0; n],
+                now: 0,
+            },
             need_seen: vec![0; n],
             seen_stamp: 0,
             rng: Pcg64Mcg::seed_from_u64(seed),
             moves: [(0, 0); Op::ALL.len()],
-            by_elder: needs_by_elder(problem),
+            per_elder,
+            by_elder: needs_by_elder(problem, per_elder),
             left_day: if problem.has_horizon() {
                 vec![i64::MIN; n]
             } else {
@@ -342,7 +373,7 @@ impl<'a> Search<'a> {
     }
 
     /// The routes serving need `n`.
-    fn at(&self, n: u32) -> [u32; 2] {
+    fn at(&self, n: u32) -> crate::routes::Serving {
         self.st.at(NeedIdx(n))
     }
 
@@ -364,77 +395,35 @@ impl<'a> Search<'a> {
         if n == 0 || iterations == 0 {
             return stats;
         }
-        let started = Instant::now();
-        let budget = deadline.saturating_duration_since(started).as_secs_f64();
-        // Temperatures relative to the mean leg of the construction, from two legs down
-        // to a fiftieth of one.
-        let legs = (self.score.served as f64 + self.st.routes.len() as f64).max(1.0);
-        let mean_leg = (self.score.cost as f64 / legs).max(1.0);
-        let (t0, t1) = (2.0 * mean_leg, 0.02 * mean_leg);
+        let clock = Clock::new(self, iterations, deadline);
         let mut since_gain: u64 = 0;
-        // Over a horizon with carer changes priced, the served set grows a visit at a
+        // Where a rule prices who serves an elder, the served set grows a visit at a
         // time for long, and the familiar moves are worth starting early.
-        let settled_after = if self.by_elder.is_empty() {
-            SETTLED
-        } else {
+        let settled_after = if self.per_elder {
             SETTLED_PRICED
+        } else {
+            SETTLED
         };
         while stats.iterations < iterations {
-            let now = Instant::now();
-            if now >= deadline {
+            let Some(temperature) = clock.temperature(stats.iterations) else {
                 stats.stopped_by_time = true;
                 break;
-            }
-            let by_iter = stats.iterations as f64 / iterations as f64;
-            let by_time = if budget > 0.0 {
-                now.duration_since(started).as_secs_f64() / budget
-            } else {
-                1.0
             };
-            let temperature = t0 * (t1 / t0).powf(by_iter.max(by_time).min(1.0));
             stats.iterations += 1;
-            self.iter = stats.iterations;
             if !self.teams.is_empty() && stats.iterations % REASSIGN_EVERY == 1 {
                 self.reassign();
             }
-            if stats.iterations % FAMILIAR_EVERY == 0
-                && (self.unserved.is_empty() || since_gain >= settled_after)
-            {
+            let settled = self.unserved.is_empty() || since_gain >= settled_after;
+            if stats.iterations % FAMILIAR_EVERY == 0 && settled {
                 self.familiar_sweep();
             }
             let before = self.score;
-            let seed = self.rng.random_range(0..n);
-            let by_elder = !self.by_elder.is_empty() && self.rng.random_bool(ELDER_RUIN);
-            let ruined = if by_elder {
-                self.ruin_elders(seed)
-            } else {
-                self.ruin(seed)
-            };
-            let Some(removed) = ruined else {
+            if !self.iterate(n, settled_after, since_gain) {
                 self.undo(before);
                 self.count(Op::RuinRecreate, false);
                 continue;
-            };
-            self.recreate(seed, removed);
-            // Local search lowers the cost of what is served. It runs once the served
-            // set has settled (everything servable is served, or SETTLED iterations
-            // found no more to serve): before that, ruin and recreate iterations are
-            // worth more. A plan that serves less is undone whatever its travel.
-            let settled = self.unserved.is_empty() || since_gain >= settled_after;
-            if settled && self.score.service() >= before.service() {
-                self.local_search(false);
-                if self.score > self.best_score {
-                    // A new best: the deeper moves too, before it is kept.
-                    self.local_search(true);
-                }
             }
-            let (a, b) = (self.score, before);
-            let accept = if a.service() != b.service() {
-                a.service() > b.service()
-            } else {
-                let u: f64 = self.rng.random();
-                (a.cost as f64) < b.cost as f64 - temperature * u.max(1e-12).ln()
-            };
+            let accept = self.accepts(before, temperature);
             self.count(Op::RuinRecreate, accept);
             self.st.debug_assert_at();
             if !accept {
@@ -449,13 +438,13 @@ impl<'a> Search<'a> {
                 since_gain += 1;
             }
             self.commit();
-            if self.score > self.best_score {
+            if self.score > self.best.score {
                 stats.improvements += 1;
                 self.save_best();
                 if let Some(tell) = observer {
                     tell(crate::progress::Progress::Best {
                         iterations: stats.iterations,
-                        score: self.best_score.to_wire(0),
+                        score: self.best.score.to_wire(0),
                     });
                 }
             }
@@ -464,12 +453,56 @@ impl<'a> Search<'a> {
         stats
     }
 
+    /// One iteration's moves: a ruin around a random visit, the recreate, and — once
+    /// the served set has settled — the local search. False when the ruin broke a
+    /// route (the caller undoes it).
+    fn iterate(&mut self, n: u32, settled_after: u64, since_gain: u64) -> bool {
+        let before = self.score;
+        self.begin();
+        let seed = self.rng.random_range(0..n);
+        let by_elder = !self.by_elder.is_empty() && self.rng.random_bool(ELDER_RUIN);
+        let ruined = if by_elder {
+            self.ruin_elders(seed)
+        } else {
+            self.ruin(seed)
+        };
+        let Some(removed) = ruined else {
+            return false;
+        };
+        self.recreate(seed, removed);
+        // Local search lowers the cost of what is served. It runs once the served
+        // set has settled (everything servable is served, or SETTLED iterations
+        // found no more to serve): before that, ruin and recreate iterations are
+        // worth more. A plan that serves less is undone whatever its travel.
+        let settled = self.unserved.is_empty() || since_gain >= settled_after;
+        if settled && self.score.service() >= before.service() {
+            self.local_search(false);
+            if self.score > self.best.score {
+                // A new best: the deeper moves too, before it is kept.
+                self.local_search(true);
+            }
+        }
+        true
+    }
+
+    /// Whether the plan as it is now is kept against `before`: more served priority
+    /// (or as much and more served needs) always, as much of both by simulated
+    /// annealing on the cost at `temperature`.
+    fn accepts(&mut self, before: Score, temperature: f64) -> bool {
+        let (a, b) = (self.score, before);
+        if a.service() != b.service() {
+            a.service() > b.service()
+        } else {
+            let u: f64 = self.rng.random();
+            (a.cost as f64) < b.cost as f64 - temperature * u.max(1e-12).ln()
+        }
+    }
+
     /// Takes the visit at `pos` of route `ri` out (a one-carer need, or one carer of
     /// a pair when the caller moves the other too), keeping the books.
     fn take(&mut self, ri: usize, pos: usize) -> StopState {
-        self.touch_route(ri);
-        let n = self.st.routes[ri].stops()[pos].need;
-        self.touch_need(n);
+        let n = self.st.route(ri).stops()[pos].need;
+        self.moved.note(n);
         let stop = self.st.remove(ri, pos);
         self.score.cost = self.st.cost();
         stop
@@ -478,35 +511,28 @@ impl<'a> Search<'a> {
     /// Puts the stop of a one-carer need at `pos` of route `ri` (a feasible place, its
     /// start kept as the stop says), keeping the books.
     fn put(&mut self, ri: usize, stop: StopState, pos: usize) {
-        self.touch_route(ri);
-        self.touch_need(stop.need);
+        self.moved.note(stop.need);
         self.st.place(ri, stop, pos);
         self.score.cost = self.st.cost();
     }
 
     /// Replaces route `ri` by `route` (same slot, the same needs overall across the
-    /// routes the caller replaces, each touched by the caller), keeping the books.
+    /// routes the caller replaces), keeping the books.
     fn replace(&mut self, ri: usize, route: RouteState) {
-        self.touch_route(ri);
         self.st.set_route(ri, route);
         self.score.cost = self.st.cost();
     }
 
     /// Removes need `n` from every route serving it.
     fn remove_need(&mut self, n: NeedIdx) {
-        self.touch_need(n);
-        for ri in self.st.at(n) {
-            if ri == NONE {
-                continue;
-            }
-            let ri = ri as usize;
-            self.touch_route(ri);
-            let Some(pos) = self.st.routes[ri].stops().iter().position(|s| s.need == n) else {
+        self.moved.note(n);
+        for ri in self.st.at(n).routes() {
+            let Some(pos) = self.st.route(ri).stops().iter().position(|s| s.need == n) else {
                 continue;
             };
             self.st.remove(ri, pos);
             if let Some(day) = self.left_day.get_mut(n.ix()) {
-                *day = self.st.routes[ri].shift.open;
+                *day = self.st.route(ri).shift.open;
             }
         }
         self.score.cost = self.st.cost();
@@ -521,64 +547,46 @@ impl<'a> Search<'a> {
             .filter(|&t| t != i64::MIN)
     }
 
-    fn touch_route(&mut self, ri: usize) {
-        if self.route_stamp[ri] == self.iter {
-            return;
-        }
-        self.route_stamp[ri] = self.iter;
-        self.saved_routes
-            .push((ri as u32, self.st.routes[ri].clone()));
-        self.saved_prov.push((ri as u32, self.st.counters(ri)));
+    /// Begins a change the search may take back ([`Search::undo`]) or keep
+    /// ([`Search::commit`]).
+    fn begin(&mut self) {
+        self.st.checkpoint();
+        self.moved.begin();
     }
 
-    fn touch_need(&mut self, n: NeedIdx) {
-        if self.need_stamp[n.ix()] != self.iter {
-            self.need_stamp[n.ix()] = self.iter;
-            self.saved_at.push((n.0, self.st.at(n)));
-        }
-    }
-
+    /// Takes the change since [`Search::begin`] back; the score was `score`.
     fn undo(&mut self, score: Score) {
-        for (ri, r) in self.saved_routes.drain(..) {
-            self.st.restore(ri as usize, r);
-        }
-        // Newest first: a provider's day and horizon end as the first save found them.
-        for (ri, used) in self.saved_prov.drain(..).rev() {
-            self.st.set_counters(ri as usize, used);
-        }
-        for (n, a) in self.saved_at.drain(..) {
-            self.st.set_at(NeedIdx(n), a);
-        }
+        self.st.rollback();
         self.score = score;
     }
 
+    /// Keeps the change since [`Search::begin`].
     fn commit(&mut self) {
-        for (ri, _) in self.saved_routes.drain(..) {
-            if !self.dirty[ri as usize] {
-                self.dirty[ri as usize] = true;
-                self.dirty_list.push(ri);
+        let touched = self.st.commit();
+        for ri in touched.routes {
+            if !self.best.dirty[ri as usize] {
+                self.best.dirty[ri as usize] = true;
+                self.best.changed.push(ri);
             }
         }
-        self.saved_prov.clear();
-        let changed: Vec<u32> = self.saved_at.drain(..).map(|(n, _)| n).collect();
         // Needs that lost their place join the unserved; served ones leave it.
-        for n in changed {
-            if self.at(n)[0] == NONE {
+        for n in touched.needs {
+            if !self.at(n).is_served() {
                 self.unserved.push(n);
             }
         }
         self.unserved.sort_unstable();
         self.unserved.dedup();
         let st = &self.st;
-        self.unserved.retain(|&n| st.at(NeedIdx(n))[0] == NONE);
+        self.unserved.retain(|&n| !st.at(NeedIdx(n)).is_served());
     }
 
     fn save_best(&mut self) {
-        for ri in self.dirty_list.drain(..) {
-            self.best[ri as usize] = self.st.routes[ri as usize].clone();
-            self.dirty[ri as usize] = false;
+        for ri in self.best.changed.drain(..) {
+            self.best.routes[ri as usize] = self.st.route(ri as usize).clone();
+            self.best.dirty[ri as usize] = false;
         }
-        self.best_score = self.score;
+        self.best.score = self.score;
     }
 
     /// The best plan, with a last insertion pass over the needs it leaves out (which
@@ -586,23 +594,17 @@ impl<'a> Search<'a> {
     /// once `deadline` has passed; the others are always tried.
     fn finish(self, deadline: Instant) -> Construction {
         let problem = self.problem;
-        let mut st = Builder::from_routes(problem, self.best);
-        st.pay_seats(self.cands.seats());
+        let mut st = Builder::from_routes(problem, self.best.routes);
+        st.at_venues(self.cands);
         for _ in 0..REASSIGN_ROUNDS {
             if !reassign::reassign_all(&mut st, self.teams) {
                 break;
             }
         }
-        let mut served = vec![false; problem.needs().len()];
-        for r in &st.routes {
-            for s in r.stops() {
-                served[s.need.ix()] = true;
-            }
-        }
         let mut unassigned = Vec::new();
         let mut late = false;
         for (k, n) in priority_order(problem, self.cands).into_iter().enumerate() {
-            if served[n.ix()] {
+            if st.at(n).is_served() {
                 continue;
             }
             late = late || (k % 256 == 0 && Instant::now() >= deadline);
@@ -614,8 +616,51 @@ impl<'a> Search<'a> {
         unassigned.sort_by_key(|u| u.0);
         unassigned.dedup_by_key(|u| u.0);
         Construction {
-            routes: st.routes,
+            routes: st.into_routes(),
             unassigned,
         }
+    }
+}
+
+/// The search's clock: its iterations and deadline, and the annealing temperatures
+/// (relative to the mean leg of the construction, from two legs down to a fiftieth of
+/// one).
+struct Clock {
+    iterations: u64,
+    started: Instant,
+    deadline: Instant,
+    budget: f64,
+    t0: f64,
+    t1: f64,
+}
+
+impl Clock {
+    fn new(s: &Search<'_>, iterations: u64, deadline: Instant) -> Self {
+        let started = Instant::now();
+        let legs = (s.score.served as f64 + s.st.routes().len() as f64).max(1.0);
+        let mean_leg = (s.score.cost as f64 / legs).max(1.0);
+        Self {
+            iterations,
+            started,
+            deadline,
+            budget: deadline.saturating_duration_since(started).as_secs_f64(),
+            t0: 2.0 * mean_leg,
+            t1: 0.02 * mean_leg,
+        }
+    }
+
+    /// The temperature after `done` iterations, or `None` once the deadline has passed.
+    fn temperature(&self, done: u64) -> Option<f64> {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return None;
+        }
+        let by_iter = done as f64 / self.iterations as f64;
+        let by_time = if self.budget > 0.0 {
+            now.duration_since(self.started).as_secs_f64() / self.budget
+        } else {
+            1.0
+        };
+        Some(self.t0 * (self.t1 / self.t0).powf(by_iter.max(by_time).min(1.0)))
     }
 }

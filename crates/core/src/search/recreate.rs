@@ -7,7 +7,7 @@ use rand::Rng;
 use super::ruin::MEAN_REMOVED;
 use super::Search;
 use crate::model::{day_of, NeedIdx, Slot};
-use crate::routes::{InsertKey, Insertion, Unit, UnitMove, NONE};
+use crate::routes::{InsertKey, Insertion, Unit, UnitMove};
 
 /// Probability of skipping an insertion place.
 const BLINK: f64 = 0.01;
@@ -22,14 +22,14 @@ impl Search<'_> {
     pub(super) fn recreate(&mut self, seed: u32, removed: Vec<u32>) {
         let mut pool = removed;
         if self.unserved.len() <= 2 * MEAN_REMOVED {
-            pool.extend(self.unserved.iter().filter(|&&n| self.at(n)[0] == NONE));
+            pool.extend(self.unserved.iter().filter(|&&n| !self.at(n).is_served()));
         } else {
             let near: Vec<u32> = self
                 .near(seed)
                 .iter()
                 .copied()
                 .filter(|&n| {
-                    self.at(n)[0] == NONE
+                    !self.at(n).is_served()
                         && self.cands.reason(NeedIdx(n)).is_none()
                         && !self.cands.seated(NeedIdx(n))
                 })
@@ -42,7 +42,7 @@ impl Search<'_> {
         }
         pool.sort_unstable();
         pool.dedup();
-        pool.retain(|&n| self.at(n)[0] == NONE);
+        pool.retain(|&n| !self.at(n).is_served());
         let problem = self.problem;
         let here = problem.need_location(NeedIdx(seed));
         // Most orders put the most important first; one in six ignores priority —
@@ -84,7 +84,7 @@ impl Search<'_> {
         let problem = self.problem;
         let unit = Unit::of(problem, n);
         let members = unit.needs(problem);
-        if members.iter().any(|&m| self.st.at(m)[0] != NONE) {
+        if members.iter().any(|&m| self.st.at(m).is_served()) {
             return false;
         }
         let slots: Vec<Vec<Slot>> = members
@@ -115,15 +115,14 @@ impl Search<'_> {
                 self.move_places(mv)
             }
         };
-        for (ri, m, ..) in &places {
-            self.touch_route(*ri);
-            self.touch_need(*m);
+        for (_, m, ..) in &places {
+            self.moved.note(*m);
         }
         for (ri, m, mv, ins) in places {
             match (mv, ins) {
                 (Some(mv), _) => self.st.apply_move(&mv),
                 (None, Some(ins)) => {
-                    let slot = self.st.routes[ri].slot;
+                    let slot = self.st.route(ri).slot;
                     self.st.apply(slot, m, &ins, None);
                 }
                 (None, None) => {}

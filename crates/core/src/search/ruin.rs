@@ -6,8 +6,9 @@
 //! out. Pinned visits stay; a two-carer need leaves both its routes, a need of a link
 //! leaves with its partners.
 //!
-//! With a price on carer changes, a string of one day's visits rarely finds a better
-//! carer: each visit alone would add one. So some iterations ruin by elder instead
+//! Where a rule prices who serves an elder (carer changes over a horizon), a string of
+//! one day's visits rarely finds a better carer: each visit alone would add a change.
+//! So some iterations ruin by elder instead
 //! ([`Search::ruin_elders`]): every visit, on every day, of the seed's elder and of a
 //! few elders near it, so recreate can hand a whole week to another carer.
 
@@ -15,7 +16,7 @@ use rand::Rng;
 
 use super::Search;
 use crate::model::NeedIdx;
-use crate::routes::{Unit, NONE};
+use crate::routes::Unit;
 
 /// Mean number of visits removed per iteration.
 pub(super) const MEAN_REMOVED: usize = 10;
@@ -28,17 +29,19 @@ impl Search<'_> {
         let max = (2 * MEAN_REMOVED).min(self.score.served.max(1) as usize);
         let target = self.rng.random_range(1..=max);
         let mut removed = Vec::new();
-        let mut ruined: Vec<u32> = Vec::new();
+        let mut ruined: Vec<usize> = Vec::new();
         let mut k = 0;
         let len = self.near(seed).len();
         while removed.len() < target && k <= len {
             let c = if k == 0 { seed } else { self.near(seed)[k - 1] };
             k += 1;
-            let ri = self.at(c)[0];
-            if ri == NONE || ruined.contains(&ri) {
+            let Some(ri) = self.at(c).first() else {
+                continue;
+            };
+            if ruined.contains(&ri) {
                 continue;
             }
-            let route = &self.st.routes[ri as usize];
+            let route = self.st.route(ri);
             let stops = route.stops();
             let Some(pos) = stops.iter().position(|s| s.need.0 == c) else {
                 continue;
@@ -57,16 +60,16 @@ impl Search<'_> {
                 // A need leaves with its whole unit: a link's partners too.
                 for m in Unit::of(self.problem, n).needs(self.problem) {
                     let routes = self.at(m.0);
-                    if routes[0] == NONE {
+                    if !routes.is_served() {
                         continue;
                     }
                     self.remove_need(m);
-                    ruined.extend(routes.iter().filter(|&&r| r != NONE && r != ri));
+                    ruined.extend(routes.routes().filter(|&r| r != ri));
                     removed.push(m.0);
                 }
             }
         }
-        let ok = ruined.iter().all(|&ri| self.st.holds(ri as usize));
+        let ok = ruined.iter().all(|&ri| self.st.holds(ri));
         ok.then_some(removed)
     }
 
@@ -86,27 +89,26 @@ impl Search<'_> {
             }
         }
         let mut removed = Vec::new();
-        let mut ruined: Vec<u32> = Vec::new();
+        let mut ruined: Vec<usize> = Vec::new();
         for &e in &elders {
             for k in 0..self.by_elder[e as usize].len() {
                 let n = self.by_elder[e as usize][k];
-                let routes = self.at(n);
                 let need = problem.need(NeedIdx(n));
-                if routes[0] == NONE || need.pinned.is_some() {
+                if !self.at(n).is_served() || need.pinned.is_some() {
                     continue;
                 }
                 for m in Unit::of(problem, NeedIdx(n)).needs(problem) {
                     let routes = self.at(m.0);
-                    if routes[0] == NONE {
+                    if !routes.is_served() {
                         continue;
                     }
                     self.remove_need(m);
-                    ruined.extend(routes.iter().filter(|&&r| r != NONE));
+                    ruined.extend(routes.routes());
                     removed.push(m.0);
                 }
             }
         }
-        let ok = ruined.iter().all(|&ri| self.st.holds(ri as usize));
+        let ok = ruined.iter().all(|&ri| self.st.holds(ri));
         ok.then_some(removed)
     }
 }

@@ -14,7 +14,7 @@ use crate::baseline;
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
-use crate::routes::NONE;
+use crate::routes::Teams;
 
 /// elder x, y; need elder, service, window open, width, caregivers, load, pinned.
 type NeedGen = (usize, usize, i64, i64, u8, i64, bool);
@@ -146,10 +146,10 @@ fn plan(s: &Search) -> crate::wire::Plan {
     let problem = s.problem;
     let unassigned: Vec<_> = (0..problem.needs().len() as u32)
         .map(NeedIdx)
-        .filter(|&n| s.st.at(n)[0] == NONE)
+        .filter(|&n| !s.st.at(n).is_served())
         .map(|n| (n, crate::wire::Reason::OverCapacity, String::new()))
         .collect();
-    crate::explain::build_plan(problem, &s.st.routes, &[], &unassigned, None, 1, 0)
+    crate::explain::build_plan(problem, s.st.routes(), &[], &unassigned, None, 1, 0)
 }
 
 /// Everything an applied move must keep (see the module docs).
@@ -164,7 +164,7 @@ fn assert_sound(s: &Search, served: &[bool], pins: &[(NeedIdx, i64)]) {
     );
     for (i, &was) in served.iter().enumerate() {
         assert_eq!(
-            s.st.at(NeedIdx(i as u32))[0] != NONE,
+            s.st.at(NeedIdx(i as u32)).is_served(),
             was,
             "need {i} served"
         );
@@ -172,8 +172,8 @@ fn assert_sound(s: &Search, served: &[bool], pins: &[(NeedIdx, i64)]) {
     for &(n, start) in pins {
         let need = problem.need(n);
         let pin = need.pinned.expect("pinned");
-        let ri = s.st.at(n)[0] as usize;
-        let r = &s.st.routes[ri];
+        let ri = s.st.at(n).first().expect("served");
+        let r = s.st.route(ri);
         let k = r
             .stops()
             .iter()
@@ -181,18 +181,21 @@ fn assert_sound(s: &Search, served: &[bool], pins: &[(NeedIdx, i64)]) {
             .expect("in its route");
         assert_eq!((r.provider(), r.start_of(k)), (pin.provider, start));
     }
-    let cost = crate::routes::cost_of(problem, &s.st.routes);
-    assert_eq!(s.score.cost, cost, "the search's cost");
-    let mut at = vec![[NONE; 2]; problem.needs().len()];
-    for (ri, r) in s.st.routes.iter().enumerate() {
+    // The search's books against the plan's own figures.
+    assert_eq!(
+        Some(s.score.cost),
+        p.summary.objective.cost,
+        "the search's cost"
+    );
+    assert_eq!(s.score.cost, s.st.cost(), "the builder's cost");
+    let mut at: Vec<Vec<usize>> = vec![Vec::new(); problem.needs().len()];
+    for (ri, r) in s.st.routes().iter().enumerate() {
         for x in r.stops() {
-            let a = &mut at[x.need.ix()];
-            a[usize::from(a[0] != NONE)] = ri as u32;
+            at[x.need.ix()].push(ri);
         }
     }
-    for (i, mut a) in at.into_iter().enumerate() {
-        let mut b = s.st.at(NeedIdx(i as u32));
-        a.sort_unstable();
+    for (i, a) in at.into_iter().enumerate() {
+        let mut b: Vec<usize> = s.st.at(NeedIdx(i as u32)).routes().collect();
         b.sort_unstable();
         assert_eq!(a, b, "routes of need {i}");
     }
@@ -217,12 +220,11 @@ proptest! {
         let problem = problem_priced(&elders, &needs, &provs, horizon);
         let (cands, near) = search_of(&problem);
         let built = baseline::construct(&problem, &cands, &near, None);
-        let teams = super::reassign::Teams::new(&problem);
+        let teams = Teams::new(&problem);
         for op in [Op::Relocate, Op::Swap, Op::OrOpt, Op::TwoOptStar, Op::SwapStar, Op::Familiar] {
             let mut s = Search::new(&problem, &cands, built.clone(), &near, &teams, seed);
-            s.iter = 1;
             let served: Vec<bool> = (0..problem.needs().len() as u32)
-                .map(|n| s.st.at(NeedIdx(n))[0] != NONE)
+                .map(|n| s.st.at(NeedIdx(n)).is_served())
                 .collect();
             let pins: Vec<(NeedIdx, i64)> = problem
                 .pinned_needs()
@@ -252,7 +254,7 @@ proptest! {
                 let applied = s.moves[op as usize].1;
                 s.familiar_sweep();
                 assert_sound(&s, &served, &pins);
-                prop_assert!(s.moves[op as usize].1 == applied || s.best_score == s.score);
+                prop_assert!(s.moves[op as usize].1 == applied || s.best.score == s.score);
             }
             // Moves are applied only when they lower the cost.
             prop_assert!(s.score.cost <= before);
@@ -265,23 +267,23 @@ proptest! {
         let problem = problem(&elders, &needs, &provs);
         let (cands, near) = search_of(&problem);
         let built = baseline::construct(&problem, &cands, &near, None);
-        let teams = super::reassign::Teams::new(&problem);
+        let teams = Teams::new(&problem);
         let mut s = Search::new(&problem, &cands, built, &near, &teams, seed);
-        let start: Vec<_> = s.st.routes.iter().map(|r| r.stops().to_vec()).collect();
+        let start: Vec<_> = s.st.routes().iter().map(|r| r.stops().to_vec()).collect();
         for k in 0..20u32 {
-            s.iter += 1;
             let before = s.score;
+            s.begin();
             let seed_need = k % problem.needs().len() as u32;
             if let Some(removed) = s.ruin(seed_need) {
                 s.recreate(seed_need, removed);
                 s.local_search(true);
             }
             s.undo(before);
-            let now: Vec<_> = s.st.routes.iter().map(|r| r.stops().to_vec()).collect();
+            let now: Vec<_> = s.st.routes().iter().map(|r| r.stops().to_vec()).collect();
             prop_assert_eq!(&now, &start);
             prop_assert_eq!(s.score, before);
             let served: Vec<bool> = (0..problem.needs().len() as u32)
-                .map(|n| s.st.at(NeedIdx(n))[0] != NONE)
+                .map(|n| s.st.at(NeedIdx(n)).is_served())
                 .collect();
             assert_sound(&s, &served, &[]);
         }
@@ -294,7 +296,7 @@ proptest! {
 /// a neighbour would find it too here; the test is of the move and its books).
 #[test]
 fn familiar_hands_a_visit_to_the_carer_the_elder_knows() {
-    use crate::model::{ElderIdx, ProviderIdx, Slot};
+    use crate::model::{ProviderIdx, Slot};
     use crate::routes::{Construction, RouteState, StopState};
     let problem = Problem::from_json(
         br#"{"travel": {"metric": "euclidean", "speed": 1.0},
@@ -326,17 +328,18 @@ fn familiar_hands_a_visit_to_the_carer_the_elder_knows() {
         routes,
         unassigned: Vec::new(),
     };
-    let teams = super::reassign::Teams::default();
+    let teams = Teams::default();
     let mut s = Search::new(&problem, &cands, built, &near, &teams, 1);
-    s.iter = 1;
     let served = vec![true; 3];
     assert_sound(&s, &served, &[]);
-    assert_eq!(s.st.carers_of(ElderIdx(0)).len(), 2);
+    let carers = |s: &Search| plan(s).summary.carers_per_elder.map(|c| c.max);
+    assert_eq!(carers(&s), Some(2));
     let before = s.score.cost;
     // b's route is the lesser of its carers for n1 only by the tie: it moves to a.
     assert!(s.familiar(NeedIdx(1)));
     assert_sound(&s, &served, &[]);
-    assert_eq!(s.st.carers_of(ElderIdx(0)), &[(0, 2)]);
+    assert_eq!(carers(&s), Some(1));
+    assert_eq!(s.st.route(0).stops().len(), 2, "both of e0's visits with a");
     // Two round trips of 100 out and 100 back, and no change: b no longer goes by e0
     // on its way to e1 (100 + 141.4 + 100 before), a stays at e0's door.
     assert!(before > 1000 + 2 * 200 + 140, "{before}");

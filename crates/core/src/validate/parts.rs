@@ -73,18 +73,7 @@ pub(super) fn need(
     })?;
     id(&path.key("service"), &n.service)?;
     let svc = t.services.resolve(&n.service);
-    let duration = match n.duration.or(svc.duration) {
-        Some(d) => bounded(&path.key("duration"), d, 0, MAX_DURATION)?,
-        None => {
-            return Err(Error::invalid(
-                &path.key("duration"),
-                format!(
-                    "service '{}' is not in the catalogue and has no duration; give one here or in `services`",
-                    n.service
-                ),
-            ))
-        }
-    };
+    let duration = duration(path, &n, &svc)?;
     let windows = intervals(&path.key("windows"), &n.windows, MAX_WINDOWS, true)?;
     let late_by = bounded(
         &path.key("late_by"),
@@ -98,14 +87,7 @@ pub(super) fn need(
         Some(p) => bounded(&path.key("priority"), p, 0, 100)? as u32,
         None => default_priority(&n.service, &t.elders[elder.ix()].profile),
     };
-    too_many(&path.key("skills"), n.skills.len(), MAX_SKILLS)?;
-    let mut required = vec![skills.get(&n.service)];
-    for (j, s) in n.skills.iter().enumerate() {
-        id(&path.key("skills").index(j), s)?;
-        required.push(skills.get(s));
-    }
-    required.sort_unstable();
-    required.dedup();
+    let required = required_skills(path, &n, skills)?;
     let min_level = match n.min_level {
         Some(l) => bounded(&path.key("min_level"), l, 0, MAX_LEVEL)? as u32,
         None => svc.min_level,
@@ -122,26 +104,12 @@ pub(super) fn need(
     let load = bounded(&path.key("load"), n.load.unwrap_or(0), 0, MAX_COUNT)?;
     let pinned = match &n.pinned {
         None => None,
-        Some(pin) => {
-            let pp = path.key("pinned");
-            let provider = *t.provider_ids.get(&pin.provider).ok_or_else(|| {
-                Error::invalid(
-                    &pp.key("provider"),
-                    format!("unknown provider '{}'", pin.provider),
-                )
-            })?;
-            let starts = if soft.is_empty() { &windows } else { &soft };
-            if !starts.iter().any(|w| w.contains(pin.start)) {
-                return Err(Error::invalid(
-                    &pp.key("start"),
-                    format!("pinned start {} is outside the need's windows", pin.start),
-                ));
-            }
-            Some(Pin {
-                provider,
-                start: pin.start,
-            })
-        }
+        Some(pin) => Some(pin_of(
+            path,
+            pin,
+            t,
+            if soft.is_empty() { &windows } else { &soft },
+        )?),
     };
     let need = Need {
         id: n.id,
@@ -164,6 +132,63 @@ pub(super) fn need(
         series: None,
     };
     Ok(need)
+}
+
+/// A need's duration: its own, or its service's.
+fn duration(path: &FieldPath, n: &crate::wire::NeedInput, svc: &ServiceRule) -> R<i64> {
+    match n.duration.or(svc.duration) {
+        Some(d) => bounded(&path.key("duration"), d, 0, MAX_DURATION),
+        None => Err(Error::invalid(
+            &path.key("duration"),
+            format!(
+                "service '{}' is not in the catalogue and has no duration; give one here or in `services`",
+                n.service
+            ),
+        )),
+    }
+}
+
+/// Every skill a need requires: its service and its extra skills, sorted, unique.
+fn required_skills(
+    path: &FieldPath,
+    n: &crate::wire::NeedInput,
+    skills: &mut Interner,
+) -> R<Vec<SkillId>> {
+    too_many(&path.key("skills"), n.skills.len(), MAX_SKILLS)?;
+    let mut required = vec![skills.get(&n.service)];
+    for (j, s) in n.skills.iter().enumerate() {
+        id(&path.key("skills").index(j), s)?;
+        required.push(skills.get(s));
+    }
+    required.sort_unstable();
+    required.dedup();
+    Ok(required)
+}
+
+/// A need's pin: a known provider, a start among the need's allowed `starts`.
+fn pin_of(
+    path: &FieldPath,
+    pin: &crate::wire::PinnedInput,
+    t: &Tables,
+    starts: &[Window],
+) -> R<Pin> {
+    let pp = path.key("pinned");
+    let provider = *t.provider_ids.get(&pin.provider).ok_or_else(|| {
+        Error::invalid(
+            &pp.key("provider"),
+            format!("unknown provider '{}'", pin.provider),
+        )
+    })?;
+    if !starts.iter().any(|w| w.contains(pin.start)) {
+        return Err(Error::invalid(
+            &pp.key("start"),
+            format!("pinned start {} is outside the need's windows", pin.start),
+        ));
+    }
+    Ok(Pin {
+        provider,
+        start: pin.start,
+    })
 }
 
 /// A need's visits, when more than one: how many, `min_gap`, `all_visits`.

@@ -6,10 +6,10 @@
 //! are found by scanning the route, O(route) per pair; the two routes are then
 //! re-timed exactly before the move is applied.
 
-use super::local::{at_or_end, before, EXACT_TRIES};
-use super::{Op, Search};
 use crate::model::{NeedIdx, Problem};
-use crate::routes::{RouteState, StopState};
+use crate::routes::{Handover, Proposal, RouteChange, RouteState, Stage, StopState};
+use crate::search::local::{at_or_end, before, Scan};
+use crate::search::{Op, Search};
 
 /// The best place for `x` in `r` once the stop at `j` has left it: the travel change
 /// of the whole exchange on `r` (taking `j` out, putting `x` in) and the position in
@@ -35,14 +35,34 @@ fn best_place(problem: &Problem, r: &RouteState, j: usize, x: StopState) -> Opti
 impl Search<'_> {
     /// Exchanges `u` with one of its neighbours, each at its best place in the other's
     /// route, when that lowers the cost; true when exchanged.
-    pub(super) fn swap_star(&mut self, u: NeedIdx) -> bool {
-        let problem = self.problem;
+    pub(in crate::search) fn swap_star(&mut self, u: NeedIdx) -> bool {
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
-        let by_delta = self.by_delta();
-        let mut tried = 0;
-        let mut found: Vec<(usize, usize, usize, usize)> = Vec::new();
+        self.operate(
+            Op::SwapStar,
+            |s, scan| s.exchanges(u, (ra, i), scan),
+            |s, (rb, j, pu, pv)| {
+                let mut sa = s.st.route(ra).stops().to_vec();
+                let mut sb = s.st.route(rb).stops().to_vec();
+                let su = sa.remove(i);
+                let sv = sb.remove(j);
+                sa.insert(pv, sv);
+                sb.insert(pu, su);
+                s.rewrite(vec![(ra, sa), (rb, sb)])
+            },
+        )
+    }
+
+    /// The neighbours of `u` (at `i` of route `ra`) it could exchange with, each at
+    /// its best place in the other's route.
+    fn exchanges(
+        &self,
+        u: NeedIdx,
+        (ra, i): (usize, usize),
+        scan: &mut Scan<(usize, usize, usize, usize)>,
+    ) {
+        let problem = self.problem;
         for &v in self.ls_near(u) {
             let v = NeedIdx(v);
             let Some((rb, j)) = self.locate(v) else {
@@ -51,13 +71,13 @@ impl Search<'_> {
             if rb == ra {
                 continue;
             }
-            let (a, b) = (&self.st.routes[ra], &self.st.routes[rb]);
+            let (a, b) = (self.st.route(ra), self.st.route(rb));
             if problem.disqualification(a.provider(), v).is_some()
                 || problem.disqualification(b.provider(), u).is_some()
             {
                 continue;
             }
-            tried += 1;
+            scan.tried += 1;
             let Some((gain_b, pu)) = best_place(problem, b, j, a.stops()[i]) else {
                 continue;
             };
@@ -65,35 +85,17 @@ impl Search<'_> {
                 continue;
             };
             let (pa, pb) = (a.provider(), b.provider());
-            let handed = [(u, pa, pb), (v, pb, pa)].into_iter();
-            if by_delta && self.move_cost(gain_a + gain_b, handed) >= 0 {
-                continue;
-            }
             let (nu, nv) = (problem.need(u), problem.need(v));
+            let (dd, dl) = (nv.duration - nu.duration, nv.load - nu.load);
             let changes = [
-                (ra, gain_a, nv.duration - nu.duration, nv.load - nu.load, 0),
-                (rb, gain_b, nu.duration - nv.duration, nu.load - nv.load, 0),
+                RouteChange::by(ra, gain_a, dd, dl, 0),
+                RouteChange::by(rb, gain_b, -dd, -dl, 0),
             ];
-            if self.st.allows(&changes) {
-                found.push((rb, j, pu, pv));
-                if by_delta || found.len() >= EXACT_TRIES {
-                    break;
-                }
+            let handed = [Handover::one(u, pa, pb), Handover::one(v, pb, pa)];
+            let p = Proposal::new(&changes, &handed);
+            if scan.judge(&self.st, &p, Stage::Screen) && scan.keep((rb, j, pu, pv)) {
+                return;
             }
         }
-        self.moves[Op::SwapStar as usize].0 += tried;
-        for (rb, j, pu, pv) in found {
-            let mut sa = self.st.routes[ra].stops().to_vec();
-            let mut sb = self.st.routes[rb].stops().to_vec();
-            let su = sa.remove(i);
-            let sv = sb.remove(j);
-            sa.insert(pv, sv);
-            sb.insert(pu, su);
-            if self.rewrite(vec![(ra, sa), (rb, sb)]) {
-                self.moves[Op::SwapStar as usize].1 += 1;
-                return true;
-            }
-        }
-        false
     }
 }

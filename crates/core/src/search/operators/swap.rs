@@ -2,21 +2,33 @@
 //! other's place. Checked in O(1): each route's gap filled by the other visit
 //! ([`crate::routes::RouteState::gap`]).
 
-use super::local::{at_or_end, before, EXACT_TRIES};
-use super::{Op, Search};
 use crate::model::NeedIdx;
+use crate::routes::{Handover, Proposal, RouteChange, Stage};
+use crate::search::local::{at_or_end, before, Scan};
+use crate::search::{Op, Search};
 
 impl Search<'_> {
     /// Swaps `u` with one of its neighbours when that lowers the cost; true when
     /// swapped.
-    pub(super) fn swap(&mut self, u: NeedIdx) -> bool {
-        let problem = self.problem;
+    pub(in crate::search) fn swap(&mut self, u: NeedIdx) -> bool {
         let Some((ra, i)) = self.locate(u) else {
             return false;
         };
-        let by_delta = self.by_delta();
-        let mut tried = 0;
-        let mut found: Vec<(usize, usize)> = Vec::new();
+        self.operate(
+            Op::Swap,
+            |s, scan| s.swaps(u, (ra, i), scan),
+            |s, (rb, j)| {
+                let mut sa = s.st.route(ra).stops().to_vec();
+                let mut sb = s.st.route(rb).stops().to_vec();
+                std::mem::swap(&mut sa[i], &mut sb[j]);
+                s.rewrite(vec![(ra, sa), (rb, sb)])
+            },
+        )
+    }
+
+    /// The neighbours of `u` (at `i` of route `ra`) it could exchange places with.
+    fn swaps(&self, u: NeedIdx, (ra, i): (usize, usize), scan: &mut Scan<(usize, usize)>) {
+        let problem = self.problem;
         for &v in self.ls_near(u) {
             let v = NeedIdx(v);
             let Some((rb, j)) = self.locate(v) else {
@@ -25,13 +37,13 @@ impl Search<'_> {
             if rb == ra {
                 continue;
             }
-            let (a, b) = (&self.st.routes[ra], &self.st.routes[rb]);
+            let (a, b) = (self.st.route(ra), self.st.route(rb));
             if problem.disqualification(a.provider(), v).is_some()
                 || problem.disqualification(b.provider(), u).is_some()
             {
                 continue;
             }
-            tried += 1;
+            scan.tried += 1;
             let (ai, an) = (before(i), at_or_end(i + 1, a.stops().len()));
             let (bi, bn) = (before(j), at_or_end(j + 1, b.stops().len()));
             let (su, sv) = (a.stops()[i], b.stops()[j]);
@@ -44,32 +56,17 @@ impl Search<'_> {
             };
             let gain_b = nb - b.legs_between(bi, bn);
             let (pa, pb) = (a.provider(), b.provider());
-            let handed = [(u, pa, pb), (v, pb, pa)].into_iter();
-            if by_delta && self.move_cost(gain_a + gain_b, handed) >= 0 {
-                continue;
-            }
             let (nu, nv) = (problem.need(u), problem.need(v));
+            let (dd, dl) = (nv.duration - nu.duration, nv.load - nu.load);
             let changes = [
-                (ra, gain_a, nv.duration - nu.duration, nv.load - nu.load, 0),
-                (rb, gain_b, nu.duration - nv.duration, nu.load - nv.load, 0),
+                RouteChange::by(ra, gain_a, dd, dl, 0),
+                RouteChange::by(rb, gain_b, -dd, -dl, 0),
             ];
-            if self.st.allows(&changes) {
-                found.push((rb, j));
-                if by_delta || found.len() >= EXACT_TRIES {
-                    break;
-                }
+            let handed = [Handover::one(u, pa, pb), Handover::one(v, pb, pa)];
+            let p = Proposal::new(&changes, &handed);
+            if scan.judge(&self.st, &p, Stage::Screen) && scan.keep((rb, j)) {
+                return;
             }
         }
-        self.moves[Op::Swap as usize].0 += tried;
-        for (rb, j) in found {
-            let mut sa = self.st.routes[ra].stops().to_vec();
-            let mut sb = self.st.routes[rb].stops().to_vec();
-            std::mem::swap(&mut sa[i], &mut sb[j]);
-            if self.rewrite(vec![(ra, sa), (rb, sb)]) {
-                self.moves[Op::Swap as usize].1 += 1;
-                return true;
-            }
-        }
-        false
     }
 }

@@ -1,90 +1,25 @@
 //! Whole routes handed between carers of one team: continuity over a horizon at no
 //! travel.
 //!
-//! A *team* is the shifts of different providers that open and close at the same
-//! times, start and end at the same places and travel at the same speed (the staff of
-//! one station on one morning, say): any route of one of them, given to another,
-//! keeps every arrival and start (rule 3) and its travel. Which carer drives which of
-//! a team's routes is then an assignment problem — routes × carers, a route allowed to
-//! a carer who may serve every visit in it (rule 2) within the carer's limits over the
-//! day and the horizon (rule 5) — and, with every other team held as it is, the carer
-//! changes it adds are exactly a sum over the edges: a route's elders whom the carer
-//! does not see anywhere else. So each team's assignment is solved exactly by the
+//! A team ([`crate::routes::Teams`]) is shifts of different providers that open and
+//! close together, from the same places, at the same speed and load: any route of one
+//! of them, given to another, keeps every arrival and start (rule 3) and its travel.
+//! Which carer drives which of a team's routes is then an assignment problem — routes
+//! × carers, a route allowed to a carer who may serve every visit in it (rule 2) and
+//! whom the rules allow to take it ([`Builder::handover`]: limits over the day and the
+//! horizon) — and, with every other team held as it is, what each hand-over adds to
+//! the cost is a sum over the edges (for continuity: a route's elders whom the carer
+//! does not see anywhere else). So each team's assignment is solved exactly by the
 //! assignment kernel ([`crate::assign`]), team after team: a coordinate descent on the
-//! plan's carer changes that never changes its travel, its lateness or what it serves.
+//! plan's cost that never changes its travel, its lateness or what it serves. The
+//! whole hand-over is then asked of every rule once more (budgets cannot be judged
+//! edge by edge).
 //!
 //! Routes with a fixed start (a pin, a two-carer visit) or a linked visit stay with
 //! their carer, and keep that carer's shift out of the team.
 
-use std::collections::HashMap;
-
 use crate::assign::{self, Instance};
-use crate::model::{ElderIdx, Problem};
-use crate::routes::{Builder, RouteState};
-
-/// The teams of a problem: groups of at least two route indices (slot order), one
-/// provider at most once in each.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Teams {
-    teams: Vec<Vec<u32>>,
-}
-
-impl Teams {
-    /// The teams of `problem`, when carer changes are priced over a horizon (else
-    /// none: handing routes around would change nothing that counts).
-    pub(crate) fn new(problem: &Problem) -> Self {
-        if !problem.has_horizon() || problem.options().weights.carer_changes == 0 {
-            return Self::default();
-        }
-        type Key = (u32, u32, i64, i64, u64, i64);
-        let mut by_key: HashMap<Key, Vec<(u32, u32)>> = HashMap::new();
-        let mut ri = 0u32;
-        for (k, p) in problem.providers().iter().enumerate() {
-            for s in &p.shifts {
-                let (start, end) = problem.ends_of(crate::model::ProviderIdx(k as u32));
-                let key = (
-                    start,
-                    end,
-                    s.open,
-                    s.close,
-                    p.speed.to_bits(),
-                    p.capacity.unwrap_or(-1),
-                );
-                by_key.entry(key).or_default().push((ri, k as u32));
-                ri += 1;
-            }
-        }
-        let mut teams: Vec<Vec<u32>> = by_key
-            .into_values()
-            .filter(|t| {
-                let mut ps: Vec<u32> = t.iter().map(|x| x.1).collect();
-                ps.sort_unstable();
-                t.len() > 1 && ps.windows(2).all(|w| w[0] != w[1])
-            })
-            .map(|t| t.into_iter().map(|x| x.0).collect())
-            .collect();
-        teams.sort_unstable();
-        Self { teams }
-    }
-
-    /// Whether there is any team.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.teams.is_empty()
-    }
-
-    /// The teams, in a fixed order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u32]> {
-        self.teams.iter().map(Vec::as_slice)
-    }
-}
-
-/// What one route carries: its visits and work, and its elders with their visits.
-struct Content {
-    ri: usize,
-    visits: i64,
-    work: i64,
-    elders: Vec<(ElderIdx, u32)>,
-}
+use crate::routes::{Builder, Proposal, RouteChange, RouteState, Stage, Teams};
 
 /// The best hand-over of `team`'s routes among its carers, as the routes to replace,
 /// when it lowers the plan's cost (`None`: the routes are best as they are).
@@ -95,7 +30,7 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
         .iter()
         .map(|&ri| ri as usize)
         .filter(|&ri| {
-            b.routes[ri].stops().iter().all(|s| {
+            b.route(ri).stops().iter().all(|s| {
                 let n = problem.need(s.need);
                 s.fixed.is_none() && n.link.is_none() && n.caregivers == 1
             })
@@ -104,32 +39,16 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
     if free.len() < 2 {
         return None;
     }
-    let contents: Vec<Content> = free
+    let rows: Vec<usize> = free
         .iter()
-        .map(|&ri| {
-            let r = &b.routes[ri];
-            let mut elders: Vec<(ElderIdx, u32)> = Vec::new();
-            for s in r.stops() {
-                let e = problem.need(s.need).elder;
-                match elders.iter_mut().find(|x| x.0 == e) {
-                    Some(x) => x.1 += 1,
-                    None => elders.push((e, 1)),
-                }
-            }
-            Content {
-                ri,
-                visits: r.stops().len() as i64,
-                work: r.travel + r.service,
-                elders,
-            }
-        })
+        .copied()
+        .filter(|&ri| !b.route(ri).stops().is_empty())
         .collect();
-    let rows: Vec<&Content> = contents.iter().filter(|c| c.visits > 0).collect();
     if rows.is_empty() {
         return None;
     }
-    // Edge cost: the carer changes a route adds with that carer (its elders the carer
-    // sees nowhere outside the team), scaled, plus one for leaving its own carer.
+    // Edge cost: what a route adds to the cost with that carer, scaled, plus one for
+    // leaving its own carer.
     let scale = free.len() as i64 + 1;
     let mut inst = Instance {
         capacity: vec![1; free.len()],
@@ -137,17 +56,16 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
         ..Instance::default()
     };
     let mut own_cost = 0i64;
-    for row in &rows {
-        for (j, col) in contents.iter().enumerate() {
-            let slot = b.routes[col.ri].slot;
-            let Some(new) = added_carers(b, row, col, slot.provider) else {
+    for &row in &rows {
+        for (j, &col) in free.iter().enumerate() {
+            let Some(added) = handover_cost(b, row, col) else {
                 continue;
             };
-            let moved = i64::from(row.ri != col.ri);
+            let moved = i64::from(row != col);
             inst.targets.push(j as u32);
-            inst.costs.push(new * scale + moved);
-            if row.ri == col.ri {
-                own_cost += new * scale;
+            inst.costs.push(added * scale + moved);
+            if row == col {
+                own_cost += added * scale;
             }
         }
         inst.offsets.push(inst.targets.len());
@@ -161,21 +79,21 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
         return None;
     }
     let mut to: Vec<Option<usize>> = vec![None; free.len()];
-    for (i, row) in rows.iter().enumerate() {
+    for (i, &row) in rows.iter().enumerate() {
         for e in inst.edge_range(i) {
             if sol.flow[e] == 1 {
-                to[inst.targets[e] as usize] = Some(row.ri);
+                to[inst.targets[e] as usize] = Some(row);
             }
         }
     }
     let mut replaced: Vec<(usize, RouteState)> = Vec::new();
-    for (col, from) in contents.iter().zip(&to) {
-        if *from == Some(col.ri) {
+    for (&col, from) in free.iter().zip(&to) {
+        if *from == Some(col) {
             continue;
         }
-        let slot = b.routes[col.ri].slot;
-        let Some(src) = from.map(|ri| &b.routes[ri]) else {
-            replaced.push((col.ri, RouteState::new(problem, slot)));
+        let slot = b.route(col).slot;
+        let Some(src) = from.map(|ri| b.route(ri)) else {
+            replaced.push((col, RouteState::new(problem, slot)));
             continue;
         };
         let r = RouteState::with_stops(problem, slot, src.stops().to_vec());
@@ -183,43 +101,32 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
         if !r.is_consistent() || r.travel != src.travel || r.late != src.late {
             return None;
         }
-        replaced.push((col.ri, r));
+        replaced.push((col, r));
     }
-    let refs: Vec<(usize, &RouteState)> = replaced.iter().map(|(ri, r)| (*ri, r)).collect();
-    (b.affordable_if(&refs) && b.cost_if(&refs) < b.cost()).then_some(replaced)
+    let changes: Vec<RouteChange<'_>> = replaced
+        .iter()
+        .map(|(ri, r)| RouteChange::rebuilt(*ri, b.route(*ri), r))
+        .collect();
+    let p = Proposal::new(&changes, &[]);
+    (b.admits(&p, Stage::Final) && b.cost_if(&p) < b.cost()).then_some(replaced)
 }
 
-/// The carer changes `row`'s route adds when `p` (the carer of `col`'s route) drives
-/// it instead of `col`'s, or `None` when `p` may not: a visit `p` may not make (rule
-/// 2), or `p`'s limits over the day or the horizon (rule 5).
-fn added_carers(
-    b: &Builder<'_>,
-    row: &Content,
-    col: &Content,
-    p: crate::model::ProviderIdx,
-) -> Option<i64> {
+/// What route `row` adds to the cost when the carer of route `col` drives it instead
+/// of `col`'s, or `None` when that carer may not: a visit it may not make (rule 2), or
+/// a rule that forbids it.
+fn handover_cost(b: &Builder<'_>, row: usize, col: usize) -> Option<i64> {
     let problem = b.problem();
-    if row.ri != col.ri {
-        let r = &b.routes[row.ri];
-        if r.stops()
+    let p = b.route(col).provider();
+    if row != col
+        && b.route(row)
+            .stops()
             .iter()
             .any(|s| problem.disqualification(p, s.need).is_some())
-        {
-            return None;
-        }
-        if !b.within_limits(col.ri, row.visits - col.visits, row.work - col.work) {
-            return None;
-        }
+    {
+        return None;
     }
-    let new = row
-        .elders
-        .iter()
-        .filter(|&&(e, _)| {
-            let here = col.elders.iter().find(|x| x.0 == e).map_or(0, |x| x.1);
-            b.carer_visits(e, p) == here
-        })
-        .count();
-    Some(new as i64)
+    let terms = b.handover(row, col, p)?;
+    Some(crate::objective::cost(problem, &terms))
 }
 
 /// One pass over every team of `teams`, each handed over as [`reassign_team`] finds
@@ -237,30 +144,25 @@ pub(crate) fn reassign_all(b: &mut Builder<'_>, teams: &Teams) -> bool {
     any
 }
 
-impl super::Search<'_> {
+impl crate::search::Search<'_> {
     /// One pass over every team, in the search's books: kept, as it only lowers the
     /// cost and serves the same.
-    pub(super) fn reassign(&mut self) {
+    pub(in crate::search) fn reassign(&mut self) {
         let teams = self.teams;
-        // A stamp of its own, so the undo log of the iteration after starts afresh.
-        let iter = self.iter;
-        self.iter = iter | 1 << 63;
+        self.begin();
         let mut any = false;
         for team in teams.iter() {
             let replaced = reassign_team(&self.st, team);
-            self.count(super::Op::Reassign, replaced.is_some());
+            self.count(crate::search::Op::Reassign, replaced.is_some());
             for (ri, r) in replaced.into_iter().flatten() {
                 self.replace(ri, r);
                 any = true;
             }
         }
-        if any {
-            self.commit();
-            if self.score > self.best_score {
-                self.save_best();
-            }
+        self.commit();
+        if any && self.score > self.best.score {
+            self.save_best();
         }
-        self.iter = iter;
     }
 }
 
@@ -274,6 +176,7 @@ mod tests {
 
     use super::*;
     use crate::feasibility::Candidates;
+    use crate::model::Problem;
     use crate::neighbours::Neighbours;
 
     const DAY: i64 = 86_400;
@@ -346,7 +249,7 @@ mod tests {
         let free: Vec<usize> = team
             .iter()
             .map(|&ri| ri as usize)
-            .filter(|&ri| b.routes[ri].stops().iter().all(|s| s.fixed.is_none()))
+            .filter(|&ri| b.route(ri).stops().iter().all(|s| s.fixed.is_none()))
             .collect();
         let mut best = b.cost();
         for perm in permutations(free.len()) {
@@ -358,26 +261,23 @@ mod tests {
                 if to == from {
                     continue;
                 }
-                let slot = b.routes[to].slot;
-                let src = &b.routes[from];
+                let slot = b.route(to).slot;
+                let src = b.route(from);
                 let r = RouteState::with_stops(problem, slot, src.stops().to_vec());
-                let (old, new) = (&b.routes[to], &r);
                 ok &= r.is_consistent()
                     && src
                         .stops()
                         .iter()
-                        .all(|s| problem.disqualification(slot.provider, s.need).is_none())
-                    && b.within_limits(
-                        to,
-                        new.stops().len() as i64 - old.stops().len() as i64,
-                        new.travel + new.service - old.travel - old.service,
-                    );
+                        .all(|s| problem.disqualification(slot.provider, s.need).is_none());
                 replaced.push((to, r));
             }
-            if ok {
-                let refs: Vec<(usize, &RouteState)> =
-                    replaced.iter().map(|(i, r)| (*i, r)).collect();
-                best = best.min(b.cost_if(&refs));
+            let changes: Vec<RouteChange<'_>> = replaced
+                .iter()
+                .map(|(ri, r)| RouteChange::rebuilt(*ri, b.route(*ri), r))
+                .collect();
+            let p = Proposal::new(&changes, &[]);
+            if ok && b.admits(&p, Stage::Final) {
+                best = best.min(b.cost_if(&p));
             }
         }
         best
@@ -406,14 +306,14 @@ mod tests {
         routes[0] = RouteState::with_stops(&problem, routes[0].slot, vec![stop(visits[0])]);
         routes[4] = RouteState::with_stops(&problem, routes[4].slot, vec![stop(visits[1])]);
         let mut b = Builder::from_routes(&problem, routes);
-        let travel: i64 = b.routes.iter().map(|r| r.travel).sum();
+        let travel: i64 = b.routes().iter().map(|r| r.travel).sum();
         assert_eq!(b.cost(), travel + 500);
         let teams = Teams::new(&problem);
         assert_eq!(teams.iter().count(), 3, "one team a day");
         assert!(reassign_all(&mut b, &teams));
         assert_eq!(b.cost(), travel);
         let carers: Vec<_> = b
-            .routes
+            .routes()
             .iter()
             .filter(|r| !r.stops().is_empty())
             .map(|r| r.provider())
@@ -442,12 +342,15 @@ mod tests {
             prop_assert!(!teams.is_empty());
             for team in teams.iter() {
                 let (travel, served): (i64, usize) =
-                    (b.routes.iter().map(|r| r.travel).sum(), b.routes.iter().map(|r| r.stops().len()).sum());
+                    (b.routes().iter().map(|r| r.travel).sum(), b.routes().iter().map(|r| r.stops().len()).sum());
                 let best = brute_force(&b, team);
                 match reassign_team(&b, team) {
                     Some(replaced) => {
-                        let refs: Vec<(usize, &RouteState)> = replaced.iter().map(|(i, r)| (*i, r)).collect();
-                        prop_assert_eq!(b.cost_if(&refs), best);
+                        let changes: Vec<RouteChange<'_>> = replaced
+                            .iter()
+                            .map(|(ri, r)| RouteChange::rebuilt(*ri, b.route(*ri), r))
+                            .collect();
+                        prop_assert_eq!(b.cost_if(&Proposal::new(&changes, &[])), best);
                         for (ri, r) in replaced {
                             b.set_route(ri, r);
                         }
@@ -455,17 +358,18 @@ mod tests {
                     None => prop_assert_eq!(b.cost(), best),
                 }
                 // The same travel and visits, and a plan the checker accepts.
-                prop_assert_eq!(travel, b.routes.iter().map(|r| r.travel).sum::<i64>());
-                prop_assert_eq!(served, b.routes.iter().map(|r| r.stops().len()).sum::<usize>());
+                prop_assert_eq!(travel, b.routes().iter().map(|r| r.travel).sum::<i64>());
+                prop_assert_eq!(served, b.routes().iter().map(|r| r.stops().len()).sum::<usize>());
                 let unserved: Vec<_> = (0..problem.needs().len() as u32)
                     .map(crate::model::NeedIdx)
-                    .filter(|&n| b.at(n)[0] == crate::routes::NONE)
+                    .filter(|&n| !b.at(n).is_served())
                     .map(|n| (n, crate::wire::Reason::OverCapacity, String::new()))
                     .collect();
-                let plan = crate::explain::build_plan(&problem, &b.routes, &[], &unserved, None, 1, 0);
+                let plan = crate::explain::build_plan(&problem, b.routes(), &[], &unserved, None, 1, 0);
                 let v = crate::check(&problem, &plan);
                 prop_assert!(v.is_empty(), "{:?}", v.iter().map(|v| v.to_string()).collect::<Vec<_>>());
-                prop_assert_eq!(b.cost(), crate::routes::cost_of(&problem, &b.routes));
+                // The builder's books against the plan's own figures.
+                prop_assert_eq!(plan.summary.objective.cost, Some(b.cost()));
             }
         }
     }
