@@ -21,9 +21,30 @@ fn clock(t: i64) -> String {
 /// The summary printed by `carematch demo`.
 pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> String {
     let mut o = String::new();
+    let days = horizon_days(problem);
+    head(&mut o, problem, plan, days);
+    venues_and_spend(problem, plan, &mut o);
+    unserved(&mut o, plan);
+    providers(&mut o, problem, plan, days);
+    if days > 1 {
+        week(&mut o, problem, plan, days);
+    }
+    gaps(&mut o, plan);
+    if violations.is_empty() {
+        let _ = writeln!(o, "\nplan checked: feasible (every rule of the spec holds)");
+    } else {
+        let _ = writeln!(o, "\nplan checked: {} VIOLATION(S)", violations.len());
+        for v in violations.iter().take(20) {
+            let _ = writeln!(o, "  {v}");
+        }
+    }
+    o
+}
+
+/// The first lines: the community, what was served, travel and time.
+fn head(o: &mut String, problem: &Problem, plan: &Plan, days: usize) {
     let s = &plan.summary;
     let kinds = |k| problem.providers().iter().filter(|p| p.kind == k).count();
-    let days = horizon_days(problem);
     let _ = writeln!(
         o,
         "carematch demo: one community's {} (built-in, seed 2026)",
@@ -59,8 +80,10 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
         s.solve_ms,
         s.threads
     );
-    venues_and_spend(problem, plan, &mut o);
+}
 
+/// The unserved needs by reason, with an example of each.
+fn unserved(o: &mut String, plan: &Plan) {
     let mut by_reason: BTreeMap<Reason, usize> = BTreeMap::new();
     for u in &plan.unassigned {
         *by_reason.entry(u.reason).or_default() += 1;
@@ -77,7 +100,10 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
             .map_or("", |u| u.detail.as_str());
         let _ = writeln!(o, "  {:<22}{n:>4}   e.g. {example}", r.as_str());
     }
+}
 
+/// One line per provider: visits, work and (on one day) its shifts.
+fn providers(o: &mut String, problem: &Problem, plan: &Plan, days: usize) {
     let _ = writeln!(
         o,
         "\nper provider (visits, work = travel + service, {}):",
@@ -109,36 +135,27 @@ pub fn summary(problem: &Problem, plan: &Plan, violations: &[Violation]) -> Stri
         );
         let _ = writeln!(o, "{}", line.trim_end());
     }
+}
 
-    if days > 1 {
-        week(&mut o, problem, plan, days);
+/// Where supply is short: the gap report.
+fn gaps(o: &mut String, plan: &Plan) {
+    if plan.gaps.is_empty() {
+        return;
     }
-
-    if !plan.gaps.is_empty() {
+    let _ = writeln!(
+        o,
+        "\nwhere supply is short (unmet needs by area and service):"
+    );
+    for g in &plan.gaps {
         let _ = writeln!(
             o,
-            "\nwhere supply is short (unmet needs by area and service):"
+            "  {:<12}{:<16}{:>3} unmet, priority {}",
+            g.area.as_deref().unwrap_or("-"),
+            g.service,
+            g.unmet,
+            g.unmet_priority
         );
-        for g in &plan.gaps {
-            let _ = writeln!(
-                o,
-                "  {:<12}{:<16}{:>3} unmet, priority {}",
-                g.area.as_deref().unwrap_or("-"),
-                g.service,
-                g.unmet,
-                g.unmet_priority
-            );
-        }
     }
-    if violations.is_empty() {
-        let _ = writeln!(o, "\nplan checked: feasible (every rule of the spec holds)");
-    } else {
-        let _ = writeln!(o, "\nplan checked: {} VIOLATION(S)", violations.len());
-        for v in violations.iter().take(20) {
-            let _ = writeln!(o, "  {v}");
-        }
-    }
-    o
 }
 
 /// Days the problem's shifts span (1 without `options.day_length`).

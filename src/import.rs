@@ -202,6 +202,35 @@ fn name(path: &Path) -> String {
 /// The rows of one file as wire objects, and each row's number in the file.
 fn read(path: &Path, columns: Columns, days: &mut bool) -> Result<(Vec<Value>, Vec<usize>), Error> {
     let file = name(path);
+    let text = utf8(path, &file)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| at(&file, 1, "", e))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let index = header_index(&file, &header, columns)?;
+    let mut out = Vec::new();
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let row = e.position().map_or(0, |p| p.line() as usize);
+            at(&file, row, "", e)
+        })?;
+        let row = record.position().map_or(0, |p| p.line() as usize);
+        out.push(row_object(&file, row, &record, &index, columns, days)?);
+        lines.push(row);
+    }
+    Ok((out, lines))
+}
+
+/// The text of file `path` (shown as `file`); a byte that is not UTF-8 is reported at
+/// its row and column.
+fn utf8(path: &Path, file: &str) -> Result<String, Error> {
     let bytes = std::fs::read(path).map_err(|e| {
         Error::new(
             ErrorKind::Io,
@@ -209,7 +238,7 @@ fn read(path: &Path, columns: Columns, days: &mut bool) -> Result<(Vec<Value>, V
             format!("{file}: cannot read: {e}"),
         )
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         // The row, and the column (by the commas before it on its line, as the
         // header names them), of the first byte that is not UTF-8.
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -227,85 +256,85 @@ fn read(path: &Path, columns: Columns, days: &mut bool) -> Result<(Vec<Value>, V
             .unwrap_or("")
             .trim();
         at(
-            &file,
+            file,
             line,
             column,
             "not UTF-8 (save the sheet as CSV UTF-8)",
         )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| at(&file, 1, "", e))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    })
+}
+
+/// Each column of `header` by its place; an unknown, repeated or missing column is
+/// an error of row 1.
+fn header_index<'h>(
+    file: &str,
+    header: &'h [String],
+    columns: Columns,
+) -> Result<HashMap<&'h str, usize>, Error> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (k, h) in header.iter().enumerate() {
         if !columns.iter().any(|c| c.0 == h) {
             let known: Vec<&str> = columns.iter().map(|c| c.0).collect();
             return Err(at(
-                &file,
+                file,
                 1,
                 h,
                 format!("unknown column; columns are {}", known.join(", ")),
             ));
         }
         if index.insert(h.as_str(), k).is_some() {
-            return Err(at(&file, 1, h, "column given twice"));
+            return Err(at(file, 1, h, "column given twice"));
         }
     }
     if let Some(c) = columns.iter().find(|c| c.3 && !index.contains_key(c.0)) {
-        return Err(at(&file, 1, c.0, "missing column"));
+        return Err(at(file, 1, c.0, "missing column"));
     }
-    let mut out = Vec::new();
-    let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let row = e.position().map_or(0, |p| p.line() as usize);
-            at(&file, row, "", e)
-        })?;
-        let row = record.position().map_or(0, |p| p.line() as usize);
-        let mut obj = Map::new();
-        let mut lon_lat = [None, None];
-        for &(column, field, kind, required) in columns {
-            let cell = index.get(column).and_then(|&k| record.get(k)).unwrap_or("");
-            if cell.is_empty() {
-                if required {
-                    return Err(at(&file, row, column, "empty"));
+    Ok(index)
+}
+
+/// One row as a wire object.
+fn row_object(
+    file: &str,
+    row: usize,
+    record: &csv::StringRecord,
+    index: &HashMap<&str, usize>,
+    columns: Columns,
+    days: &mut bool,
+) -> Result<Value, Error> {
+    let mut obj = Map::new();
+    let mut lon_lat = [None, None];
+    for &(column, field, kind, required) in columns {
+        let cell = index.get(column).and_then(|&k| record.get(k)).unwrap_or("");
+        if cell.is_empty() {
+            if required {
+                return Err(at(file, row, column, "empty"));
+            }
+            continue;
+        }
+        let value = parse(cell, kind, days).map_err(|m| at(file, row, column, m))?;
+        match (column, field) {
+            ("lon", _) => lon_lat[0] = Some(value),
+            ("lat", _) => lon_lat[1] = Some(value),
+            (_, f) => match f.split_once('.') {
+                Some((outer, inner)) => {
+                    let o = obj.entry(outer).or_insert_with(|| json!({}));
+                    o[inner] = value;
                 }
-                continue;
-            }
-            let value = parse(cell, kind, days).map_err(|m| at(&file, row, column, m))?;
-            match (column, field) {
-                ("lon", _) => lon_lat[0] = Some(value),
-                ("lat", _) => lon_lat[1] = Some(value),
-                (_, f) => match f.split_once('.') {
-                    Some((outer, inner)) => {
-                        let o = obj.entry(outer).or_insert_with(|| json!({}));
-                        o[inner] = value;
-                    }
-                    None => {
-                        obj.insert(f.to_owned(), value);
-                    }
-                },
-            }
+                None => {
+                    obj.insert(f.to_owned(), value);
+                }
+            },
         }
-        if let [Some(lon), Some(lat)] = lon_lat {
-            let key = if columns == PROVIDERS {
-                "start"
-            } else {
-                "location"
-            };
-            obj.insert(key.to_owned(), json!([lon, lat]));
-        }
-        out.push(Value::Object(obj));
-        lines.push(row);
     }
-    Ok((out, lines))
+    if let [Some(lon), Some(lat)] = lon_lat {
+        let key = if columns == PROVIDERS {
+            "start"
+        } else {
+            "location"
+        };
+        obj.insert(key.to_owned(), json!([lon, lat]));
+    }
+    Ok(Value::Object(obj))
 }
 
 /// One cell as JSON, or what is wrong with it.

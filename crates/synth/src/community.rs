@@ -70,6 +70,25 @@ pub fn with_venues(mut p: ProblemInput) -> ProblemInput {
         .max()
         .map_or(1, |t| t / DAY + 1)
         .clamp(1, 28);
+    venues(&mut p, days);
+    walks_and_vouchers(&mut p, days);
+    for (id, price) in PRICES {
+        match p.services.iter_mut().find(|s| s.id == id) {
+            Some(s) => s.price = Some(price),
+            None => p.services.push(ServiceInput {
+                id: id.into(),
+                price: Some(price),
+                ..Default::default()
+            }),
+        }
+    }
+    providers(&mut p);
+    p
+}
+
+/// A canteen (lunch and supper sittings, seats for half the community's meals) and a
+/// day-care centre (12 seats a day) in every community, at its elders' mean location.
+fn venues(p: &mut ProblemInput, days: i64) {
     // Each community's elders' mean location, and its meal needs by sitting.
     let mut areas: BTreeMap<String, ([f64; 2], usize, [usize; 2])> = BTreeMap::new();
     let area_of: std::collections::HashMap<&str, &str> = p
@@ -126,6 +145,11 @@ pub fn with_venues(mut p: ProblemInput) -> ProblemInput {
                 .collect(),
         });
     }
+}
+
+/// Walking limits by ability (none with dementia), and vouchers for the oldest, the
+/// least able and the poorest.
+fn walks_and_vouchers(p: &mut ProblemInput, days: i64) {
     for e in &mut p.elders {
         let pr = e.profile.unwrap_or_default();
         let ability = pr.ability_level.unwrap_or(0);
@@ -145,16 +169,10 @@ pub fn with_venues(mut p: ProblemInput) -> ProblemInput {
             e.budget = Some((10 + copay) * YUAN * days);
         }
     }
-    for (id, price) in PRICES {
-        match p.services.iter_mut().find(|s| s.id == id) {
-            Some(s) => s.price = Some(price),
-            None => p.services.push(ServiceInput {
-                id: id.into(),
-                price: Some(price),
-                ..Default::default()
-            }),
-        }
-    }
+}
+
+/// Organisations' and volunteers' own prices, and every carer's station and group.
+fn providers(p: &mut ProblemInput) {
     for prov in &mut p.providers {
         match prov.kind {
             ProviderKind::Organisation => {
@@ -180,7 +198,6 @@ pub fn with_venues(mut p: ProblemInput) -> ProblemInput {
             .into(),
         );
     }
-    p
 }
 
 fn round6(v: f64) -> f64 {

@@ -60,93 +60,99 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
     let station = (SIDE / 2.0, SIDE / 2.0);
     let carers = patients.div_ceil(5).max(3);
     for k in 0..carers {
-        let (kind, mut skills): (&str, Vec<&str>) = match k % 3 {
-            0 => ("nurse", vec!["nursing", "wound_care", "medication"]),
-            1 => ("aide", vec!["personal_care", "bathing", "meals"]),
-            _ => ("therapist", vec!["rehab", "personal_care"]),
-        };
-        if r.random_bool(0.25) {
-            skills.extend(match kind {
-                "nurse" => ["personal_care", "bathing"].as_slice(),
-                _ => ["nursing", "medication"].as_slice(),
-            });
-        }
-        out.providers.push(ProviderInput {
-            id: format!("{kind}-{k:03}"),
-            kind: ProviderKind::Staff,
-            skills: skills.iter().map(|s| s.to_string()).collect(),
-            level: Some(3),
-            start: Location::Point([station.0, station.1]),
-            shifts: vec![DAY],
-            ..Default::default()
-        });
+        out.providers.push(carer(&mut r, k, station));
     }
     for i in 0..patients {
-        let (x, y) = (
-            r.random_range(0.0..SIDE).round(),
-            r.random_range(0.0..SIDE).round(),
-        );
-        let elder = format!("pt-{i:04}");
-        out.elders.push(ElderInput {
-            id: elder.clone(),
-            location: Location::Point([x, y]),
-            ..Default::default()
-        });
-        let open = r.random_range(DAY[0]..DAY[1] - 3 * 3600) / 900 * 900;
-        let minutes = |r: &mut Pcg64| r.random_range(1..=3) * 15 * 60;
-        let need = |id: String, service: &str, open: i64, duration: i64| NeedInput {
-            id,
-            elder: elder.clone(),
-            service: service.to_owned(),
-            duration: Some(duration),
-            windows: vec![[open, open + 2 * 3600]],
-            priority: Some(50),
-            late_by: Some(LATE_BY),
-            ..Default::default()
-        };
-        match r.random_range(0..8) {
-            // A bath by a nurse and an aide together.
-            0 => {
-                let d = minutes(&mut r);
-                let (a, b) = (format!("n-{i:04}-a"), format!("n-{i:04}-b"));
-                out.needs.push(need(a.clone(), "nursing", open, d));
-                out.needs.push(need(b.clone(), "bathing", open, d));
-                out.links.push(LinkInput {
-                    id: format!("l-{i:04}"),
-                    kind: LinkKind::Together,
-                    needs: vec![a, b],
-                    ..Default::default()
-                });
-            }
-            // Personal care, then medication 30 to 60 minutes later.
-            1 => {
-                let d = minutes(&mut r);
-                let (a, b) = (format!("n-{i:04}-a"), format!("n-{i:04}-b"));
-                out.needs.push(need(a.clone(), "personal_care", open, d));
-                out.needs
-                    .push(need(b.clone(), "medication", open + 1800, 15 * 60));
-                out.links.push(LinkInput {
-                    id: format!("l-{i:04}"),
-                    kind: LinkKind::Sequence,
-                    needs: vec![a, b],
-                    min_gap: Some(1800),
-                    max_gap: Some(3600),
-                    ..Default::default()
-                });
-            }
-            k => {
-                let service = [
-                    "nursing",
-                    "wound_care",
-                    "personal_care",
-                    "bathing",
-                    "rehab",
-                    "meals",
-                ][k as usize % 6];
-                let d = minutes(&mut r);
-                out.needs.push(need(format!("n-{i:04}"), service, open, d));
-            }
-        }
+        patient(&mut r, i, &mut out);
     }
     out
+}
+
+/// Carer `k`: a nurse, an aide or a therapist in turn, one in four able to do the other
+/// group's work too.
+fn carer(r: &mut Pcg64, k: usize, station: (f64, f64)) -> ProviderInput {
+    let (kind, mut skills): (&str, Vec<&str>) = match k % 3 {
+        0 => ("nurse", vec!["nursing", "wound_care", "medication"]),
+        1 => ("aide", vec!["personal_care", "bathing", "meals"]),
+        _ => ("therapist", vec!["rehab", "personal_care"]),
+    };
+    if r.random_bool(0.25) {
+        skills.extend(match kind {
+            "nurse" => ["personal_care", "bathing"].as_slice(),
+            _ => ["nursing", "medication"].as_slice(),
+        });
+    }
+    ProviderInput {
+        id: format!("{kind}-{k:03}"),
+        kind: ProviderKind::Staff,
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        level: Some(3),
+        start: Location::Point([station.0, station.1]),
+        shifts: vec![DAY],
+        ..Default::default()
+    }
+}
+
+/// Patient `i`, its needs and links, into `out`.
+fn patient(r: &mut Pcg64, i: usize, out: &mut ProblemInput) {
+    let (x, y) = (
+        r.random_range(0.0..SIDE).round(),
+        r.random_range(0.0..SIDE).round(),
+    );
+    let elder = format!("pt-{i:04}");
+    out.elders.push(ElderInput {
+        id: elder.clone(),
+        location: Location::Point([x, y]),
+        ..Default::default()
+    });
+    let open = r.random_range(DAY[0]..DAY[1] - 3 * 3600) / 900 * 900;
+    let minutes = |r: &mut Pcg64| r.random_range(1..=3) * 15 * 60;
+    let need = |id: String, service: &str, open: i64, duration: i64| NeedInput {
+        id,
+        elder: elder.clone(),
+        service: service.to_owned(),
+        duration: Some(duration),
+        windows: vec![[open, open + 2 * 3600]],
+        priority: Some(50),
+        late_by: Some(LATE_BY),
+        ..Default::default()
+    };
+    let (a, b) = (format!("n-{i:04}-a"), format!("n-{i:04}-b"));
+    let link = |kind, gap: Option<(i64, i64)>| LinkInput {
+        id: format!("l-{i:04}"),
+        kind,
+        needs: vec![a.clone(), b.clone()],
+        min_gap: gap.map(|g| g.0),
+        max_gap: gap.map(|g| g.1),
+        ..Default::default()
+    };
+    match r.random_range(0..8) {
+        // A bath by a nurse and an aide together.
+        0 => {
+            let d = minutes(r);
+            out.needs.push(need(a.clone(), "nursing", open, d));
+            out.needs.push(need(b.clone(), "bathing", open, d));
+            out.links.push(link(LinkKind::Together, None));
+        }
+        // Personal care, then medication 30 to 60 minutes later.
+        1 => {
+            let d = minutes(r);
+            out.needs.push(need(a.clone(), "personal_care", open, d));
+            out.needs
+                .push(need(b.clone(), "medication", open + 1800, 15 * 60));
+            out.links.push(link(LinkKind::Sequence, Some((1800, 3600))));
+        }
+        k => {
+            let service = [
+                "nursing",
+                "wound_care",
+                "personal_care",
+                "bathing",
+                "rehab",
+                "meals",
+            ][k as usize % 6];
+            let d = minutes(r);
+            out.needs.push(need(format!("n-{i:04}"), service, open, d));
+        }
+    }
 }

@@ -167,16 +167,13 @@ impl Gen {
                 low_income,
                 dementia,
             }),
-            prefers: Vec::new(),
-            avoids: Vec::new(),
             caregiver_gender,
-            walk_limit: None,
-            budget: None,
+            ..Default::default()
         }
     }
 
-    /// Draws the elder's needs for the day (at least one, at most `room`).
-    fn needs_of(&mut self, e: &ElderInput, room: usize, demand: &mut Demand) -> usize {
+    /// The services elder `e` needs today, with their windows (at least one).
+    fn services_of(&mut self, e: &ElderInput) -> Vec<(&'static str, Vec<[i64; 2]>)> {
         let p = e.profile.unwrap_or_default();
         let ability = p.ability_level.unwrap_or(0);
         let r = &mut self.rng;
@@ -232,6 +229,13 @@ impl Gen {
             let s = r.random_range(9..=13) * H;
             list.push(("check_in", vec![[s, s + 4 * H]]));
         }
+        list
+    }
+
+    /// Draws the elder's needs for the day (at least one, at most `room`).
+    fn needs_of(&mut self, e: &ElderInput, room: usize, demand: &mut Demand) -> usize {
+        let ability = e.profile.unwrap_or_default().ability_level.unwrap_or(0);
+        let mut list = self.services_of(e);
         list.truncate(room);
         let n = list.len();
         for (service, windows) in list {
@@ -280,161 +284,152 @@ impl Gen {
         let volunteers = per_day(d.volunteer_secs, 3.0);
         let station_loc = Location::Point([round6(station.0), round6(station.1)]);
         for k in 0..staff {
-            let r = &mut self.rng;
-            let level = pick(r, &[0, 40, 40, 20]) as i64;
-            let mut skills: Vec<String> = [
-                "meals",
-                "cleaning",
-                "personal_care",
-                "bathing",
-                "check_in",
-                "companionship",
-                "recreation",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            if level >= 2 {
-                skills.push("emergency".into());
-            }
-            if r.random_bool(0.5) {
-                skills.push("lift_assist".into());
-            }
-            if r.random_bool(0.25) {
-                skills.push("haircut".into());
-            }
-            let gender = if r.random_bool(0.75) {
-                Gender::Female
-            } else {
-                Gender::Male
-            };
-            self.push_provider(
-                c,
-                k,
-                ProviderKind::Staff,
-                skills,
-                level,
-                gender,
-                station_loc,
-                vec![[8 * H, 12 * H], [13 * H + 30 * M, 17 * H + 30 * M]],
-                Mode::Ebike,
-                Some(14),
-                Some(8 * H),
-                Some(12),
-            );
+            let p = self.staff(station_loc);
+            self.push_provider(c, k, p);
         }
         for k in 0..pros {
-            let r = &mut self.rng;
-            let level = r.random_range(3..=4);
-            let skills = [
-                "rehab",
-                "medical_escort",
-                "personal_care",
-                "bathing",
-                "home_safety",
-                "lift_assist",
-                "emergency",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            let gender = if r.random_bool(0.6) {
-                Gender::Female
-            } else {
-                Gender::Male
-            };
-            self.push_provider(
-                c,
-                staff + k,
-                ProviderKind::Organisation,
-                skills,
-                level,
-                gender,
-                station_loc,
-                vec![[7 * H + 30 * M, 17 * H]],
-                Mode::Car,
-                Some(8),
-                Some(8 * H),
-                None,
-            );
+            let p = self.organisation_carer(station_loc);
+            self.push_provider(c, staff + k, p);
         }
         for k in 0..volunteers {
-            let home = self.jitter(station, 0.45);
-            let r = &mut self.rng;
-            let mut skills: Vec<String> =
-                vec!["meals".into(), "check_in".into(), "companionship".into()];
-            if r.random_bool(0.4) {
-                skills.push("cleaning".into());
-            }
-            if r.random_bool(0.3) {
-                skills.push("recreation".into());
-            }
-            let gender = if r.random_bool(0.65) {
-                Gender::Female
-            } else {
-                Gender::Male
-            };
-            let shift = if r.random_bool(0.5) {
-                [9 * H, 12 * H]
-            } else {
-                [14 * H, 18 * H]
-            };
-            let mode = if r.random_bool(0.7) {
-                Mode::Walk
-            } else {
-                Mode::Bike
-            };
-            self.push_provider(
-                c,
-                staff + pros + k,
-                ProviderKind::Volunteer,
-                skills,
-                0,
-                gender,
-                Location::Point([home.0, home.1]),
-                vec![shift],
-                mode,
-                Some(6),
-                None,
-                Some(6),
-            );
+            let p = self.volunteer(station);
+            self.push_provider(c, staff + pros + k, p);
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push_provider(
-        &mut self,
-        c: usize,
-        k: usize,
-        kind: ProviderKind,
-        skills: Vec<String>,
-        level: i64,
-        gender: Gender,
-        start: Location,
-        shifts: Vec<[i64; 2]>,
-        mode: Mode,
-        max_visits: Option<i64>,
-        max_work: Option<i64>,
-        capacity: Option<i64>,
-    ) {
-        let tag = match kind {
+    /// A station's staff member: the home services, emergency from level 2, two
+    /// e-bike shifts.
+    fn staff(&mut self, station: Location) -> ProviderInput {
+        let r = &mut self.rng;
+        let level = pick(r, &[0, 40, 40, 20]) as i64;
+        let mut skills: Vec<String> = [
+            "meals",
+            "cleaning",
+            "personal_care",
+            "bathing",
+            "check_in",
+            "companionship",
+            "recreation",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if level >= 2 {
+            skills.push("emergency".into());
+        }
+        if r.random_bool(0.5) {
+            skills.push("lift_assist".into());
+        }
+        if r.random_bool(0.25) {
+            skills.push("haircut".into());
+        }
+        let gender = if r.random_bool(0.75) {
+            Gender::Female
+        } else {
+            Gender::Male
+        };
+        ProviderInput {
+            kind: ProviderKind::Staff,
+            skills,
+            level: Some(level),
+            gender: Some(gender),
+            start: station,
+            shifts: vec![[8 * H, 12 * H], [13 * H + 30 * M, 17 * H + 30 * M]],
+            mode: Some(Mode::Ebike),
+            max_visits: Some(14),
+            max_work: Some(8 * H),
+            capacity: Some(12),
+            ..Default::default()
+        }
+    }
+
+    /// A social organisation's carer: rehab, escorts, care; one shift by car.
+    fn organisation_carer(&mut self, station: Location) -> ProviderInput {
+        let r = &mut self.rng;
+        let level = r.random_range(3..=4);
+        let skills = [
+            "rehab",
+            "medical_escort",
+            "personal_care",
+            "bathing",
+            "home_safety",
+            "lift_assist",
+            "emergency",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let gender = if r.random_bool(0.6) {
+            Gender::Female
+        } else {
+            Gender::Male
+        };
+        ProviderInput {
+            kind: ProviderKind::Organisation,
+            skills,
+            level: Some(level),
+            gender: Some(gender),
+            start: station,
+            shifts: vec![[7 * H + 30 * M, 17 * H]],
+            mode: Some(Mode::Car),
+            max_visits: Some(8),
+            max_work: Some(8 * H),
+            ..Default::default()
+        }
+    }
+
+    /// A neighbourhood volunteer: meals, check-ins, company; a morning or an afternoon
+    /// on foot or by bike from home.
+    fn volunteer(&mut self, station: (f64, f64)) -> ProviderInput {
+        let home = self.jitter(station, 0.45);
+        let r = &mut self.rng;
+        let mut skills: Vec<String> =
+            vec!["meals".into(), "check_in".into(), "companionship".into()];
+        if r.random_bool(0.4) {
+            skills.push("cleaning".into());
+        }
+        if r.random_bool(0.3) {
+            skills.push("recreation".into());
+        }
+        let gender = if r.random_bool(0.65) {
+            Gender::Female
+        } else {
+            Gender::Male
+        };
+        let shift = if r.random_bool(0.5) {
+            [9 * H, 12 * H]
+        } else {
+            [14 * H, 18 * H]
+        };
+        let mode = if r.random_bool(0.7) {
+            Mode::Walk
+        } else {
+            Mode::Bike
+        };
+        ProviderInput {
+            kind: ProviderKind::Volunteer,
+            skills,
+            level: Some(0),
+            gender: Some(gender),
+            start: Location::Point([home.0, home.1]),
+            shifts: vec![shift],
+            mode: Some(mode),
+            max_visits: Some(6),
+            capacity: Some(6),
+            ..Default::default()
+        }
+    }
+
+    /// Adds `p` as provider `k` of community `c`, its id made of both and its kind.
+    fn push_provider(&mut self, c: usize, k: usize, p: ProviderInput) {
+        let tag = match p.kind {
             ProviderKind::Staff => "s",
             ProviderKind::Organisation => "o",
             ProviderKind::Volunteer => "v",
         };
         self.out.providers.push(ProviderInput {
             id: format!("p-{c:04}-{tag}{k:03}"),
-            kind,
-            skills,
-            level: Some(level),
-            gender: Some(gender),
-            start,
-            shifts,
-            mode: Some(mode),
-            max_visits,
-            max_work,
-            capacity,
-            ..Default::default()
+            ..p
         });
     }
 
