@@ -57,29 +57,7 @@ pub fn funding(problem: &Problem, plan: &Plan) -> Option<Funding> {
     if !problem.has_funding() {
         return None;
     }
-    let mut total = FundingFigures::default();
-    let mut by_area: BTreeMap<(Option<String>, String), FundingFigures> = BTreeMap::new();
-    let mut by_profile: BTreeMap<String, FundingFigures> = BTreeMap::new();
-    let mut by_provider: BTreeMap<(Option<String>, Option<String>), (u64, i64)> = BTreeMap::new();
-    let mut add = |n: NeedIdx, served: Option<i64>| {
-        let need = problem.need(n);
-        let f = |fig: &mut FundingFigures| match served {
-            Some(price) => {
-                fig.visits += 1;
-                fig.spend += price;
-            }
-            None => fig.unmet_priority += i64::from(need.priority),
-        };
-        f(&mut total);
-        for area in crate::model::area_levels(problem.elder(need.elder).area.as_deref()) {
-            f(by_area
-                .entry((area.map(str::to_owned), need.service.clone()))
-                .or_default());
-        }
-        for g in groups(problem, n) {
-            f(by_profile.entry(g).or_default());
-        }
-    };
+    let mut tally = Tally::default();
     for r in &plan.routes {
         let Some(p) = problem.provider_by_id(&r.provider) else {
             continue;
@@ -90,12 +68,8 @@ pub fn funding(problem: &Problem, plan: &Plan) -> Option<Funding> {
                 continue;
             };
             let price = problem.price(n, p);
-            add(n, Some(price));
-            let e = by_provider
-                .entry((prov.station.clone(), prov.group.clone()))
-                .or_default();
-            e.0 += 1;
-            e.1 += price;
+            tally.add(problem, n, Some(price));
+            tally.by(prov.station.clone(), prov.group.clone(), price);
         }
     }
     for v in &plan.venue_visits {
@@ -103,40 +77,79 @@ pub fn funding(problem: &Problem, plan: &Plan) -> Option<Funding> {
             continue;
         };
         let price = problem.need(n).price;
-        add(n, Some(price));
-        let e = by_provider
-            .entry((Some(v.venue.clone()), Some("venue".to_owned())))
-            .or_default();
-        e.0 += 1;
-        e.1 += price;
+        tally.add(problem, n, Some(price));
+        tally.by(Some(v.venue.clone()), Some("venue".to_owned()), price);
     }
     for u in &plan.unassigned {
         if let Some(n) = problem.need_by_id(&u.need) {
-            add(n, None);
+            tally.add(problem, n, None);
         }
     }
-    Some(Funding {
-        total,
-        by_area: by_area
-            .into_iter()
-            .map(|((area, service), figures)| FundingByArea {
-                area,
-                service,
-                figures,
-            })
-            .collect(),
-        by_profile: by_profile
-            .into_iter()
-            .map(|(group, figures)| FundingByGroup { group, figures })
-            .collect(),
-        by_provider: by_provider
-            .into_iter()
-            .map(|((station, group), (visits, spend))| FundingByProvider {
-                station,
-                group,
-                visits,
-                spend,
-            })
-            .collect(),
-    })
+    Some(tally.report())
+}
+
+/// The funding report as it is added up.
+#[derive(Default)]
+struct Tally {
+    total: FundingFigures,
+    by_area: BTreeMap<(Option<String>, String), FundingFigures>,
+    by_profile: BTreeMap<String, FundingFigures>,
+    by_provider: BTreeMap<(Option<String>, Option<String>), (u64, i64)>,
+}
+
+impl Tally {
+    /// Need `n`, served at `price` (`None`: unmet), in the total, its elder's area
+    /// levels and its profile groups.
+    fn add(&mut self, problem: &Problem, n: NeedIdx, served: Option<i64>) {
+        let need = problem.need(n);
+        let f = |fig: &mut FundingFigures| match served {
+            Some(price) => {
+                fig.visits += 1;
+                fig.spend += price;
+            }
+            None => fig.unmet_priority += i64::from(need.priority),
+        };
+        f(&mut self.total);
+        for area in crate::model::area_levels(problem.elder(need.elder).area.as_deref()) {
+            f(self
+                .by_area
+                .entry((area.map(str::to_owned), need.service.clone()))
+                .or_default());
+        }
+        for g in groups(problem, n) {
+            f(self.by_profile.entry(g).or_default());
+        }
+    }
+
+    /// A visit served at `price` by the carers of `station` and `group`.
+    fn by(&mut self, station: Option<String>, group: Option<String>, price: i64) {
+        let e = self.by_provider.entry((station, group)).or_default();
+        e.0 += 1;
+        e.1 += price;
+    }
+
+    /// The report.
+    fn report(self) -> Funding {
+        Funding {
+            total: self.total,
+            by_area: (self.by_area.into_iter())
+                .map(|((area, service), figures)| FundingByArea {
+                    area,
+                    service,
+                    figures,
+                })
+                .collect(),
+            by_profile: (self.by_profile.into_iter())
+                .map(|(group, figures)| FundingByGroup { group, figures })
+                .collect(),
+            by_provider: (self.by_provider.into_iter())
+                .map(|((station, group), (visits, spend))| FundingByProvider {
+                    station,
+                    group,
+                    visits,
+                    spend,
+                })
+                .collect(),
+        }
+    }
 }

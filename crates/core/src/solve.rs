@@ -116,69 +116,95 @@ pub fn solve_observed(
         cands.seat(problem, crate::venues::seat(problem, &[]));
         let near = Neighbours::new(problem);
         observer(Progress::Phase("construction"));
-        let plan = |cands: &Candidates, built: &Construction, bound: Option<i64>| {
-            observer(Progress::Phase("plan"));
-            let mut built = crate::routes::whole_series(problem, built).into_owned();
-            crate::routes::rule_reasons(problem, cands, &mut built);
-            let ms = started.elapsed().as_millis() as u64;
-            // The kernel's bound counts carers' needs only: with venues it is none.
-            let bound = bound.filter(|_| problem.venues().is_empty());
-            build_plan(
-                problem,
-                &built.routes,
-                cands.seats(),
-                &built.unassigned,
-                bound,
-                threads,
-                ms,
-            )
+        let run = Run {
+            problem,
+            near: &near,
+            observer,
+            started,
+            threads,
         };
         Ok(match algorithm {
-            Algorithm::Baseline => plan(
+            Algorithm::Baseline => run.plan(
                 &cands,
                 &baseline::construct(problem, &cands, &near, None),
                 None,
             ),
             Algorithm::Matching => {
                 let m = crate::matching::construct(problem, &cands, &near);
-                plan(
-                    &cands,
-                    &m.construction,
-                    m.bound.filter(|_| !problem.has_horizon()),
-                )
+                let bound = m.bound.filter(|_| !problem.has_horizon());
+                run.plan(&cands, &m.construction, bound)
             }
-            Algorithm::Auto => {
-                let options = problem.options();
-                let (built, bound) = construct_auto(problem, &mut cands, &near, started);
-                let iterations = options.iterations_for(problem.needs().len());
-                if iterations == 0 {
-                    plan(&cands, &built, bound)
-                } else {
-                    // The search gets what is left of 95 % of the time limit; the
-                    // plan's assembly fits in the rest.
-                    let deadline =
-                        started + Duration::from_millis(options.time_limit_ms * 95 / 100);
-                    observer(Progress::Phase("search"));
-                    let (built, stats) = crate::search::improve(
-                        problem, &cands, &near, built, iterations, deadline, observer,
-                    );
-                    let mut p = plan(&cands, &built, bound);
-                    p.summary.search = Some(SearchSummary {
-                        iterations: stats.iterations,
-                        runs: stats.runs,
-                        improvements: stats.improvements,
-                        stopped: if stats.stopped_by_time {
-                            Stopped::TimeLimit
-                        } else {
-                            Stopped::Iterations
-                        },
-                        operators: crate::search::operators(&stats),
-                    });
-                    p
-                }
-            }
+            Algorithm::Auto => run.auto(&mut cands),
         })
     })
+}
+
+/// One solve's context, inside its thread pool.
+struct Run<'a> {
+    problem: &'a Problem,
+    near: &'a Neighbours,
+    observer: &'a Observer<'a>,
+    started: Instant,
+    threads: usize,
+}
+
+impl Run<'_> {
+    /// The plan of `built`: every `all_visits` series whole or not at all, the rules'
+    /// reasons for the needs left out, the kernel's `bound` (none with venues).
+    fn plan(&self, cands: &Candidates, built: &Construction, bound: Option<i64>) -> Plan {
+        let problem = self.problem;
+        (self.observer)(Progress::Phase("plan"));
+        let mut built = crate::routes::whole_series(problem, built).into_owned();
+        crate::routes::rule_reasons(problem, cands, &mut built);
+        let ms = self.started.elapsed().as_millis() as u64;
+        // The kernel's bound counts carers' needs only: with venues it is none.
+        let bound = bound.filter(|_| problem.venues().is_empty());
+        build_plan(
+            problem,
+            &built.routes,
+            cands.seats(),
+            &built.unassigned,
+            bound,
+            self.threads,
+            ms,
+        )
+    }
+
+    /// [`Algorithm::Auto`]: both constructions, the better one searched.
+    fn auto(&self, cands: &mut Candidates) -> Plan {
+        let (problem, options) = (self.problem, self.problem.options());
+        let (built, bound) = construct_auto(problem, cands, self.near, self.started);
+        let iterations = options.iterations_for(problem.needs().len());
+        if iterations == 0 {
+            return self.plan(cands, &built, bound);
+        }
+        // The search gets what is left of 95 % of the time limit; the plan's assembly
+        // fits in the rest.
+        let deadline = self.started + Duration::from_millis(options.time_limit_ms * 95 / 100);
+        (self.observer)(Progress::Phase("search"));
+        let (built, stats) = crate::search::improve(
+            problem,
+            cands,
+            self.near,
+            built,
+            iterations,
+            deadline,
+            self.observer,
+        );
+        let mut p = self.plan(cands, &built, bound);
+        p.summary.search = Some(SearchSummary {
+            iterations: stats.iterations,
+            runs: stats.runs,
+            improvements: stats.improvements,
+            stopped: if stats.stopped_by_time {
+                Stopped::TimeLimit
+            } else {
+                Stopped::Iterations
+            },
+            operators: crate::search::operators(&stats),
+        });
+        p
+    }
 }
 
 /// Both constructions side by side (the matching with a quarter of the time limit,

@@ -128,55 +128,70 @@ pub fn generate(spec: &Spec) -> ProblemInput {
         });
     }
     for i in 0..spec.needs {
-        let clustered = match spec.layout {
-            Layout::Random => false,
-            Layout::Clustered => true,
-            Layout::Mixed => i % 2 == 1,
-        };
-        let (x, y) = if clustered {
-            let c = compounds[r.random_range(0..compounds.len())];
-            (gauss(&mut r, c.0, 350.0), gauss(&mut r, c.1, 350.0))
-        } else {
-            (r.random_range(0.0..SIDE), r.random_range(0.0..SIDE))
-        };
-        let (x, y) = (x.round().clamp(0.0, SIDE), y.round().clamp(0.0, SIDE));
-        let (service, minutes, load) = VISITS[r.random_range(0..VISITS.len())];
-        let duration = minutes * 60;
-        // The farthest station bounds the reachable part of the day.
-        let far = stations
-            .iter()
-            .map(|s| ((x - s.0).hypot(y - s.1) / SPEED).ceil() as i64)
-            .max()
-            .unwrap_or(0);
-        let (first, last) = (SHIFT[0] + far, SHIFT[1] - far - duration);
-        let width = match spec.windows {
-            Windows::Tight => r.random_range(30..=60) * 60,
-            Windows::Wide => r.random_range(3 * 60..=8 * 60) * 60,
-        };
-        let open = if last - width > first {
-            r.random_range(first..=last - width) / 300 * 300
-        } else {
-            first
-        }
-        .max(first);
-        let close = (open + width).min(last).max(open);
-        out.elders.push(ElderInput {
-            id: format!("e-{i:05}"),
-            location: Location::Point([x, y]),
-            ..Default::default()
-        });
-        out.needs.push(NeedInput {
-            id: format!("n-{i:05}"),
-            elder: format!("e-{i:05}"),
-            service: service.to_owned(),
-            windows: vec![[open, close]],
-            priority: Some(50),
-            load: (load > 0).then_some(load),
-            ..Default::default()
-        });
+        elder_and_need(&mut r, spec, i, (&stations, &compounds), &mut out);
     }
     out
 }
+
+/// Elder `i` and its need, into `out`: a home at random or around a compound, a
+/// visit that every station can reach inside its window.
+fn elder_and_need(
+    r: &mut Pcg64,
+    spec: &Spec,
+    i: usize,
+    (stations, compounds): (&[Site], &[Site]),
+    out: &mut ProblemInput,
+) {
+    let clustered = match spec.layout {
+        Layout::Random => false,
+        Layout::Clustered => true,
+        Layout::Mixed => i % 2 == 1,
+    };
+    let (x, y) = if clustered {
+        let c = compounds[r.random_range(0..compounds.len())];
+        (gauss(r, c.0, 350.0), gauss(r, c.1, 350.0))
+    } else {
+        (r.random_range(0.0..SIDE), r.random_range(0.0..SIDE))
+    };
+    let (x, y) = (x.round().clamp(0.0, SIDE), y.round().clamp(0.0, SIDE));
+    let (service, minutes, load) = VISITS[r.random_range(0..VISITS.len())];
+    let duration = minutes * 60;
+    // The farthest station bounds the reachable part of the day.
+    let far = stations
+        .iter()
+        .map(|s| ((x - s.0).hypot(y - s.1) / SPEED).ceil() as i64)
+        .max()
+        .unwrap_or(0);
+    let (first, last) = (SHIFT[0] + far, SHIFT[1] - far - duration);
+    let width = match spec.windows {
+        Windows::Tight => r.random_range(30..=60) * 60,
+        Windows::Wide => r.random_range(3 * 60..=8 * 60) * 60,
+    };
+    let open = if last - width > first {
+        r.random_range(first..=last - width) / 300 * 300
+    } else {
+        first
+    }
+    .max(first);
+    let close = (open + width).min(last).max(open);
+    out.elders.push(ElderInput {
+        id: format!("e-{i:05}"),
+        location: Location::Point([x, y]),
+        ..Default::default()
+    });
+    out.needs.push(NeedInput {
+        id: format!("n-{i:05}"),
+        elder: format!("e-{i:05}"),
+        service: service.to_owned(),
+        windows: vec![[open, close]],
+        priority: Some(50),
+        load: (load > 0).then_some(load),
+        ..Default::default()
+    });
+}
+
+/// A point of the district, metres.
+type Site = (f64, f64);
 
 /// Station sites: the centre, or the points of a 3 × 3 grid, in a fixed order.
 fn station_sites(k: usize) -> Vec<(f64, f64)> {

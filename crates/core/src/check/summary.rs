@@ -67,7 +67,13 @@ pub(super) fn figures(
             format!("is {}; routes travel {}", s.objective.travel, walked.travel),
         );
     }
-    // v1.1 figures, when the plan gives them (a v1 plan does not).
+    costs(problem, plan, walked, c);
+}
+
+/// The v1.1 figures, when the plan gives them (a v1 plan does not): carer changes,
+/// lateness and the objective's cost, recomputed from the visits.
+fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
+    let (s, sp) = (&plan.summary, FieldPath::root().key("summary"));
     let w = &problem.options().weights;
     // Carer changes: per elder, distinct providers minus one.
     let mut pairs: Vec<(crate::model::ElderIdx, crate::model::ProviderIdx)> = walked

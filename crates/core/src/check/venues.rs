@@ -29,7 +29,6 @@ pub(super) fn seats(problem: &Problem, plan: &Plan, walked: &mut Walked, c: &mut
             continue;
         };
         let need = problem.need(n);
-        let elder = problem.elder(need.elder);
         walked.visits.entry(n).or_default().push(Visit {
             provider: AT_VENUE,
             start: visit.start,
@@ -45,34 +44,7 @@ pub(super) fn seats(problem: &Problem, plan: &Plan, walked: &mut Walked, c: &mut
             continue;
         };
         let venue = &problem.venues()[v];
-        if venue.services.binary_search(&need.service).is_err() {
-            flag(
-                c,
-                Rule::Venue,
-                "venue",
-                format!("venue '{}' does not offer {}", venue.id, need.service),
-            );
-        }
-        if need.caregivers != 1 {
-            flag(
-                c,
-                Rule::Venue,
-                "need",
-                format!("need '{}' takes two carers, not a seat", need.id),
-            );
-        }
-        let walk = problem.walk_time(need.elder, v);
-        if walk > elder.walk_limit {
-            flag(
-                c,
-                Rule::Venue,
-                "venue",
-                format!(
-                    "elder '{}' would walk {walk} s to '{}'; walk_limit is {}",
-                    elder.id, venue.id, elder.walk_limit
-                ),
-            );
-        }
+        offers_and_walk(problem, n, v, |rule, key, msg| flag(c, rule, key, msg));
         let Some(session) = venue.sessions.get(visit.session) else {
             flag(
                 c,
@@ -111,6 +83,43 @@ pub(super) fn seats(problem: &Problem, plan: &Plan, walked: &mut Walked, c: &mut
                 ),
             );
         }
+    }
+}
+
+/// Whether venue `v` offers need `n`'s service to one person, within the elder's walk:
+/// what is wrong, to `flag` (rule, key, message).
+fn offers_and_walk(
+    problem: &Problem,
+    n: NeedIdx,
+    v: usize,
+    mut flag: impl FnMut(Rule, &str, String),
+) {
+    let (need, venue) = (problem.need(n), &problem.venues()[v]);
+    let elder = problem.elder(need.elder);
+    if venue.services.binary_search(&need.service).is_err() {
+        flag(
+            Rule::Venue,
+            "venue",
+            format!("venue '{}' does not offer {}", venue.id, need.service),
+        );
+    }
+    if need.caregivers != 1 {
+        flag(
+            Rule::Venue,
+            "need",
+            format!("need '{}' takes two carers, not a seat", need.id),
+        );
+    }
+    let walk = problem.walk_time(need.elder, v);
+    if walk > elder.walk_limit {
+        flag(
+            Rule::Venue,
+            "venue",
+            format!(
+                "elder '{}' would walk {walk} s to '{}'; walk_limit is {}",
+                elder.id, venue.id, elder.walk_limit
+            ),
+        );
     }
 }
 

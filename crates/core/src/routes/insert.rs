@@ -426,44 +426,15 @@ impl Builder<'_> {
             with_a.insert(problem, a, ia.pos, Some(ta));
             let cost_a = self.price(&self.pricing(ra, a), self.route(ra), a, ia, ta);
             for &sb in slots_b {
-                let ok = match rule {
-                    LinkProvider::Any => true,
-                    LinkProvider::Same => sb.provider == sa.provider,
-                    LinkProvider::Different => sb.provider != sa.provider,
+                let first = Leader {
+                    need: a,
+                    slot: *sa,
+                    ins: ia,
+                    route: &with_a,
                 };
-                if !ok {
-                    continue;
-                }
-                let place = if sb == *sa {
-                    self.second_in(&with_a, sb, b, within, ia.pos)
-                } else {
-                    self.options(sb, b, Some(within), 1)
-                        .into_iter()
-                        .next()
-                        .map(|i| (i.earliest, i))
-                };
-                let Some((tb, ib)) = place else {
+                let Some((tb, ib)) = self.follower(&first, (b, sb), within, rule) else {
                     continue;
                 };
-                // Two routes, perhaps of one provider: the rules on both at once (one
-                // route: its room was asked for both visits).
-                let (na, nb) = (problem.need(a), problem.need(b));
-                let changes = [
-                    RouteChange::by(ra, ia.delta, na.duration, na.load, 1),
-                    RouteChange::by(self.route_ix(sb), ib.delta, nb.duration, nb.load, 1),
-                ];
-                let routes = if sb == *sa {
-                    &changes[..0]
-                } else {
-                    &changes[..]
-                };
-                let visits = [
-                    Handover::new_visit(a, sa.provider),
-                    Handover::new_visit(b, sb.provider),
-                ];
-                if !self.admits(&Proposal::new(routes, &visits), Stage::Final) {
-                    continue;
-                }
                 let cost = cost_a + ib.cost;
                 let key = (cost, ta, *sa, sb);
                 if best.as_ref().is_none_or(|(k, _)| key < *k) {
@@ -482,6 +453,51 @@ impl Builder<'_> {
             }
         }
         best.map(|(_, mv)| mv).ok_or(any)
+    }
+
+    /// The place of `b`, second of a sequence, in `sb`'s route, its start within
+    /// `within`, once the first is placed as `first` says: its start and insertion,
+    /// when `rule` allows that provider and every rule the two visits together.
+    fn follower(
+        &self,
+        first: &Leader<'_>,
+        (b, sb): (NeedIdx, Slot),
+        within: Window,
+        rule: LinkProvider,
+    ) -> Option<(i64, Insertion)> {
+        let (a, sa) = (first.need, first.slot);
+        let ok = match rule {
+            LinkProvider::Any => true,
+            LinkProvider::Same => sb.provider == sa.provider,
+            LinkProvider::Different => sb.provider != sa.provider,
+        };
+        if !ok {
+            return None;
+        }
+        let (tb, ib) = if sb == sa {
+            self.second_in(first.route, sb, b, within, first.ins.pos)?
+        } else {
+            let i = self.options(sb, b, Some(within), 1).into_iter().next()?;
+            (i.earliest, i)
+        };
+        // Two routes, perhaps of one provider: the rules on both at once (one route:
+        // its room was asked for both visits).
+        let (na, nb) = (self.problem.need(a), self.problem.need(b));
+        let changes = [
+            RouteChange::by(self.route_ix(sa), first.ins.delta, na.duration, na.load, 1),
+            RouteChange::by(self.route_ix(sb), ib.delta, nb.duration, nb.load, 1),
+        ];
+        let routes = if sb == sa {
+            &changes[..0]
+        } else {
+            &changes[..]
+        };
+        let visits = [
+            Handover::new_visit(a, sa.provider),
+            Handover::new_visit(b, sb.provider),
+        ];
+        self.admits(&Proposal::new(routes, &visits), Stage::Final)
+            .then_some((tb, ib))
     }
 
     /// The cheapest place for `b` in `route` (the first need of its sequence already in
@@ -519,6 +535,15 @@ impl Builder<'_> {
         });
         best.map(|i| (i.earliest, i))
     }
+}
+
+/// The first need of a sequence as placed: its slot, its insertion and the route with
+/// it.
+struct Leader<'r> {
+    need: NeedIdx,
+    slot: Slot,
+    ins: &'r Insertion,
+    route: &'r RouteState,
 }
 
 /// For every member, the least cost any of its places adds, summed over it and the

@@ -176,27 +176,8 @@ fn validate(input: ProblemInput) -> R<Problem> {
         services: &services,
         provider_ids: &provider_ids,
     };
-    let (parsed, need_ids) = list(
-        &root,
-        ("needs", "need", MAX_NEEDS),
-        input.needs,
-        |n| &n.id,
-        NeedIdx,
-        |path, n| {
-            let visits = parts::visits(path, &n)?;
-            Ok((parts::need(path, n, &tables, &mut skills)?, visits))
-        },
-    )?;
-    let input_needs = parsed.len();
-    let (mut needs, series) = expand(&root, parsed)?;
-    let links = links::links(
-        &root,
-        input.links,
-        0,
-        &mut HashMap::new(),
-        &need_ids,
-        &mut needs,
-    )?;
+    let needs = needs_and_links(&root, input.needs, input.links, &tables, &mut skills)?;
+    let (needs, need_ids, series, input_needs, links) = needs;
     let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
     let (venues, _) = list(
         &root,
@@ -242,6 +223,42 @@ fn validate(input: ProblemInput) -> R<Problem> {
     };
     problem.pinned_routes = pins::place(&problem)?;
     Ok(problem)
+}
+
+/// What [`needs_and_links`] gives: the needs (series expanded), their ids, the series,
+/// how many needs the input has, and the links.
+type NeedsAndLinks = (
+    Vec<crate::model::Need>,
+    HashMap<String, NeedIdx>,
+    Vec<crate::model::Series>,
+    usize,
+    Vec<crate::model::Link>,
+);
+
+/// The needs of the input, each of several visits expanded into its visits, and the
+/// links between them (rule 7).
+fn needs_and_links(
+    root: &FieldPath,
+    input: Vec<crate::wire::NeedInput>,
+    links: Vec<crate::wire::LinkInput>,
+    tables: &parts::Tables,
+    skills: &mut Interner,
+) -> R<NeedsAndLinks> {
+    let (parsed, need_ids) = list(
+        root,
+        ("needs", "need", MAX_NEEDS),
+        input,
+        |n| &n.id,
+        NeedIdx,
+        |path, n| {
+            let visits = parts::visits(path, &n)?;
+            Ok((parts::need(path, n, tables, skills)?, visits))
+        },
+    )?;
+    let input_needs = parsed.len();
+    let (mut needs, series) = expand(root, parsed)?;
+    let links = links::links(root, links, 0, &mut HashMap::new(), &need_ids, &mut needs)?;
+    Ok((needs, need_ids, series, input_needs, links))
 }
 
 /// The needs, each of several visits followed by its other visits (appended after

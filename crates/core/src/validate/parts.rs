@@ -483,6 +483,45 @@ fn weights(path: &FieldPath, w: crate::wire::WeightsInput) -> R<Weights> {
     })
 }
 
+/// A provider's speed: its own or its mode's in km/h for haversine, the metric's
+/// otherwise.
+fn speed(ctx: &Ctx, path: &FieldPath, p: &crate::wire::ProviderInput) -> R<f64> {
+    Ok(match ctx.travel {
+        Travel::Haversine { .. } => match p.speed_kmh {
+            Some(s) => {
+                if !(s.is_finite() && s > 0.0 && s <= MAX_SPEED_KMH) {
+                    return Err(Error::invalid(
+                        &path.key("speed_kmh"),
+                        format!("{s} is not a speed in (0, {MAX_SPEED_KMH}] km/h"),
+                    ));
+                }
+                s
+            }
+            None => mode_speed_kmh(p.mode),
+        },
+        Travel::Euclidean { speed } => {
+            only_haversine(&path.key("speed_kmh"), p.speed_kmh.is_some())?;
+            *speed
+        }
+        Travel::Matrix { .. } => {
+            only_haversine(&path.key("speed_kmh"), p.speed_kmh.is_some())?;
+            1.0
+        }
+    })
+}
+
+/// A provider's own prices by service, sorted by service.
+fn prices(path: &FieldPath, p: &crate::wire::ProviderInput) -> R<Vec<(String, i64)>> {
+    too_many(&path.key("prices"), p.prices.len(), MAX_SERVICES)?;
+    let mut prices = Vec::with_capacity(p.prices.len());
+    for (service, &price) in &p.prices {
+        let at = path.key("prices").key(service);
+        id(&at, service)?;
+        prices.push((service.clone(), bounded(&at, price, 0, MAX_MONEY)?));
+    }
+    Ok(prices)
+}
+
 /// One provider (its id's uniqueness is the caller's), its skills interned.
 pub(super) fn provider(
     ctx: &Ctx,
@@ -505,28 +544,7 @@ pub(super) fn provider(
         None => start,
     };
     let shifts = intervals(&path.key("shifts"), &p.shifts, MAX_SHIFTS, false)?;
-    let speed = match ctx.travel {
-        Travel::Haversine { .. } => match p.speed_kmh {
-            Some(s) => {
-                if !(s.is_finite() && s > 0.0 && s <= MAX_SPEED_KMH) {
-                    return Err(Error::invalid(
-                        &path.key("speed_kmh"),
-                        format!("{s} is not a speed in (0, {MAX_SPEED_KMH}] km/h"),
-                    ));
-                }
-                s
-            }
-            None => mode_speed_kmh(p.mode),
-        },
-        Travel::Euclidean { speed } => {
-            only_haversine(&path.key("speed_kmh"), p.speed_kmh.is_some())?;
-            *speed
-        }
-        Travel::Matrix { .. } => {
-            only_haversine(&path.key("speed_kmh"), p.speed_kmh.is_some())?;
-            1.0
-        }
-    };
+    let speed = speed(ctx, path, &p)?;
     let max_visits = opt_bounded(&path.key("max_visits"), p.max_visits, 0, MAX_COUNT)?
         .map(|v| v.min(i64::from(u32::MAX)) as u32);
     let max_work = opt_bounded(&path.key("max_work"), p.max_work, 0, MAX_WORK)?;
@@ -544,13 +562,7 @@ pub(super) fn provider(
             id(&path.key(key), l)?;
         }
     }
-    too_many(&path.key("prices"), p.prices.len(), MAX_SERVICES)?;
-    let mut prices = Vec::with_capacity(p.prices.len());
-    for (service, &price) in &p.prices {
-        let at = path.key("prices").key(service);
-        id(&at, service)?;
-        prices.push((service.clone(), bounded(&at, price, 0, MAX_MONEY)?));
-    }
+    let prices = prices(path, &p)?;
     Ok(Provider {
         prices,
         time_bank: p.time_bank.unwrap_or(false),

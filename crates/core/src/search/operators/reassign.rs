@@ -47,33 +47,7 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
     if rows.is_empty() {
         return None;
     }
-    // Edge cost: what a route adds to the cost with that carer, scaled, plus one for
-    // leaving its own carer.
-    let scale = free.len() as i64 + 1;
-    let mut inst = Instance {
-        capacity: vec![1; free.len()],
-        offsets: vec![0],
-        ..Instance::default()
-    };
-    let mut own_cost = 0i64;
-    for &row in &rows {
-        for (j, &col) in free.iter().enumerate() {
-            let Some(added) = handover_cost(b, row, col) else {
-                continue;
-            };
-            let moved = i64::from(row != col);
-            inst.targets.push(j as u32);
-            inst.costs.push(added * scale + moved);
-            if row == col {
-                own_cost += added * scale;
-            }
-        }
-        inst.offsets.push(inst.targets.len());
-        inst.demand.push(1);
-    }
-    // Every route must keep a carer: leaving one out costs more than any assignment.
-    let penalty = (own_cost + 1) * 2 + scale * rows.len() as i64;
-    inst.penalty = vec![penalty; rows.len()];
+    let (inst, own_cost) = instance(b, &free, &rows);
     let sol = assign::solve(&inst);
     if sol.cost >= i128::from(own_cost) || sol.skipped.iter().any(|&s| s > 0) {
         return None;
@@ -109,6 +83,38 @@ pub(crate) fn reassign_team(b: &Builder<'_>, team: &[u32]) -> Option<Vec<(usize,
         .collect();
     let p = Proposal::new(&changes, &[]);
     (b.admits(&p, Stage::Final) && b.cost_if(&p) < b.cost()).then_some(replaced)
+}
+
+/// The team's assignment: rows the non-empty routes, columns every free route's
+/// carer. An edge's cost is what the route adds to the plan's cost with that carer,
+/// scaled, plus one for leaving its own carer; leaving a route out costs more than any
+/// assignment. Also the cost of every route keeping its carer.
+fn instance(b: &Builder<'_>, free: &[usize], rows: &[usize]) -> (Instance, i64) {
+    let scale = free.len() as i64 + 1;
+    let mut inst = Instance {
+        capacity: vec![1; free.len()],
+        offsets: vec![0],
+        ..Instance::default()
+    };
+    let mut own_cost = 0i64;
+    for &row in rows {
+        for (j, &col) in free.iter().enumerate() {
+            let Some(added) = handover_cost(b, row, col) else {
+                continue;
+            };
+            let moved = i64::from(row != col);
+            inst.targets.push(j as u32);
+            inst.costs.push(added * scale + moved);
+            if row == col {
+                own_cost += added * scale;
+            }
+        }
+        inst.offsets.push(inst.targets.len());
+        inst.demand.push(1);
+    }
+    let penalty = (own_cost + 1) * 2 + scale * rows.len() as i64;
+    inst.penalty = vec![penalty; rows.len()];
+    (inst, own_cost)
 }
 
 /// What route `row` adds to the cost when the carer of route `col` drives it instead
