@@ -160,6 +160,10 @@ fn rule_5_limits() {
         p["providers"][0]["max_work"] = json!(4700)
     });
     problem_breaks(Rule::Capacity, |p| p["providers"][0]["capacity"] = json!(0));
+    // p1 travels 600 s in four legs (the spec's 1 s slack a leg).
+    problem_breaks(Rule::MaxTravel, |p| {
+        p["providers"][0]["max_travel"] = json!(590)
+    });
 }
 
 #[test]
@@ -168,6 +172,7 @@ fn rule_5_limits_hold_at_the_boundary() {
     problem["providers"][0]["max_visits"] = json!(3);
     problem["providers"][0]["max_work"] = json!(4800);
     problem["providers"][0]["capacity"] = json!(1);
+    problem["providers"][0]["max_travel"] = json!(600);
     assert_eq!(verdict(&problem, &line_plan()), vec![]);
 }
 

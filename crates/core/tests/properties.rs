@@ -1,5 +1,6 @@
-//! Property tests: random small problems (with two-carer and pinned needs) give plans
-//! that the checker accepts, with sound reasons, identical at 1 and 2 threads.
+//! Property tests: random small problems (with two-carer and pinned needs, per-day
+//! limits, capacities and travel caps) give plans that the checker accepts, with sound
+//! reasons, identical at 1 and 2 threads.
 
 use carematch_core::model::{Disqualified, NeedIdx, Problem, ProviderIdx};
 use carematch_core::wire::{Plan, Reason, Stopped};
@@ -39,6 +40,8 @@ struct Spec {
     pin: Option<(usize, usize)>,
     /// `options.candidates`: small values cut candidate lists.
     candidates: usize,
+    /// Per provider (by index, cycled), its `max_travel`.
+    travel_caps: Vec<Option<i64>>,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -78,14 +81,18 @@ fn spec() -> impl Strategy<Value = Spec> {
         proptest::collection::vec(provider, 1..6),
         proptest::option::weighted(0.3, (0usize..14, 0usize..6)),
         prop_oneof![Just(0usize), Just(2), Just(3), Just(32)],
+        proptest::collection::vec(proptest::option::weighted(0.4, 0i64..6_000), 6),
     )
-        .prop_map(|(elders, needs, providers, pin, candidates)| Spec {
-            elders,
-            needs,
-            providers,
-            pin,
-            candidates,
-        })
+        .prop_map(
+            |(elders, needs, providers, pin, candidates, travel_caps)| Spec {
+                elders,
+                needs,
+                providers,
+                pin,
+                candidates,
+                travel_caps,
+            },
+        )
 }
 
 fn to_json(s: &Spec, with_pin: bool) -> Value {
@@ -154,6 +161,9 @@ fn to_json(s: &Spec, with_pin: bool) -> Value {
                 }
                 if let Some(v) = cap {
                     p["capacity"] = json!(v);
+                }
+                if let Some(v) = s.travel_caps[i % s.travel_caps.len()] {
+                    p["max_travel"] = json!(v);
                 }
                 p
             },

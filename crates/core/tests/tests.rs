@@ -6,6 +6,7 @@ mod common;
 mod exact;
 mod horizon;
 mod kernel;
+mod max_travel;
 mod properties;
 mod reasons;
 mod ties;

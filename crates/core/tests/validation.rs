@@ -419,6 +419,16 @@ fn rejects_values_out_of_range() {
         "not in",
     );
     rejects(
+        |v| v["providers"][0]["max_travel"] = json!(-1),
+        "providers[0].max_travel",
+        "not in",
+    );
+    rejects(
+        |v| v["providers"][0]["max_travel"] = json!(1_000_000_000_000i64),
+        "providers[0].max_travel",
+        "not in",
+    );
+    rejects(
         |v| v["elders"][0]["profile"]["ability_level"] = json!(5),
         "elders[0].profile.ability_level",
         "not in",

@@ -52,6 +52,8 @@ pub enum Rule {
     MaxWork,
     /// 5: load per route.
     Capacity,
+    /// 5 (v1.2): travel per provider per day.
+    MaxTravel,
     /// 6: a pinned need is served by its provider at its start.
     Pinned,
     /// 7: a link is served whole or not at all; `together` starts equal and providers
@@ -85,6 +87,7 @@ impl Rule {
             Rule::MaxVisits => "max_visits",
             Rule::MaxWork => "max_work",
             Rule::Capacity => "capacity",
+            Rule::MaxTravel => "max_travel",
             Rule::Pinned => "pinned",
             Rule::Link => "link",
             Rule::Series => "series",
@@ -101,7 +104,7 @@ impl Rule {
             Rule::Qualification => 2,
             Rule::Shift | Rule::Travel | Rule::Window | Rule::Duration => 3,
             Rule::Sync => 4,
-            Rule::MaxVisits | Rule::MaxWork | Rule::Capacity => 5,
+            Rule::MaxVisits | Rule::MaxWork | Rule::Capacity | Rule::MaxTravel => 5,
             Rule::Pinned => 6,
             Rule::Link => 7,
             Rule::Venue => 8,

@@ -25,15 +25,27 @@ pub(super) struct Visit {
 pub(super) struct Walked {
     /// The visits of each served need, in plan order.
     pub(super) visits: HashMap<NeedIdx, Vec<Visit>>,
-    /// Per provider and day (of the route's shift's start): visits, work (travel +
-    /// service, recomputed) and legs.
-    pub(super) per_provider: HashMap<(ProviderIdx, i64), (i64, i64, i64)>,
+    /// Per provider and day (of the route's shift's start): what its routes add up to.
+    pub(super) per_provider: HashMap<(ProviderIdx, i64), Day>,
     /// Travel and service as the routes report them.
     pub(super) travel: i64,
     pub(super) service: i64,
     /// Lateness of the visits, recomputed: summed, and the largest.
     pub(super) late: i64,
     pub(super) late_max: i64,
+}
+
+/// A provider's day, recomputed from its routes' stops.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Day {
+    /// Visits.
+    pub(super) visits: i64,
+    /// Seconds of travel.
+    pub(super) travel: i64,
+    /// Seconds of travel and service.
+    pub(super) work: i64,
+    /// Legs travelled (each may round by the spec's slack).
+    pub(super) legs: i64,
 }
 
 /// A route's figures, recomputed from its stops.
@@ -92,9 +104,10 @@ pub(super) fn walk(problem: &Problem, plan: &Plan, c: &mut Checker) -> Walked {
             .get(route.shift)
             .map_or(0, |s| crate::model::day_of(problem.options(), s.open));
         let e = w.per_provider.entry((p, day)).or_default();
-        e.0 += route.stops.len() as i64;
-        e.1 = e.1.saturating_add(f.travel).saturating_add(f.service);
-        e.2 += f.legs;
+        e.visits += route.stops.len() as i64;
+        e.travel = e.travel.saturating_add(f.travel);
+        e.work = e.work.saturating_add(f.travel).saturating_add(f.service);
+        e.legs += f.legs;
         w.travel = w.travel.saturating_add(route.travel);
         w.service = w.service.saturating_add(route.service);
         w.late = w.late.saturating_add(f.late);

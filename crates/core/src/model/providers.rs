@@ -48,6 +48,8 @@ pub struct Provider {
     pub max_visits_total: Option<u32>,
     /// Seconds of travel + service over the whole horizon.
     pub max_work_total: Option<i64>,
+    /// v1.2: seconds of travel per day.
+    pub max_travel: Option<i64>,
     /// Load per route.
     pub capacity: Option<i64>,
     /// v1.1: a time-bank volunteer (the plan's ledger).
@@ -120,7 +122,7 @@ impl Profiles {
 /// What makes two shifts interchangeable.
 fn key(p: &Provider, shift: &Window) -> String {
     format!(
-        "{:?}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
         p.start,
         p.end,
         shift,
@@ -132,6 +134,7 @@ fn key(p: &Provider, shift: &Window) -> String {
         p.capacity,
         p.max_visits,
         p.max_work,
+        p.max_travel,
     )
 }
 

@@ -1,7 +1,8 @@
 //! The rules a plan keeps beyond a route's own timing, one type per rule, one file each
 //! (`rules/`): limits per day and over the horizon (`limits.rs`), load per route
 //! (`capacity.rs`), elders' budgets (`budgets.rs`), the carers an elder sees
-//! (`continuity.rs`), soft windows (`lateness.rs`).
+//! (`continuity.rs`), soft windows (`lateness.rs`), travel per carer and day
+//! (`max_travel.rs`).
 //!
 //! A route's own timing — travel, windows, the shift, fixed starts of pins, links and
 //! two-carer visits, the series' intervals — is [`super::RouteState`]'s. Everything
@@ -23,6 +24,7 @@ mod capacity;
 mod continuity;
 mod lateness;
 mod limits;
+mod max_travel;
 
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem, ProviderIdx};
@@ -42,6 +44,7 @@ pub(crate) const RULES: &[Make] = &[
     budgets::make,
     continuity::make,
     lateness::make,
+    max_travel::make,
 ];
 
 /// One rule a plan keeps. Every method but [`Rule::apply`] has a default that says

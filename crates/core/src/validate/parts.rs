@@ -557,6 +557,7 @@ pub(super) fn provider(
     )?
     .map(|v| v as u32);
     let max_work_total = opt_bounded(&path.key("max_work_total"), p.max_work_total, 0, MAX_COUNT)?;
+    let max_travel = opt_bounded(&path.key("max_travel"), p.max_travel, 0, MAX_WORK)?;
     for (key, label) in [("station", &p.station), ("group", &p.group)] {
         if let Some(l) = label {
             id(&path.key(key), l)?;
@@ -570,6 +571,7 @@ pub(super) fn provider(
         group: p.group,
         max_visits_total,
         max_work_total,
+        max_travel,
         id: p.id,
         kind: p.kind,
         skills: sk,

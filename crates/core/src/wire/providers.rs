@@ -46,6 +46,10 @@ pub struct ProviderInput {
     /// v1.1: seconds of travel + service over the whole horizon (e.g. 44 h a week).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_work_total: Option<i64>,
+    /// v1.2: seconds of travel per day (a carer on foot, an older volunteer: say 40
+    /// minutes); default unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_travel: Option<i64>,
     /// Max load carried at once; default unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
