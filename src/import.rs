@@ -11,8 +11,8 @@
 //! - **providers.csv**: `id`, `kind` (`staff`, `organisation`, `volunteer`), `skills`,
 //!   `lon`, `lat`, `shifts` (required); `level`, `gender`, `mode` (`walk`, `bike`,
 //!   `ebike`, `car`), `max_visits`, `max_work` (hours per day), `max_visits_total`,
-//!   `max_work_total` (hours over the horizon), `capacity`, `time_bank`, `station`,
-//!   `group`.
+//!   `max_work_total` (hours over the horizon), `max_travel` (minutes of travel per
+//!   day), `capacity`, `time_bank`, `station`, `group`.
 //! - **services.csv**: `id` (required); `duration` (minutes), `min_level`,
 //!   `volunteer_ok`, `price` (fen).
 //!
@@ -109,6 +109,7 @@ const PROVIDERS: Columns = &[
     ("max_work", "max_work", Cell::Hours, false),
     ("max_visits_total", "max_visits_total", Cell::Int, false),
     ("max_work_total", "max_work_total", Cell::Hours, false),
+    ("max_travel", "max_travel", Cell::Minutes, false),
     ("capacity", "capacity", Cell::Int, false),
     ("time_bank", "time_bank", Cell::Bool, false),
     ("station", "station", Cell::Text, false),
@@ -589,7 +590,10 @@ mod tests {
                 let mut p = json!({"id": format!("p{i}"), "kind": kinds[*k], "skills": SERVICES,
                     "start": [116.31 + *x as f64 / 1e6, 39.91], "shifts": shifts, "level": 2});
                 if let Some(v) = visits { p["max_visits"] = json!(v); }
-                if let Some(h) = hours { p["max_work_total"] = json!(h * 1_800); }
+                if let Some(h) = hours {
+                    p["max_work_total"] = json!(h * 1_800);
+                    p["max_travel"] = json!(h * 120);
+                }
                 if let Some(m) = mode {
                     p["mode"] = json!(["walk", "bike", "ebike", "car"][*m]);
                     p["time_bank"] = json!(*m % 2 == 0);

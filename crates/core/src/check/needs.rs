@@ -1,7 +1,7 @@
 //! Rules over the needs: each served by exactly its carers or listed once as
 //! unassigned (1), both carers of a two-carer need at one start (4), a pinned need
 //! served as pinned (6), a link served whole and as it asks (7), the visits of a need
-//! of several visits apart and numbered in start order (8).
+//! of several visits apart and numbered in start order (1 over a horizon).
 
 use std::collections::HashMap;
 

@@ -6,9 +6,10 @@
 //!   links and two-carer visits, an insertion checked in O(1) per position;
 //!   `segment.rs`: the moves of the local search checked on that segment data.
 //! - The rules beyond a route's own timing (`rules.rs`, one type per rule in
-//!   `rules/`): limits per day and over the horizon, capacity, budgets, continuity,
-//!   lateness. Each answers, for a [`Proposal`] (`proposal.rs`), whether it is allowed
-//!   and what it changes in the objective's terms, and keeps its own books.
+//!   `rules/`: limits per day and over the horizon, capacity, budgets, continuity,
+//!   lateness, travel per day). Each answers, for a [`Proposal`] (`proposal.rs`),
+//!   whether it is allowed and what it changes in the objective's terms, and keeps
+//!   its own books.
 //! - [`Builder`] (`builder.rs`): every route of a plan and every rule's books; the
 //!   only way the constructions, the search and dispatch add or remove a visit, ask
 //!   what a move costs, and take a change back (checkpoints).
