@@ -192,6 +192,25 @@ fn one_station(args: &GenerateArgs) -> Result<carematch_core::ProblemInput, Fail
     }))
 }
 
+/// `carematch key [ID]`: a new random key and its line for the key file.
+pub(crate) fn key(id: &str) -> Result<u8, Failure> {
+    if id.is_empty() || id.chars().any(char::is_whitespace) {
+        return Err(Failure::Input(input_error("the id is one word")));
+    }
+    let key = format!(
+        "cm_{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    println!("key: {key}");
+    println!(
+        "key file line: {id} {}",
+        carematch_server::keys::hash_hex(&key)
+    );
+    eprintln!("give the key to its client once; the key file keeps only its hash");
+    Ok(0)
+}
+
 /// `carematch serve`.
 pub(crate) fn serve(args: ServeArgs) -> Result<u8, Failure> {
     let addr = args
@@ -220,7 +239,17 @@ pub(crate) fn serve(args: ServeArgs) -> Result<u8, Failure> {
         solve_slots: args.solve_slots.max(1),
         queue: args.queue,
         sessions: args.sessions,
+        store: args.store.clone(),
+        data: args.data.clone(),
+        session_ttl: (args.session_ttl > 0)
+            .then(|| std::time::Duration::from_secs(args.session_ttl * 86_400)),
         api_key,
+        keys_file: args.keys.clone(),
+        key_limits: carematch_server::keys::Limits {
+            rps: args.key_rps,
+            burst: args.key_burst,
+            jobs: args.key_jobs,
+        },
         ..carematch_server::Config::default()
     };
     tracing_subscriber::fmt()

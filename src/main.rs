@@ -56,6 +56,13 @@ enum Command {
     Generate(GenerateArgs),
     /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
     Serve(ServeArgs),
+    /// Make a new API key: prints the key (give it to the client, once) and its line
+    /// for the key file of `serve --keys` (which never holds the key itself).
+    Key {
+        /// The key's id in the key file.
+        #[arg(default_value = "client")]
+        id: String,
+    },
 }
 
 /// The arguments of `solve`.
@@ -200,9 +207,34 @@ struct ServeArgs {
     /// Requests waiting for a solve slot.
     #[arg(long, default_value_t = 8)]
     queue: usize,
-    /// Plan sessions kept for /v1/dispatch (0: none).
+    /// Plan sessions held in memory, the least recently used dropped first (every
+    /// session stays stored).
     #[arg(long, default_value_t = 16)]
     sessions: usize,
+    /// Where sessions and jobs are stored: `sqlite` (a file in --data, the default),
+    /// `memory` (gone with the process), or `postgres://user:pass@host/db` (several
+    /// replicas on one database).
+    #[arg(long, default_value = "sqlite")]
+    store: String,
+    /// The folder of the SQLite store.
+    #[arg(long, value_name = "DIR", default_value = "carematch-data")]
+    data: PathBuf,
+    /// Days after which an unused session is deleted (0: never).
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    session_ttl: u64,
+    /// A key file: one key a line, `id sha256-of-key [rps=N] [burst=N] [jobs=N]`
+    /// (`carematch key` makes one); then `/v1/*` and `/metrics` need one of its keys.
+    #[arg(long, value_name = "FILE", conflicts_with = "api_key_file")]
+    keys: Option<PathBuf>,
+    /// Requests a second per key (where the key file gives none).
+    #[arg(long, default_value_t = 50)]
+    key_rps: u32,
+    /// Requests at once above that rate, per key.
+    #[arg(long, default_value_t = 100)]
+    key_burst: u32,
+    /// Solve jobs running at once per key (the others wait in the queue).
+    #[arg(long, default_value_t = 2)]
+    key_jobs: usize,
 }
 
 /// The `--algorithm` of `solve`.
@@ -280,5 +312,6 @@ fn run(command: Command) -> Result<u8, Failure> {
         Command::Check(args) => commands::check(args),
         Command::Generate(args) => commands::generate(args),
         Command::Serve(args) => commands::serve(args),
+        Command::Key { id } => commands::key(&id),
     }
 }

@@ -1,83 +1,12 @@
 //! End-to-end: the real `carematch serve` on a loopback port, called over HTTP, and
 //! stopped with SIGTERM while a solve is in flight (it must finish that solve).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-/// A running `carematch serve` on a free loopback port; killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_carematch"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--max-time-limit-ms",
-                "3000",
-            ])
-            .args(extra)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the server prints its address")
-                .unwrap();
-            if let Some(a) = line.strip_prefix("listening on ") {
-                break a.to_owned();
-            }
-        };
-        // Keep draining the log so that the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(60))
-        .build()
-}
-
-/// Status and JSON body, whatever the status.
-fn send(req: ureq::Request, body: Option<&Value>) -> (u16, Value) {
-    let res = match body {
-        Some(b) => req.send_json(b.clone()),
-        None => req.call(),
-    };
-    let res = match res {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("transport error: {e}"),
-    };
-    let status = res.status();
-    (status, res.into_json().unwrap_or(Value::Null))
-}
+use crate::serve::{agent, send, Server};
 
 fn demo_problem() -> Value {
     let dir = tempfile::tempdir().unwrap();

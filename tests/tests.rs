@@ -4,5 +4,7 @@
 mod cli;
 mod dispatch;
 mod docs;
+mod serve;
 mod server;
+mod store;
 mod view;

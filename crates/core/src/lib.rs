@@ -13,7 +13,8 @@
 //! - [`solve()`] / [`solve_with`]: the plan, with [`Algorithm`] to choose the
 //!   construction;
 //! - [`check()`](check()): the plan checker, the oracle of every test ([`mod@check`]);
-//! - [`dispatch`]: urgent insertion of one new need into a running plan;
+//! - [`dispatch`]: urgent insertion of one new need into a running plan; [`patch`]:
+//!   what a change did to a plan, small enough to store, and its replay;
 //! - [`feasibility`]: which provider shifts may serve which need, and why not;
 //! - [`assign`]: the exact assignment kernel on its own (min-cost b-matching with a
 //!   dual certificate, the spec's kernel file format);
@@ -55,6 +56,7 @@ mod matching;
 pub mod model;
 mod neighbours;
 mod objective;
+pub mod patch;
 pub mod priority;
 mod progress;
 pub mod recommend;

@@ -6,6 +6,7 @@
 //! same plan, byte for byte, except `summary.solve_ms`. [`solve_observed`] also tells
 //! an observer the phases and each new best plan of the search ([`Progress`]).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::baseline;
@@ -96,6 +97,27 @@ pub fn solve_observed(
     algorithm: Algorithm,
     observer: &Observer<'_>,
 ) -> Result<Plan, Error> {
+    solve_controlled(problem, algorithm, observer, &AtomicBool::new(false))
+}
+
+/// [`solve_observed`], stopped early when `stop` is set: the search ends at its next
+/// iteration, as at its deadline, and the plan it has is assembled (a construction
+/// runs to its end first). What a job service uses to cancel a solve.
+///
+/// ```
+/// use std::sync::atomic::AtomicBool;
+/// use carematch_core::{solve::solve_controlled, Algorithm, Problem};
+/// let problem = Problem::from_json(br#"{"elders": [], "needs": [], "providers": []}"#)?;
+/// let plan = solve_controlled(&problem, Algorithm::Auto, &|_| {}, &AtomicBool::new(true))?;
+/// assert_eq!(plan.summary.assigned, 0);
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn solve_controlled(
+    problem: &Problem,
+    algorithm: Algorithm,
+    observer: &Observer<'_>,
+    stop: &AtomicBool,
+) -> Result<Plan, Error> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(problem.options().threads)
@@ -122,6 +144,7 @@ pub fn solve_observed(
             observer,
             started,
             threads,
+            stop,
         };
         Ok(match algorithm {
             Algorithm::Baseline => run.plan(
@@ -146,6 +169,7 @@ struct Run<'a> {
     observer: &'a Observer<'a>,
     started: Instant,
     threads: usize,
+    stop: &'a AtomicBool,
 }
 
 impl Run<'_> {
@@ -175,7 +199,7 @@ impl Run<'_> {
         let (problem, options) = (self.problem, self.problem.options());
         let (built, bound) = construct_auto(problem, cands, self.near, self.started);
         let iterations = options.iterations_for(problem.needs().len());
-        if iterations == 0 {
+        if iterations == 0 || self.stop.load(Ordering::Relaxed) {
             return self.plan(cands, &built, bound);
         }
         // The search gets what is left of 95 % of the time limit; the plan's assembly
@@ -188,7 +212,10 @@ impl Run<'_> {
             self.near,
             built,
             iterations,
-            deadline,
+            crate::search::Until {
+                deadline,
+                stop: self.stop,
+            },
             self.observer,
         );
         let mut p = self.plan(cands, &built, bound);

@@ -371,11 +371,17 @@ proptest! {
             "windows": [[open, open + 3_600]], "priority": 100, "caregivers": caregivers
         })).expect("a need");
         pr.push_need(need, None).expect("a valid need");
+        let before = plan.clone();
         let d = carematch_core::dispatch::dispatch(&pr, plan, "urgent", Some(open)).expect("dispatches");
         let violations = check(&pr, &d.plan);
         prop_assert!(violations.is_empty(), "{:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
         prop_assert_eq!(d.plan.summary.assigned + d.plan.summary.unassigned, pr.needs().len() as u64);
         prop_assert_eq!(d.reason.is_none(), !d.providers.is_empty());
+        // The change kept as a patch, replayed on the plan before it, is the plan after.
+        let p = carematch_core::patch::diff(&before, &d.plan);
+        let mut replayed = before;
+        carematch_core::patch::apply(&pr, &mut replayed, &p);
+        prop_assert_eq!(normalised(replayed), normalised(d.plan.clone()));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ApiError {
     /// The engine refused the input (malformed JSON, invalid problem or plan), with its
     /// field path.
@@ -30,6 +31,28 @@ pub enum ApiError {
     MethodNotAllowed,
     /// Every solve slot and queue place is taken: try again shortly.
     Saturated,
+    /// This API key is over its rate: try again in `retry_after` seconds.
+    TooManyRequests {
+        /// Seconds until a request is allowed.
+        retry_after: u64,
+        /// The key's requests per second.
+        limit: u32,
+    },
+    /// `If-Match` names another version than the session's (another client changed
+    /// it): read it again.
+    PreconditionFailed {
+        /// The session's version now.
+        current: i64,
+    },
+    /// An `Idempotency-Key` already used with another request.
+    KeyReused,
+    /// Another request with the same `Idempotency-Key` is being answered now.
+    InProgress,
+    /// Another request with the same `Idempotency-Key` won a race (internal: the kept
+    /// answer is sent instead).
+    Raced,
+    /// The store failed; nothing was changed.
+    Store,
     /// Something failed inside the service (a panic in a solve); the details are not
     /// shown.
     Internal,
@@ -72,6 +95,13 @@ impl ApiError {
             ApiError::NotFound(_) => ("not_found", StatusCode::NOT_FOUND),
             ApiError::MethodNotAllowed => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
             ApiError::Saturated => ("saturated", StatusCode::SERVICE_UNAVAILABLE),
+            ApiError::TooManyRequests { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
+            ApiError::PreconditionFailed { .. } => {
+                ("version_mismatch", StatusCode::PRECONDITION_FAILED)
+            }
+            ApiError::KeyReused => ("idempotency_key_reused", StatusCode::UNPROCESSABLE_ENTITY),
+            ApiError::InProgress | ApiError::Raced => ("in_progress", StatusCode::CONFLICT),
+            ApiError::Store => ("store_unavailable", StatusCode::SERVICE_UNAVAILABLE),
             ApiError::Internal => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
     }
@@ -88,6 +118,28 @@ impl ApiError {
             ApiError::MethodNotAllowed => ("method not allowed".into(), String::new()),
             ApiError::Saturated => (
                 "the service is at capacity; retry shortly".into(),
+                String::new(),
+            ),
+            ApiError::TooManyRequests { retry_after, limit } => (
+                format!(
+                    "this API key is over its {limit} requests a second; retry in {retry_after} s"
+                ),
+                String::new(),
+            ),
+            ApiError::PreconditionFailed { current } => (
+                format!("If-Match: the session is at version {current}; read it again"),
+                String::new(),
+            ),
+            ApiError::KeyReused => (
+                "Idempotency-Key: already used with another request".into(),
+                String::new(),
+            ),
+            ApiError::InProgress | ApiError::Raced => (
+                "Idempotency-Key: a request with this key is being answered; retry shortly".into(),
+                String::new(),
+            ),
+            ApiError::Store => (
+                "the store is unavailable; nothing was changed, retry shortly".into(),
                 String::new(),
             ),
             ApiError::Internal => ("internal error".into(), String::new()),
@@ -114,9 +166,21 @@ impl IntoResponse for ApiError {
         };
         let mut res = (status, axum::Json(body)).into_response();
         match self {
-            ApiError::Saturated => {
+            ApiError::Saturated | ApiError::Store | ApiError::InProgress | ApiError::Raced => {
                 res.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            ApiError::TooManyRequests { retry_after, limit } => {
+                let h = res.headers_mut();
+                h.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                h.insert("ratelimit-limit", HeaderValue::from(limit));
+                h.insert("ratelimit-remaining", HeaderValue::from_static("0"));
+                h.insert("ratelimit-reset", HeaderValue::from(retry_after));
+            }
+            ApiError::PreconditionFailed { current } => {
+                if let Ok(v) = HeaderValue::from_str(&crate::sessions::etag(current)) {
+                    res.headers_mut().insert(header::ETAG, v);
+                }
             }
             ApiError::Unauthorized => {
                 res.headers_mut()

@@ -9,30 +9,36 @@ use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
 use crate::metrics::{RequestLabels, RouteLabel};
 use crate::AppState;
 
-/// The API key check (constant time), when a key is configured.
+/// The caller of a request: its API key (compared in constant time over the keys'
+/// hashes, [`crate::keys`]) and its rate (429 when over); the caller goes into the
+/// request for the handlers, and its id into the metrics.
 pub(crate) async fn authorize(
     State(s): State<Arc<AppState>>,
     headers: HeaderMap,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
-    if let Some(key) = &s.config.api_key {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()))
-            .unwrap_or("");
-        let ok: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), key.as_bytes()).into();
-        if !ok {
-            return ApiError::Unauthorized.into_response();
-        }
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()));
+    let caller = match s.keys.caller(given) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = s.keys.admit(&caller) {
+        s.metrics.keyed(&caller.id, 429);
+        return e.into_response();
     }
-    next.run(req).await
+    let id = caller.id.clone();
+    req.extensions_mut().insert(caller);
+    let res = next.run(req).await;
+    s.metrics.keyed(&id, res.status().as_u16());
+    res
 }
 
 /// Access log and request metrics: request id, route template, status, body size and

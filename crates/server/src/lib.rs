@@ -6,18 +6,26 @@
 //! | route | what |
 //! |---|---|
 //! | `POST /v1/plans` | solve a problem; the plan's session is `Location: /v1/plans/{id}` |
-//! | `GET /v1/plans/{id}` | a session's current plan |
+//! | `GET`, `DELETE /v1/plans/{id}`, `GET /v1/plans` | a session's plan (`ETag`), forget it, the list |
+//! | `GET /v1/plans/{id}/history`, `/problem` | its accepted changes, its problem |
+//! | `POST /v1/jobs`, `GET`/`DELETE /v1/jobs/{id}` | solve in the background (202), poll, cancel |
 //! | `POST /v1/check` | check a plan against a problem (violations listed) |
 //! | `POST /v1/dispatch` | insert one urgent need into a session's plan, or a given plan |
+//! | `POST /v1/recommend` | the best places to book a new need |
 //! | `GET /healthz`, `/metrics`, `/openapi.json` | liveness, Prometheus text, OpenAPI 3 |
 //!
+//! Sessions and jobs are stored ([`store`]: SQLite by default, PostgreSQL for several
+//! replicas, memory for tests): a change answered 200 is on disk first; a restart
+//! loses nothing answered; jobs that were running run again.
+//!
 //! Handlers are thin ([`api`]): extract, validate with the engine's parser, run the
-//! work on a rayon pool ([`JobPool`], never on the async runtime, a panic there becomes
+//! work on a blocking thread ([`JobPool`], never on the async runtime, a panic there becomes
 //! a 500 for that request only), map the result. Refusals come from one table
 //! ([`error::ApiError::code`]): 400 malformed JSON, 413 body too large, 422 invalid
-//! input with its field path, 401 without a valid API key (when one is set), 404, 503
-//! when saturated (with `Retry-After`); never 504: a solve's time limit is clamped to
-//! the server's maximum and the best plan found is returned.
+//! input with its field path (or a reused idempotency key), 401 without a valid API
+//! key (when keys are set), 404, 412 on a stale `If-Match`, 429 over the key's rate,
+//! 503 when saturated (with `Retry-After`); never 504: a solve's time limit is
+//! clamped to the server's maximum and the best plan found is returned.
 //!
 //! Logs (`tracing`) carry the request id, route, status, sizes and timings only —
 //! never a body, an id of an elder, a coordinate or an error message that could echo
@@ -27,7 +35,7 @@
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! use tower::ServiceExt;
 //! use axum::{body::Body, http::Request};
-//! let app = carematch_server::app(carematch_server::Config::default());
+//! let app = carematch_server::app(carematch_server::Config::default()).unwrap();
 //! let res = app.oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
 //! assert_eq!(res.status(), 200);
 //! # });
@@ -36,10 +44,13 @@
 
 pub mod api;
 pub mod error;
+pub mod jobs;
+pub mod keys;
 mod layers;
 pub mod metrics;
 mod pool;
 pub mod sessions;
+pub mod store;
 
 pub use pool::JobPool;
 
@@ -52,6 +63,7 @@ use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
+use std::path::PathBuf;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -90,13 +102,23 @@ pub struct Config {
     pub queue: usize,
     /// Longest wait for a slot before a 503.
     pub queue_wait: Duration,
-    /// Plan sessions kept (the oldest goes first), and their needs in all.
+    /// Plan sessions held in memory (the least recently used goes first; every
+    /// session stays stored).
     pub sessions: usize,
-    /// Needs over all sessions.
-    pub session_needs: usize,
+    /// Where sessions and jobs are stored: `sqlite` (a file in `data`), `memory`, or
+    /// a `postgres://` address.
+    pub store: String,
+    /// The folder of the SQLite store.
+    pub data: PathBuf,
+    /// Sessions unused for this long are deleted; `None`: kept until deleted.
+    pub session_ttl: Option<Duration>,
     /// When set, `/v1/*` and `/metrics` need `Authorization: Bearer KEY` or
-    /// `X-Api-Key: KEY`.
+    /// `X-Api-Key: KEY` with this one key (id `default`).
     pub api_key: Option<String>,
+    /// A key file ([`keys`]): several keys, each with its limits.
+    pub keys_file: Option<PathBuf>,
+    /// Each key's limits where the key file gives none (and the open service's).
+    pub key_limits: keys::Limits,
 }
 
 impl Default for Config {
@@ -113,8 +135,12 @@ impl Default for Config {
             queue: 8,
             queue_wait: Duration::from_secs(30),
             sessions: 16,
-            session_needs: 200_000,
+            store: "memory".into(),
+            data: PathBuf::from("carematch-data"),
+            session_ttl: None,
             api_key: None,
+            keys_file: None,
+            key_limits: keys::Limits::default(),
         }
     }
 }
@@ -140,6 +166,12 @@ pub struct AppState {
     pub sessions: Sessions,
     /// Metrics.
     pub metrics: Metrics,
+    /// The API keys.
+    pub keys: keys::Keys,
+    /// The solve jobs running in this replica.
+    pub running: jobs::Running,
+    /// This replica's id, as the store knows its jobs' worker.
+    pub worker: String,
 }
 
 /// The OpenAPI document of the service.
@@ -152,6 +184,13 @@ pub struct AppState {
     paths(
         api::plans,
         api::plan,
+        api::delete_plan,
+        api::list_plans,
+        api::history,
+        api::session_problem,
+        api::post_job,
+        api::get_job,
+        api::delete_job,
         api::geojson,
         api::view,
         api::index,
@@ -177,25 +216,75 @@ pub fn openapi_json() -> String {
         .unwrap_or_else(|_| "{}".into())
 }
 
-/// The router with every route and layer, for `axum::serve` or `oneshot` tests.
-pub fn app(config: Config) -> Router {
+/// The router with every route and layer, for `axum::serve` or `oneshot` tests: the
+/// store opened (and its schema migrated), the keys read. Inside a tokio runtime, the
+/// job runner and the expiry of sessions start beside it. An error says what could
+/// not be opened or read.
+pub fn app(config: Config) -> Result<Router, String> {
+    // (On a thread of its own: a PostgreSQL client blocks, which a runtime's thread
+    // must not.)
+    let store = std::thread::scope(|s| {
+        s.spawn(|| store::open(&config.store, &config.data))
+            .join()
+            .map_err(|_| "the store could not be opened".to_owned())?
+            .map_err(|e| e.to_string())
+    })?;
+    let keys = match (&config.keys_file, &config.api_key) {
+        (Some(f), _) => {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+            keys::Keys::parse(&text, config.key_limits)
+                .map_err(|e| format!("{}: {e}", f.display()))?
+        }
+        (None, Some(k)) => keys::Keys::single(k, config.key_limits),
+        (None, None) => keys::Keys::open(config.key_limits),
+    };
     let state = Arc::new(AppState {
         engine: JobPool::new(config.solve_slots, config.queue, config.queue_wait),
         quick: JobPool::new(config.quick_slots, config.queue * 8, config.queue_wait),
-        sessions: Sessions::new(config.sessions, config.session_needs),
+        sessions: Sessions::new(store, config.sessions),
         metrics: Metrics::default(),
+        keys,
+        running: jobs::Running::default(),
+        worker: uuid::Uuid::new_v4().simple().to_string(),
         config,
     });
-    router(state)
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(jobs::runner(state.clone()));
+        tokio::spawn(expire(state.clone()));
+    }
+    Ok(router(state))
+}
+
+/// Deletes the sessions unused for `session_ttl`, once a minute.
+async fn expire(s: Arc<AppState>) {
+    let Some(ttl) = s.config.session_ttl else {
+        return;
+    };
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let store = s.sessions.store().clone();
+        let before = store::now_ms() - ttl.as_millis() as i64;
+        match tokio::task::spawn_blocking(move || store.expire(before)).await {
+            Ok(Ok(n)) if n > 0 => tracing::info!(sessions = n, "expired"),
+            Ok(Err(e)) => tracing::error!(error = %e, "expiry"),
+            _ => {}
+        }
+    }
 }
 
 fn router(state: Arc<AppState>) -> Router {
     let limit = state.config.max_body_bytes;
     let timeout = state.config.request_timeout();
     let v1 = Router::new()
-        .route("/v1/plans", post(api::plans))
-        .route("/v1/plans/{id}", get(api::plan))
+        .route("/v1/plans", post(api::plans).get(api::list_plans))
+        .route("/v1/plans/{id}", get(api::plan).delete(api::delete_plan))
+        .route("/v1/plans/{id}/history", get(api::history))
+        .route("/v1/plans/{id}/problem", get(api::session_problem))
         .route("/v1/plans/{id}/view", get(api::view))
+        .route("/v1/jobs", post(api::post_job))
+        .route("/v1/jobs/{id}", get(api::get_job).delete(api::delete_job))
         .route("/v1/check", post(api::check))
         .route("/v1/dispatch", post(api::dispatch))
         .route("/v1/recommend", post(api::recommend))
@@ -232,11 +321,12 @@ fn router(state: Arc<AppState>) -> Router {
 /// Serves `config` until SIGTERM or SIGINT, then stops accepting and finishes the
 /// requests in flight (solves included). Prints `listening on ADDR` to the log.
 pub async fn serve(config: Config) -> std::io::Result<()> {
+    let app = app(config.clone()).map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, "listening");
+    tracing::info!(%addr, store = %config.store, "listening");
     eprintln!("listening on {addr}");
-    axum::serve(listener, app(config))
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await?;
     tracing::info!("stopped");

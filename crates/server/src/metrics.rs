@@ -18,6 +18,24 @@ pub struct RequestLabels {
     pub status: u16,
 }
 
+/// Labels of a request by API key: the key id (never the key) and the status.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KeyLabels {
+    /// The key id (`""` without keys).
+    pub key: String,
+    /// The HTTP status code.
+    pub status: u16,
+}
+
+/// Labels of a finished job: its key id and how it ended.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct JobLabels {
+    /// The key id.
+    pub key: String,
+    /// `done`, `failed` or `cancelled`.
+    pub state: String,
+}
+
 /// Labels naming one route.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
@@ -49,6 +67,10 @@ pub struct Metrics {
     pub in_flight: Gauge,
     /// Panics caught inside engine jobs.
     pub panics: Counter,
+    /// Requests by API key id and status.
+    pub keys: Family<KeyLabels, Counter>,
+    /// Solve jobs finished, by key id and state.
+    pub jobs: Family<JobLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -59,6 +81,18 @@ impl Default for Metrics {
         let work = HistogramFamily::new_with_constructor(latency_histogram);
         let problem_needs = Histogram::new(exponential_buckets(1.0, 4.0, 10));
         let (shed, in_flight, panics) = (Counter::default(), Gauge::default(), Counter::default());
+        let keys = Family::<KeyLabels, Counter>::default();
+        let jobs = Family::<JobLabels, Counter>::default();
+        registry.register(
+            "carematch_key_requests",
+            "Requests by API key id and status",
+            keys.clone(),
+        );
+        registry.register(
+            "carematch_jobs_finished",
+            "Solve jobs finished, by API key id and state",
+            jobs.clone(),
+        );
         registry.register(
             "carematch_http_requests",
             "HTTP requests by route and status",
@@ -103,11 +137,33 @@ impl Default for Metrics {
             shed,
             in_flight,
             panics,
+            keys,
+            jobs,
         }
     }
 }
 
 impl Metrics {
+    /// Counts a request of key `key` answered `status`.
+    pub fn keyed(&self, key: &str, status: u16) {
+        self.keys
+            .get_or_create(&KeyLabels {
+                key: key.to_owned(),
+                status,
+            })
+            .inc();
+    }
+
+    /// Counts a job of key `key` that ended as `state`.
+    pub fn job_finished(&self, key: &str, state: &str) {
+        self.jobs
+            .get_or_create(&JobLabels {
+                key: key.to_owned(),
+                state: state.to_owned(),
+            })
+            .inc();
+    }
+
     /// The Prometheus text exposition.
     ///
     /// ```

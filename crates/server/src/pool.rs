@@ -1,5 +1,8 @@
 //! The job pool: CPU work (solves, checks, dispatches) off the async runtime, with
-//! load shedding and panic isolation.
+//! load shedding and panic isolation. The work runs on the runtime's blocking threads,
+//! never on a rayon pool's: a solve runs a rayon pool of its own, and a rayon worker
+//! waiting for another pool would steal the next solve onto its stack, so that the
+//! first could not return before the second ended.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,11 +14,9 @@ use tokio::sync::Semaphore;
 use crate::error::ApiError;
 use crate::metrics::{Metrics, RouteLabel};
 
-/// Runs CPU work off the async runtime: a rayon pool with a fixed number of slots and
-/// a bounded queue. Work beyond slots + queue is refused at once (load shedding);
+/// Runs CPU work off the async runtime: a fixed number of slots and a bounded queue. Work beyond slots + queue is refused at once (load shedding);
 /// a panic inside the work becomes [`ApiError::Internal`] for that request only.
 pub struct JobPool {
-    pool: rayon::ThreadPool,
     slots: Arc<Semaphore>,
     capacity: usize,
     wait: Duration,
@@ -39,18 +40,42 @@ impl JobPool {
     /// A pool with `slots` jobs at once and `queue` waiting.
     pub fn new(slots: usize, queue: usize, wait: Duration) -> Self {
         let slots = slots.max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(slots)
-            .thread_name(|i| format!("carematch-engine-{i}"))
-            .build()
-            .unwrap_or_else(|e| panic!("cannot start the engine threads: {e}"));
         Self {
-            pool,
             slots: Arc::new(Semaphore::new(slots)),
             capacity: slots + queue,
             wait,
             in_flight: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    /// A slot of the pool, when one frees (for work that waits its turn instead of
+    /// being shed: solve jobs).
+    pub async fn slot(&self) -> tokio::sync::OwnedSemaphorePermit {
+        match self.slots.clone().acquire_owned().await {
+            Ok(p) => p,
+            // The semaphore is never closed.
+            Err(_) => std::future::pending().await,
+        }
+    }
+
+    /// Runs `work` on the pool in the slot `permit` holds, freed when it ends; a panic
+    /// inside it is `None`.
+    pub fn spawn<T, F>(
+        &self,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        work: F,
+    ) -> tokio::sync::oneshot::Receiver<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::task::spawn_blocking(move || {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(work)).ok();
+            drop(permit);
+            let _ = tx.send(result);
+        });
+        rx
     }
 
     /// Jobs running or waiting.
@@ -85,7 +110,7 @@ impl JobPool {
         let (tx, rx) = tokio::sync::oneshot::channel();
         // The slot and the in-flight count stay taken until the work ends, even when
         // the client has gone.
-        self.pool.spawn(move || {
+        tokio::task::spawn_blocking(move || {
             let started = Instant::now();
             let result = std::panic::catch_unwind(AssertUnwindSafe(work));
             let took = started.elapsed();

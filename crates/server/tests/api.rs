@@ -1,6 +1,8 @@
 //! `app().oneshot` tests: every route and every error code of the table, without a
 //! socket.
 
+#![allow(clippy::unwrap_used)] // in tests an unwrap is an assertion
+
 use std::time::Duration;
 
 use axum::body::Body;
@@ -76,7 +78,7 @@ fn error_code(body: &Value) -> &str {
 
 #[tokio::test]
 async fn plans_solves_and_opens_a_session() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (status, headers, plan) = call(&app, post_json("/v1/plans", &problem())).await;
     assert_eq!(status, StatusCode::OK, "{plan}");
     assert_eq!(plan["summary"]["assigned"], 1);
@@ -95,7 +97,7 @@ async fn plans_solves_and_opens_a_session() {
 
 #[tokio::test]
 async fn the_time_limit_is_clamped_to_the_servers_maximum() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let mut p = problem();
     p["options"]["time_limit_ms"] = json!(3_600_000);
     let started = std::time::Instant::now();
@@ -107,7 +109,7 @@ async fn the_time_limit_is_clamped_to_the_servers_maximum() {
 
 #[tokio::test]
 async fn check_lists_violations() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (_, _, plan) = call(&app, post_json("/v1/plans", &problem())).await;
     let (status, _, ok) = call(
         &app,
@@ -141,7 +143,7 @@ async fn check_lists_violations() {
 
 #[tokio::test]
 async fn dispatch_into_a_session_and_stateless() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (_, headers, plan) = call(&app, post_json("/v1/plans", &problem())).await;
     let id = session_id(&headers);
     let sos =
@@ -202,7 +204,7 @@ async fn dispatch_into_a_session_and_stateless() {
 
 #[tokio::test]
 async fn bad_input_gets_the_tables_codes() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (status, _, body) = call(&app, post("/v1/plans", "{\"needs\": [")).await;
     assert_eq!(
         (status, error_code(&body)),
@@ -254,7 +256,7 @@ async fn bad_input_gets_the_tables_codes() {
         (status, error_code(&body)),
         (StatusCode::NOT_FOUND, "not_found")
     );
-    let (status, _, body) = call(&app, get("/v1/plans")).await;
+    let (status, _, body) = call(&app, get("/v1/dispatch")).await;
     assert_eq!(
         (status, error_code(&body)),
         (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
@@ -262,7 +264,7 @@ async fn bad_input_gets_the_tables_codes() {
 }
 
 fn app_with(c: Config) -> Router {
-    app(c)
+    app(c).unwrap()
 }
 
 #[tokio::test]
@@ -270,7 +272,8 @@ async fn an_api_key_guards_v1_and_metrics_only() {
     let app = app(Config {
         api_key: Some("s3cret".into()),
         ..config()
-    });
+    })
+    .unwrap();
     let (status, headers, body) = call(&app, post_json("/v1/plans", &problem())).await;
     assert_eq!(
         (status, error_code(&body)),
@@ -304,7 +307,8 @@ async fn saturation_sheds_with_503_and_health_still_answers() {
         queue: 0,
         max_time_limit_ms: 1_500,
         ..config()
-    });
+    })
+    .unwrap();
     let mut slow = problem();
     slow["options"]["time_limit_ms"] = json!(1_500);
     slow["options"]["iterations"] = json!(1_000_000_000);
@@ -335,7 +339,7 @@ async fn saturation_sheds_with_503_and_health_still_answers() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_template() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (_, headers, _) = call(&app, post_json("/v1/plans", &problem())).await;
     let location = headers[header::LOCATION].to_str().unwrap().to_owned();
     call(&app, get(&location)).await;
@@ -361,7 +365,7 @@ async fn metrics_count_requests_by_route_template() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (status, _, doc) = call(&app, get("/openapi.json")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -417,7 +421,7 @@ async fn a_panic_in_an_engine_job_is_a_500_for_that_job_only() {
 
 #[tokio::test]
 async fn a_linked_pair_is_dispatched_whole_into_a_session() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let mut p = problem();
     p["providers"].as_array_mut().unwrap().push(
         json!({"id": "p2", "kind": "staff", "level": 2, "skills": ["bathing"],
@@ -454,7 +458,7 @@ async fn a_linked_pair_is_dispatched_whole_into_a_session() {
 
 #[tokio::test]
 async fn an_urgent_need_on_day_three_goes_into_a_week_session() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let day = 86_400;
     let days = |open: i64, close: i64| -> Vec<[i64; 2]> {
         (0..3).map(|d| [d * day + open, d * day + close]).collect()
@@ -484,7 +488,7 @@ async fn an_urgent_need_on_day_three_goes_into_a_week_session() {
 
 #[tokio::test]
 async fn a_session_plan_as_a_page_and_as_geojson_and_the_start_page() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (_, headers, plan) = call(&app, post_json("/v1/plans", &problem())).await;
     let at = headers[header::LOCATION].to_str().unwrap().to_owned();
     for path in [format!("{at}/view"), "/".to_owned()] {
@@ -529,7 +533,7 @@ async fn a_session_plan_as_a_page_and_as_geojson_and_the_start_page() {
 
 #[tokio::test]
 async fn recommend_lists_options_cheapest_first_and_commits_nothing() {
-    let app = app(config());
+    let app = app(config()).unwrap();
     let (_, headers, _) = call(&app, post_json("/v1/plans", &problem())).await;
     let id = session_id(&headers);
     let need = json!({"id": "lunch-2", "elder": "e2", "service": "meals",
@@ -565,4 +569,216 @@ async fn recommend_lists_options_cheapest_first_and_commits_nothing() {
     assert_eq!(status, StatusCode::OK, "{out}");
     assert_eq!(out["options"], json!([]));
     assert_eq!(out["reason"], "no_qualified_provider", "{out}");
+}
+
+/// A request with extra headers.
+fn with_headers(mut req: Request<Body>, headers: &[(&str, &str)]) -> Request<Body> {
+    for (k, v) in headers {
+        req.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            axum::http::HeaderValue::from_str(v).unwrap(),
+        );
+    }
+    req
+}
+
+/// A new emergency need at `e2`, named `id`.
+fn sos(id: &str) -> Value {
+    json!({"id": id, "elder": "e2", "service": "emergency", "windows": [[40000, 46000]]})
+}
+
+#[tokio::test]
+async fn a_session_is_listed_versioned_with_its_history_and_deleted() {
+    let app = app(config()).unwrap();
+    let (_, headers, _) = call(&app, post_json("/v1/plans", &problem())).await;
+    assert_eq!(headers[header::ETAG], "\"1\"");
+    let id = session_id(&headers);
+    let (_, _, list) = call(&app, get("/v1/plans")).await;
+    assert_eq!(list["sessions"][0]["id"], id.as_str());
+    assert_eq!(list["sessions"][0]["version"], 1);
+    let req = json!({"plan_id": id, "need": sos("sos-1"), "now": 39000});
+    let (status, headers, _) = call(&app, post_json("/v1/dispatch", &req)).await;
+    assert_eq!(
+        (status, &headers[header::ETAG]),
+        (
+            StatusCode::OK,
+            &"\"2\"".parse::<axum::http::HeaderValue>().unwrap()
+        )
+    );
+    // A GET of the version already seen is a 304.
+    let again = with_headers(
+        get(&format!("/v1/plans/{id}")),
+        &[("if-none-match", "\"2\"")],
+    );
+    assert_eq!(call(&app, again).await.0, StatusCode::NOT_MODIFIED);
+    let (_, _, h) = call(&app, get(&format!("/v1/plans/{id}/history"))).await;
+    let kinds: Vec<&str> = h["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["created", "dispatch"]);
+    assert_eq!(h["changes"][1]["request"]["added"]["need"]["id"], "sos-1");
+    let (_, _, p) = call(&app, get(&format!("/v1/plans/{id}/problem"))).await;
+    assert_eq!(
+        p["needs"].as_array().unwrap().len(),
+        1,
+        "the problem as created"
+    );
+    // Deleted with the wrong version: refused; with the right one: gone.
+    let stale = with_headers(
+        Request::delete(format!("/v1/plans/{id}"))
+            .body(Body::empty())
+            .unwrap(),
+        &[("if-match", "\"1\"")],
+    );
+    let (status, _, body) = call(&app, stale).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::PRECONDITION_FAILED, "version_mismatch")
+    );
+    let right = with_headers(
+        Request::delete(format!("/v1/plans/{id}"))
+            .body(Body::empty())
+            .unwrap(),
+        &[("if-match", "\"2\"")],
+    );
+    assert_eq!(call(&app, right).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        call(&app, get(&format!("/v1/plans/{id}"))).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn hostile_requests_get_a_clear_4xx_and_change_nothing() {
+    let app = app(config()).unwrap();
+    let (_, headers, _) = call(&app, post_json("/v1/plans", &problem())).await;
+    let id = session_id(&headers);
+    let version = |app: Router, id: String| async move {
+        let (_, h, _) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+        h[header::ETAG].to_str().unwrap().to_owned()
+    };
+    // A stale If-Match: 412 naming the version now, nothing dispatched.
+    let req = json!({"plan_id": id, "need": sos("sos-1"), "now": 39000});
+    let stale = with_headers(post_json("/v1/dispatch", &req), &[("if-match", "\"7\"")]);
+    let (status, h, body) = call(&app, stale).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::PRECONDITION_FAILED, "version_mismatch")
+    );
+    assert_eq!(h[header::ETAG], "\"1\"");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("version 1"));
+    assert_eq!(version(app.clone(), id.clone()).await, "\"1\"");
+    // An idempotency key: the same request twice is one dispatch, answered the same;
+    // the key with another body is refused.
+    let keyed =
+        |r: &Value| with_headers(post_json("/v1/dispatch", r), &[("idempotency-key", "k-1")]);
+    let (s1, h1, b1) = call(&app, keyed(&req)).await;
+    let (s2, h2, b2) = call(&app, keyed(&req)).await;
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    assert_eq!((b1, &h1[header::ETAG]), (b2, &h2[header::ETAG]));
+    assert_eq!(h2["idempotent-replayed"], "true");
+    assert_eq!(version(app.clone(), id.clone()).await, "\"2\"");
+    let other = json!({"plan_id": id, "need": sos("sos-2"), "now": 39000});
+    let (status, _, body) = call(&app, keyed(&other)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+    );
+    assert_eq!(version(app.clone(), id.clone()).await, "\"2\"");
+    // An unknown job, a job body over the limit.
+    let (status, _, body) = call(&app, get("/v1/jobs/nope")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+    let big = format!("{{\"elders\": [], \"pad\": \"{}\"}}", "x".repeat(2 << 20));
+    let (status, _, body) = call(&app, post("/v1/jobs", big)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+    );
+    let (status, _, _) = call(
+        &app,
+        Request::delete("/v1/jobs/nope")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_key_over_its_rate_gets_429_with_retry_after() {
+    let app = app(Config {
+        key_limits: carematch_server::keys::Limits {
+            rps: 1,
+            burst: 2,
+            jobs: 1,
+        },
+        ..config()
+    })
+    .unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let (status, headers, body) = call(&app, get("/v1/plans")).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(error_code(&body), "rate_limited");
+            assert!(headers.contains_key(header::RETRY_AFTER));
+            assert_eq!(headers["ratelimit-limit"], "1");
+            assert_eq!(headers["ratelimit-remaining"], "0");
+        }
+        statuses.push(status);
+    }
+    assert_eq!(&statuses[..2], [StatusCode::OK, StatusCode::OK]);
+    assert!(
+        statuses[2..].contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // Refused, nothing stored: no plan was solved.
+    assert_eq!(call(&app, get("/healthz")).await.0, StatusCode::OK);
+    let (status, _, _) = call(&app, post_json("/v1/plans", &problem())).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn keys_from_a_file_keep_their_sessions_apart() {
+    let dir = std::env::temp_dir().join(format!("cm-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("keys");
+    let line = |id: &str, key: &str| format!("{id} {}\n", carematch_server::keys::hash_hex(key));
+    std::fs::write(&file, line("st-1", "one") + &line("st-2", "two")).unwrap();
+    let app = app(Config {
+        keys_file: Some(file.clone()),
+        ..config()
+    })
+    .unwrap();
+    let as_key = |req: Request<Body>, key: &str| {
+        with_headers(req, &[("authorization", &format!("Bearer {key}"))])
+    };
+    let (status, headers, _) = call(&app, as_key(post_json("/v1/plans", &problem()), "one")).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = session_id(&headers);
+    let (status, _, _) = call(&app, as_key(get(&format!("/v1/plans/{id}")), "one")).await;
+    assert_eq!(status, StatusCode::OK);
+    // Another key does not see it, nor list it; no key is refused.
+    let (status, _, _) = call(&app, as_key(get(&format!("/v1/plans/{id}")), "two")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, _, list) = call(&app, as_key(get("/v1/plans"), "two")).await;
+    assert_eq!(list["sessions"], json!([]));
+    assert_eq!(
+        call(&app, get("/v1/plans")).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, _, m) = call(&app, as_key(get("/metrics"), "one")).await;
+    assert!(
+        m.as_str().unwrap().contains("key=\"st-1\""),
+        "metrics by key id"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

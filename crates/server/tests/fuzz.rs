@@ -76,6 +76,7 @@ fn router() -> Router {
         max_time_limit_ms: 20,
         ..Config::default()
     })
+    .expect("an app in memory")
 }
 
 fn post(rt: &tokio::runtime::Runtime, app: &Router, route: &str, body: Vec<u8>) -> (u16, Value) {

@@ -131,6 +131,25 @@ impl Search<'_> {
         route.movable(pos).then_some((ra, pos))
     }
 
+    /// The neighbours of `u` (in route `ra`) it could exchange with: each movable, in
+    /// another route, with its route, its position, and each carer qualified for the
+    /// other's visit (rule 2).
+    pub(super) fn partners(
+        &self,
+        u: NeedIdx,
+        ra: usize,
+    ) -> impl Iterator<Item = (NeedIdx, usize, usize)> + '_ {
+        let (problem, pa) = (self.problem, self.st.route(ra).provider());
+        self.ls_near(u).iter().filter_map(move |&v| {
+            let v = NeedIdx(v);
+            let (rb, j) = self.locate(v).filter(|x| x.0 != ra)?;
+            let pb = self.st.route(rb).provider();
+            let qualified = problem.disqualification(pa, v).is_none()
+                && problem.disqualification(pb, u).is_none();
+            qualified.then_some((v, rb, j))
+        })
+    }
+
     /// The route and position of need `v` (its first route when synchronised), to
     /// place a visit next to it.
     pub(super) fn anchor(&self, v: u32) -> Option<(usize, usize)> {

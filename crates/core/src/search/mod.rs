@@ -185,12 +185,13 @@ pub(crate) fn improve(
     g: &Neighbours,
     built: Construction,
     iterations: u64,
-    deadline: Instant,
+    until: Until<'_>,
     observer: &crate::progress::Observer<'_>,
 ) -> (Construction, Stats) {
     use rayon::prelude::*;
     let runs = rayon::current_num_threads().max(1) as u64;
-    if Instant::now() >= deadline {
+    let deadline = until.deadline;
+    if until.reached() {
         // No time left: the construction as it is (its reasons are final).
         let stats = Stats {
             runs,
@@ -213,7 +214,7 @@ pub(crate) fn improve(
             let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let mut s = Search::new(problem, cands, built.clone(), g, &teams, seed);
             // The first search tells the observer of its new best plans.
-            let stats = s.run(iterations, deadline, (i == 0).then_some(observer));
+            let stats = s.run(iterations, until, (i == 0).then_some(observer));
             let plan = s.finish(deadline);
             let score = plan.score(problem);
             (plan, stats, score)
@@ -387,7 +388,7 @@ impl<'a> Search<'a> {
     fn run(
         &mut self,
         iterations: u64,
-        deadline: Instant,
+        until: Until<'_>,
         observer: Option<&crate::progress::Observer<'_>>,
     ) -> Stats {
         let mut stats = Stats::default();
@@ -395,7 +396,7 @@ impl<'a> Search<'a> {
         if n == 0 || iterations == 0 {
             return stats;
         }
-        let clock = Clock::new(self, iterations, deadline);
+        let clock = Clock::new(self, iterations, until);
         let mut since_gain: u64 = 0;
         // Where a rule prices who serves an elder, the served set grows a visit at a
         // time for long, and the familiar moves are worth starting early.
@@ -622,27 +623,43 @@ impl<'a> Search<'a> {
     }
 }
 
+/// When a search ends at the latest: its deadline, or as soon as `stop` is set.
+#[derive(Clone, Copy)]
+pub(crate) struct Until<'a> {
+    /// The deadline.
+    pub(crate) deadline: Instant,
+    /// Set to stop now.
+    pub(crate) stop: &'a std::sync::atomic::AtomicBool,
+}
+
+impl Until<'_> {
+    /// Whether the search must end now.
+    fn reached(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::Relaxed) || Instant::now() >= self.deadline
+    }
+}
+
 /// The search's clock: its iterations and deadline, and the annealing temperatures
 /// (relative to the mean leg of the construction, from two legs down to a fiftieth of
 /// one).
-struct Clock {
+struct Clock<'a> {
     iterations: u64,
     started: Instant,
-    deadline: Instant,
+    until: Until<'a>,
     budget: f64,
     t0: f64,
     t1: f64,
 }
 
-impl Clock {
-    fn new(s: &Search<'_>, iterations: u64, deadline: Instant) -> Self {
-        let started = Instant::now();
+impl<'a> Clock<'a> {
+    fn new(s: &Search<'_>, iterations: u64, until: Until<'a>) -> Self {
+        let (started, deadline) = (Instant::now(), until.deadline);
         let legs = (s.score.served as f64 + s.st.routes().len() as f64).max(1.0);
         let mean_leg = (s.score.cost as f64 / legs).max(1.0);
         Self {
             iterations,
             started,
-            deadline,
+            until,
             budget: deadline.saturating_duration_since(started).as_secs_f64(),
             t0: 2.0 * mean_leg,
             t1: 0.02 * mean_leg,
@@ -652,7 +669,8 @@ impl Clock {
     /// The temperature after `done` iterations, or `None` once the deadline has passed.
     fn temperature(&self, done: u64) -> Option<f64> {
         let now = Instant::now();
-        if now >= self.deadline {
+        if now >= self.until.deadline || self.until.stop.load(std::sync::atomic::Ordering::Relaxed)
+        {
             return None;
         }
         let by_iter = done as f64 / self.iterations as f64;

@@ -29,20 +29,8 @@ impl Search<'_> {
     /// The neighbours of `u` (at `i` of route `ra`) it could exchange places with.
     fn swaps(&self, u: NeedIdx, (ra, i): (usize, usize), scan: &mut Scan<(usize, usize)>) {
         let problem = self.problem;
-        for &v in self.ls_near(u) {
-            let v = NeedIdx(v);
-            let Some((rb, j)) = self.locate(v) else {
-                continue;
-            };
-            if rb == ra {
-                continue;
-            }
+        for (v, rb, j) in self.partners(u, ra) {
             let (a, b) = (self.st.route(ra), self.st.route(rb));
-            if problem.disqualification(a.provider(), v).is_some()
-                || problem.disqualification(b.provider(), u).is_some()
-            {
-                continue;
-            }
             scan.tried += 1;
             let (ai, an) = (before(i), at_or_end(i + 1, a.stops().len()));
             let (bi, bn) = (before(j), at_or_end(j + 1, b.stops().len()));

@@ -63,20 +63,8 @@ impl Search<'_> {
         scan: &mut Scan<(usize, usize, usize, usize)>,
     ) {
         let problem = self.problem;
-        for &v in self.ls_near(u) {
-            let v = NeedIdx(v);
-            let Some((rb, j)) = self.locate(v) else {
-                continue;
-            };
-            if rb == ra {
-                continue;
-            }
+        for (v, rb, j) in self.partners(u, ra) {
             let (a, b) = (self.st.route(ra), self.st.route(rb));
-            if problem.disqualification(a.provider(), v).is_some()
-                || problem.disqualification(b.provider(), u).is_some()
-            {
-                continue;
-            }
             scan.tried += 1;
             let Some((gain_b, pu)) = best_place(problem, b, j, a.stops()[i]) else {
                 continue;
