@@ -29,6 +29,13 @@ pub enum ApiError {
     NotFound(&'static str),
     /// The method is not allowed on this route.
     MethodNotAllowed,
+    /// A query parameter is not what the route takes.
+    Query {
+        /// The parameter, as a path (`/limit`).
+        path: &'static str,
+        /// What it must be.
+        message: &'static str,
+    },
     /// Every solve slot and queue place is taken: try again shortly.
     Saturated,
     /// This API key is over its rate: try again in `retry_after` seconds.
@@ -94,6 +101,7 @@ impl ApiError {
             ApiError::Unauthorized => ("unauthorized", StatusCode::UNAUTHORIZED),
             ApiError::NotFound(_) => ("not_found", StatusCode::NOT_FOUND),
             ApiError::MethodNotAllowed => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
+            ApiError::Query { .. } => ("invalid_query", StatusCode::BAD_REQUEST),
             ApiError::Saturated => ("saturated", StatusCode::SERVICE_UNAVAILABLE),
             ApiError::TooManyRequests { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
             ApiError::PreconditionFailed { .. } => {
@@ -116,6 +124,7 @@ impl ApiError {
             ApiError::Unauthorized => ("a valid API key is required".into(), String::new()),
             ApiError::NotFound(what) => ((*what).into(), String::new()),
             ApiError::MethodNotAllowed => ("method not allowed".into(), String::new()),
+            ApiError::Query { path, message } => (format!("{path}: {message}"), (*path).into()),
             ApiError::Saturated => (
                 "the service is at capacity; retry shortly".into(),
                 String::new(),

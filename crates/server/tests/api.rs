@@ -691,6 +691,26 @@ async fn hostile_requests_get_a_clear_4xx_and_change_nothing() {
         (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
     );
     assert_eq!(version(app.clone(), id.clone()).await, "\"2\"");
+    // Lists with a bad page: 400 naming the parameter.
+    for (path, field) in [
+        ("/v1/plans?limit=0".to_owned(), "/limit"),
+        ("/v1/plans?limit=many".to_owned(), "/limit"),
+        ("/v1/plans?sort=id".to_owned(), ""),
+        (format!("/v1/plans/{id}/history?after=x"), "/after"),
+    ] {
+        let (status, _, body) = call(&app, get(&path)).await;
+        assert_eq!(
+            (status, error_code(&body), body["error"]["path"].as_str()),
+            (StatusCode::BAD_REQUEST, "invalid_query", Some(field)),
+            "{path}"
+        );
+    }
+    let (_, _, page) = call(
+        &app,
+        get(&format!("/v1/plans/{id}/history?after=1&limit=1")),
+    )
+    .await;
+    assert_eq!(page["changes"][0]["version"], 2);
     // An unknown job, a job body over the limit.
     let (status, _, body) = call(&app, get("/v1/jobs/nope")).await;
     assert_eq!(

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
 use carematch_core::{ErrorKind, Plan, ProblemInput};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{
     html, idempotency, if_match, json_response, kept_response, parse, problem, replay, Body,
@@ -167,18 +168,46 @@ pub async fn delete_plan(
         .await?
 }
 
-/// A page of a list: where the next starts.
-#[derive(Debug, Deserialize)]
+/// A page of a list: where the next starts (`?after=…&limit=…`). Parsed strictly: a
+/// `limit` that is not a number from 1 to 1,000, or an unknown parameter, is a 400
+/// `invalid_query` naming it.
+#[derive(Debug, Default)]
 pub struct Page {
     /// Start after this id (sessions) or version (history).
     pub after: Option<String>,
     /// How many, 1 to 1,000 (default 100).
-    pub limit: Option<usize>,
+    pub limit: usize,
 }
 
-impl Page {
-    fn limit(&self) -> usize {
-        self.limit.unwrap_or(100).clamp(1, 1_000)
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut page = Page {
+            after: None,
+            limit: 100,
+        };
+        let query = parts.uri.query().unwrap_or("");
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            match &*k {
+                "after" => page.after = Some(v.into_owned()),
+                "limit" => {
+                    page.limit = v.parse().ok().filter(|n| (1..=1_000).contains(n)).ok_or(
+                        ApiError::Query {
+                            path: "/limit",
+                            message: "a number from 1 to 1000",
+                        },
+                    )?
+                }
+                _ => {
+                    return Err(ApiError::Query {
+                        path: "",
+                        message: "the parameters are after and limit",
+                    })
+                }
+            }
+        }
+        Ok(page)
     }
 }
 
@@ -199,10 +228,10 @@ pub struct SessionList {
     responses((status = 200, body = SessionList)))]
 pub async fn list_plans(
     State(s): State<Arc<AppState>>,
-    Query(page): Query<Page>,
+    page: Page,
     Extension(who): Extension<Caller>,
 ) -> Result<Json<SessionList>, ApiError> {
-    let (st, limit) = (s.clone(), page.limit());
+    let (st, limit) = (s.clone(), page.limit);
     let sessions = s
         .quick
         .run(&s.metrics, "list", move || {
@@ -252,11 +281,17 @@ pub struct History {
 pub async fn history(
     State(s): State<Arc<AppState>>,
     Path(id): Path<String>,
-    Query(page): Query<Page>,
+    page: Page,
     Extension(who): Extension<Caller>,
 ) -> Result<Json<History>, ApiError> {
-    let after: i64 = page.after.as_deref().unwrap_or("0").parse().unwrap_or(0);
-    let limit = page.limit();
+    let after: i64 = match page.after.as_deref() {
+        None => 0,
+        Some(v) => v.parse().map_err(|_| ApiError::Query {
+            path: "/after",
+            message: "a version number",
+        })?,
+    };
+    let limit = page.limit;
     let st = s.clone();
     s.quick
         .run(&s.metrics, "history", move || {
@@ -269,8 +304,7 @@ pub async fn history(
                     version: 1,
                     kind: "created".into(),
                     at_ms: stored.info.created_ms,
-                    request: serde_json::json!({"problem": format!("/v1/plans/{id}/problem"),
-                        "needs": stored.info.needs}),
+                    request: serde_json::json!({"problem": format!("/v1/plans/{id}/problem")}),
                 });
             }
             for c in store.changes(&id, after.max(1), limit)? {
