@@ -246,7 +246,13 @@ pub(crate) fn serve(args: ServeArgs) -> Result<u8, Failure> {
         api_key,
         keys_file: args.keys.clone(),
         key_limits: carematch_server::keys::Limits {
-            rps: args.key_rps,
+            rps: args
+                .key_rps
+                .unwrap_or(if args.keys.is_some() || args.api_key_file.is_some() {
+                    50
+                } else {
+                    0
+                }),
             burst: args.key_burst,
             jobs: args.key_jobs,
         },

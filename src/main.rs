@@ -226,9 +226,10 @@ struct ServeArgs {
     /// (`carematch key` makes one); then `/v1/*` and `/metrics` need one of its keys.
     #[arg(long, value_name = "FILE", conflicts_with = "api_key_file")]
     keys: Option<PathBuf>,
-    /// Requests a second per key (where the key file gives none).
-    #[arg(long, default_value_t = 50)]
-    key_rps: u32,
+    /// Requests a second per key (where the key file gives none; default 50). Without
+    /// keys the service is not rate limited unless this is given.
+    #[arg(long)]
+    key_rps: Option<u32>,
     /// Requests at once above that rate, per key.
     #[arg(long, default_value_t = 100)]
     key_burst: u32,

@@ -101,16 +101,22 @@ pub(crate) fn refresh(problem: &Problem, plan: &mut Plan) {
 /// The summary's figures and objective, read off `plan`'s routes, venue visits and
 /// unassigned needs.
 fn summarize(problem: &Problem, plan: &mut Plan) {
-    let visits = plan.routes.iter().flat_map(|r| {
-        let p = problem
-            .provider_by_id(&r.provider)
-            .map_or(u32::MAX, |p| p.0);
-        r.stops.iter().filter_map(move |s| {
-            let n = problem.need_by_id(&s.need)?;
-            Some((problem.need(n).elder.0, p))
-        })
-    });
-    let per_elder = crate::objective::carers_per_elder(problem, visits);
+    // Distinct carers per elder: only what a horizon reports or a carer-change weight
+    // prices is worth a lookup per visit.
+    let per_elder = if problem.has_horizon() || crate::objective::prices_carer_changes(problem) {
+        let visits = plan.routes.iter().flat_map(|r| {
+            let p = problem
+                .provider_by_id(&r.provider)
+                .map_or(u32::MAX, |p| p.0);
+            r.stops.iter().filter_map(move |s| {
+                let n = problem.need_by_id(&s.need)?;
+                Some((problem.need(n).elder.0, p))
+            })
+        });
+        crate::objective::carers_per_elder(problem, visits)
+    } else {
+        Vec::new()
+    };
     let (mut travel, mut service, mut waited) = (0, 0, 0);
     for r in &plan.routes {
         travel += r.travel;

@@ -1,7 +1,8 @@
 //! What a change did to a plan, small enough to keep: the routes it rewrote, added or
 //! emptied, the unassigned entries it changed, and the summary's own fields. A
 //! stored plan lives on as its first version and the patches of its changes
-//! ([`diff`] makes one, [`apply`] replays it); everything a plan says of itself —
+//! ([`diff`] makes one, [`apply`] replays it; [`replay`] then [`settle`] replay
+//! many); everything a plan says of itself —
 //! figures, objective, gaps, ledger, funding — is recomputed from its routes when a
 //! patch is applied, the way every plan is assembled.
 
@@ -97,15 +98,17 @@ type UnassignedDiff = (Vec<(String, Option<u32>)>, Vec<Unassigned>);
 
 /// How the unassigned list `after` differs from `before`.
 fn unassigned_diff(before: &[Unassigned], after: &[Unassigned]) -> UnassignedDiff {
-    let entry = |u: &Unassigned| (u.need.clone(), u.visit);
+    fn entry(u: &Unassigned) -> (&str, Option<u32>) {
+        (u.need.as_str(), u.visit)
+    }
     let was: std::collections::HashMap<_, &Unassigned> =
         before.iter().map(|u| (entry(u), u)).collect();
     let now: std::collections::HashSet<_> = after.iter().map(entry).collect();
     (
         before
             .iter()
-            .map(entry)
-            .filter(|e| !now.contains(e))
+            .filter(|u| !now.contains(&entry(u)))
+            .map(|u| (u.need.clone(), u.visit))
             .collect(),
         after
             .iter()
@@ -116,8 +119,36 @@ fn unassigned_diff(before: &[Unassigned], after: &[Unassigned]) -> UnassignedDif
 }
 
 /// Applies `patch` to `plan`, a plan of `problem`: routes in slot order, unassigned
-/// entries where a dispatch lists them, then every figure recomputed.
+/// entries where a dispatch lists them, then every figure recomputed ([`settle`]).
 pub fn apply(problem: &Problem, plan: &mut Plan, patch: &PlanPatch) {
+    replay(problem, plan, patch);
+    settle(problem, plan);
+}
+
+/// Applies `patch`'s routes, unassigned entries and summary to `plan`, leaving the
+/// figures computed from them (gaps, ledger, funding, the summary's totals) as they
+/// were: patches replayed one after another need [`settle`] only once, after the
+/// last. [`apply`] is one patch and `settle`.
+///
+/// ```
+/// use carematch_core::{dispatch::dispatch, patch, solve, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}, {"id": "e2", "location": [116.44, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]},
+///             {"id": "sos", "elder": "e2", "service": "check_in", "windows": [[40000, 46000]]}],
+///   "providers": [{"id": "p1", "kind": "staff", "skills": ["meals", "check_in"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+/// }"#)?;
+/// let mut before = solve(&problem)?;
+/// before.routes.iter_mut().for_each(|r| r.stops.retain(|s| s.need != "sos"));
+/// let after = dispatch(&problem, before.clone(), "sos", None)?.plan;
+/// let mut replayed = before.clone();
+/// patch::replay(&problem, &mut replayed, &patch::diff(&before, &after));
+/// patch::settle(&problem, &mut replayed);
+/// assert_eq!(replayed, after);
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn replay(problem: &Problem, plan: &mut Plan, patch: &PlanPatch) {
     let slot = |r: &Route| {
         let p = problem
             .provider_by_id(&r.provider)
@@ -152,6 +183,12 @@ pub fn apply(problem: &Problem, plan: &mut Plan, patch: &PlanPatch) {
         }
     }
     plan.summary = patch.summary.clone();
+}
+
+/// Recomputes what `plan` says of itself from its routes and unassigned entries: the
+/// gap report, then the summary's figures, ledger and funding
+/// (as a solve assembles its plan).
+pub fn settle(problem: &Problem, plan: &mut Plan) {
     plan.gaps = crate::explain::gaps(
         problem,
         plan.unassigned

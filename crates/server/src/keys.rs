@@ -34,7 +34,7 @@ pub struct Caller {
 /// The limits of a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Requests a second, on average.
+    /// Requests a second, on average (0: no limit).
     pub rps: u32,
     /// Requests at once above the rate.
     pub burst: u32,
@@ -57,14 +57,14 @@ struct Key {
     id: String,
     hash: [u8; 32],
     limits: Limits,
-    rate: DefaultDirectRateLimiter,
+    rate: Option<DefaultDirectRateLimiter>,
 }
 
 /// The keys the service accepts (none: open).
 pub struct Keys {
     keys: Vec<Key>,
     open: Limits,
-    open_rate: DefaultDirectRateLimiter,
+    open_rate: Option<DefaultDirectRateLimiter>,
 }
 
 /// SHA-256 of `key`, in hex: what a key file holds.
@@ -79,10 +79,13 @@ pub fn hash_hex(key: &str) -> String {
         .collect()
 }
 
-fn rate(l: &Limits) -> DefaultDirectRateLimiter {
-    let rps = NonZeroU32::new(l.rps.max(1)).unwrap_or(NonZeroU32::MIN);
+/// The limiter of `l`; none when its `rps` is 0.
+fn rate(l: &Limits) -> Option<DefaultDirectRateLimiter> {
+    let rps = NonZeroU32::new(l.rps)?;
     let burst = NonZeroU32::new(l.burst.max(1)).unwrap_or(NonZeroU32::MIN);
-    DefaultDirectRateLimiter::direct(Quota::per_second(rps).allow_burst(burst))
+    Some(DefaultDirectRateLimiter::direct(
+        Quota::per_second(rps).allow_burst(burst),
+    ))
 }
 
 impl Keys {
@@ -196,6 +199,7 @@ impl Keys {
             Some(k) => (&k.rate, k.limits),
             None => (&self.open_rate, self.open),
         };
+        let Some(rate) = rate else { return Ok(()) };
         rate.check().map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(
                 &governor::clock::DefaultClock::default(),

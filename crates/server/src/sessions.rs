@@ -20,9 +20,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::store::{now_ms, Append, Change, Idem, Kept, SessionInfo, Store, Stored, WriteError};
 
-/// A change kept only every this many versions as a whole plan (the snapshot); the
-/// changes between are replayed when a session is loaded.
-const SNAPSHOT_EVERY: i64 = 64;
+/// A session's plan is kept whole (its snapshot) again once the patches stored after
+/// the last snapshot add up to this share of the snapshot's size; a load replays
+/// those patches. So a load reads at most about half a plan more than the plan, and
+/// snapshots cost at most twice the bytes of the changes: a big plan, changed a few
+/// routes at a time, is written whole about every hundred changes, a small one every
+/// few.
+const SNAPSHOT_SHARE: usize = 2;
 
 /// How often a read records that a session is in use (expiry counts from it), ms.
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -39,6 +43,10 @@ pub struct Live {
     pub owner: String,
     /// The version the stored snapshot is of.
     snapshot_version: i64,
+    /// The stored snapshot's size in bytes (as last known).
+    snapshot_bytes: usize,
+    /// Bytes of the patches stored after the snapshot.
+    since_snapshot: usize,
     /// When a read last recorded it in use.
     touched_ms: i64,
     /// False after a change left it half done (a failed write): reloaded before use.
@@ -202,6 +210,8 @@ impl Sessions {
             version: 1,
             owner: owner.to_owned(),
             snapshot_version: 1,
+            snapshot_bytes: stored.snapshot.len(),
+            since_snapshot: 0,
             touched_ms: stored.info.touched_ms,
             valid: true,
         };
@@ -256,6 +266,8 @@ impl Sessions {
             version: 1,
             owner: stored.info.owner.clone(),
             snapshot_version: stored.snapshot_version,
+            snapshot_bytes: stored.snapshot.len(),
+            since_snapshot: 0,
             touched_ms: stored.info.touched_ms,
             valid: true,
         };
@@ -269,9 +281,13 @@ impl Sessions {
             }
             live.version = c.version;
         }
-        for c in patches {
+        for c in &patches {
             let patch: PlanPatch = serde_json::from_slice(&c.patch).map_err(corrupt)?;
-            carematch_core::patch::apply(&live.problem, &mut live.plan, &patch);
+            carematch_core::patch::replay(&live.problem, &mut live.plan, &patch);
+            live.since_snapshot += c.patch.len();
+        }
+        if !patches.is_empty() {
+            carematch_core::patch::settle(&live.problem, &mut live.plan);
         }
         Ok(live)
     }
@@ -319,13 +335,14 @@ impl Sessions {
         let live = self.open(owner, id)?;
         let mut guard = live.lock().unwrap_or_else(|e| e.into_inner());
         self.renew(&mut guard, owner, id)?;
-        let mut answer = None;
+        let (mut answer, mut patched) = (None, 0);
         let written = self.store.write(id, guard.version, &mut |current| {
             catch_up(&mut guard, &current.changes)?;
             match f(&mut guard, current.version + 1)? {
                 None => Ok(None),
                 Some((append, t)) => {
                     answer = Some(t);
+                    patched = append.change.patch.len();
                     Ok(Some(append))
                 }
             }
@@ -336,8 +353,10 @@ impl Sessions {
         match written {
             Ok(Some(version)) => {
                 guard.version = version;
-                if version - guard.snapshot_version >= SNAPSHOT_EVERY {
+                guard.since_snapshot += patched;
+                if guard.since_snapshot * SNAPSHOT_SHARE >= guard.snapshot_bytes {
                     guard.snapshot_version = version;
+                    guard.since_snapshot = 0;
                     self.snapshot(id, version, guard.plan.clone());
                 }
                 Ok(answer.map(|a| (a, version)))
@@ -438,11 +457,17 @@ fn grow(problem: &mut Problem, c: &Change) -> Result<(), ApiError> {
 /// Replays `changes` (after `live`'s version) on `live`.
 fn catch_up(live: &mut Live, changes: &[Change]) -> Result<(), ApiError> {
     let known = live.version;
+    let mut replayed = false;
     for c in changes.iter().filter(|c| c.version > known) {
         grow(&mut live.problem, c)?;
         let patch: PlanPatch = serde_json::from_slice(&c.patch).map_err(corrupt)?;
-        carematch_core::patch::apply(&live.problem, &mut live.plan, &patch);
+        carematch_core::patch::replay(&live.problem, &mut live.plan, &patch);
+        live.since_snapshot += c.patch.len();
         live.version = c.version;
+        replayed = true;
+    }
+    if replayed {
+        carematch_core::patch::settle(&live.problem, &mut live.plan);
     }
     Ok(())
 }

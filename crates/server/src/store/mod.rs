@@ -28,9 +28,6 @@ pub use memory::MemoryStore;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-/// The schema version this build writes. Each store migrates an older one up to it.
-pub const SCHEMA_VERSION: i64 = 1;
-
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -11,7 +11,7 @@ use r2d2_postgres::PostgresConnectionManager;
 use super::memory::{finish, requeue};
 use super::{
     Append, Change, Current, Idem, Job, JobState, Kept, Outcome, SessionInfo, Store, StoreError,
-    Stored, WriteError, SCHEMA_VERSION,
+    Stored, WriteError,
 };
 use crate::error::ApiError;
 
@@ -38,6 +38,9 @@ CREATE TABLE kept (
   owner TEXT NOT NULL, key TEXT NOT NULL, hash BYTEA NOT NULL, status INTEGER NOT NULL,
   location TEXT, etag TEXT, body BYTEA, PRIMARY KEY (owner, key));
 "];
+
+/// The schema version this build writes: the number of [`MIGRATIONS`].
+const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The advisory lock of job claims and of migrations.
 const CLAIM_LOCK: i64 = 0x6361_7265_6d61;

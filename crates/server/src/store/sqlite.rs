@@ -11,12 +11,16 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use super::memory::{finish, requeue};
 use super::{
     Append, Change, Current, Idem, Job, JobState, Kept, Outcome, SessionInfo, Store, StoreError,
-    Stored, WriteError, SCHEMA_VERSION,
+    Stored, WriteError,
 };
 use crate::error::ApiError;
 
 /// The schema, version by version: each entry takes the previous version to the next.
-const MIGRATIONS: &[&str] = &["
+/// Version 2 keeps a session's blobs (its problem and plan as created, its snapshot)
+/// out of its row: SQLite rewrites a whole row on every update, and a session's
+/// version and times change with every change.
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE sessions (
   id TEXT PRIMARY KEY, owner TEXT NOT NULL, version INTEGER NOT NULL, needs INTEGER NOT NULL,
   created_ms INTEGER NOT NULL, touched_ms INTEGER NOT NULL,
@@ -37,7 +41,25 @@ CREATE INDEX jobs_queue ON jobs (state, created_ms);
 CREATE TABLE kept (
   owner TEXT NOT NULL, key TEXT NOT NULL, hash BLOB NOT NULL, status INTEGER NOT NULL,
   location TEXT, etag TEXT, body BLOB, PRIMARY KEY (owner, key));
-"];
+",
+    "
+CREATE TABLE session_data (
+  id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+  problem BLOB NOT NULL, plan BLOB NOT NULL);
+CREATE TABLE snapshots (
+  id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+  version INTEGER NOT NULL, plan BLOB NOT NULL);
+INSERT INTO session_data (id, problem, plan) SELECT id, problem, plan FROM sessions;
+INSERT INTO snapshots (id, version, plan) SELECT id, snapshot_version, snapshot FROM sessions;
+ALTER TABLE sessions DROP COLUMN problem;
+ALTER TABLE sessions DROP COLUMN plan;
+ALTER TABLE sessions DROP COLUMN snapshot_version;
+ALTER TABLE sessions DROP COLUMN snapshot;
+",
+];
+
+/// The schema version this build writes: the number of [`MIGRATIONS`].
+const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The store in a SQLite file.
 pub struct SqliteStore {
@@ -48,9 +70,8 @@ pub struct SqliteStore {
 /// The columns of `jobs` read back, in order.
 const JOB_COLUMNS: &str = "id, owner, state, phase, best, session, error, created_ms, started_ms, finished_ms, attempts, cancel";
 
-/// The columns of `sessions` read back, in order.
-const SESSION_COLUMNS: &str =
-    "id, owner, version, needs, created_ms, touched_ms, problem, plan, snapshot_version, snapshot";
+/// A session read back whole, columns in [`session_row`]'s order.
+const SESSION_SELECT: &str = "SELECT s.id, s.owner, s.version, s.needs, s.created_ms, s.touched_ms, d.problem, d.plan, n.version, n.plan FROM sessions s JOIN session_data d ON d.id = s.id JOIN snapshots n ON n.id = s.id";
 
 impl SqliteStore {
     /// Opens (creating and migrating) the database at `path`.
@@ -150,8 +171,16 @@ fn job_of(row: (Job, String)) -> Result<Job, StoreError> {
 fn insert_session(tx: &Transaction<'_>, s: &Stored) -> Result<(), StoreError> {
     let i = &s.info;
     tx.execute(
-        &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-        params![i.id, i.owner, i.version, i.needs, i.created_ms, i.touched_ms, s.problem, s.plan, s.snapshot_version, s.snapshot],
+        "INSERT INTO sessions (id, owner, version, needs, created_ms, touched_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![i.id, i.owner, i.version, i.needs, i.created_ms, i.touched_ms],
+    )?;
+    tx.execute(
+        "INSERT INTO session_data (id, problem, plan) VALUES (?1, ?2, ?3)",
+        params![i.id, s.problem, s.plan],
+    )?;
+    tx.execute(
+        "INSERT INTO snapshots (id, version, plan) VALUES (?1, ?2, ?3)",
+        params![i.id, s.snapshot_version, s.snapshot],
     )?;
     Ok(())
 }
@@ -202,7 +231,7 @@ impl Store for SqliteStore {
         let c = self.reader();
         let s = c
             .query_row(
-                &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
+                &format!("{SESSION_SELECT} WHERE s.id = ?1"),
                 params![id],
                 session_row,
             )
@@ -295,7 +324,7 @@ impl Store for SqliteStore {
     fn snapshot(&self, id: &str, version: i64, plan: &[u8]) -> Result<(), StoreError> {
         let c = self.writer();
         c.execute(
-            "UPDATE sessions SET snapshot_version = ?2, snapshot = ?3 WHERE id = ?1 AND snapshot_version < ?2",
+            "UPDATE snapshots SET version = ?2, plan = ?3 WHERE id = ?1 AND version < ?2",
             params![id, version, plan],
         )?;
         Ok(())
@@ -539,5 +568,107 @@ impl Store for SqliteStore {
         }
         tx.commit()?;
         Ok(stale.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(id: &str) -> Stored {
+        Stored {
+            info: SessionInfo {
+                id: id.into(),
+                owner: "k1".into(),
+                version: 1,
+                needs: 3,
+                created_ms: 10,
+                touched_ms: 10,
+            },
+            problem: b"{\"problem\":1}".to_vec(),
+            plan: b"{\"plan\":1}".to_vec(),
+            snapshot_version: 1,
+            snapshot: b"{\"plan\":1}".to_vec(),
+        }
+    }
+
+    fn change(version: i64) -> Change {
+        Change {
+            version,
+            kind: "dispatch".into(),
+            at_ms: 20,
+            request: b"{}".to_vec(),
+            patch: b"[]".to_vec(),
+        }
+    }
+
+    /// A database written by schema version 1 (the blobs in the session's row) is
+    /// migrated in place: its session reads back whole, takes changes and a
+    /// snapshot, and deleting it deletes its blobs.
+    #[test]
+    fn a_version_1_database_is_migrated_and_keeps_its_sessions() {
+        let dir = std::env::temp_dir().join(format!("cm-migrate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v1.db");
+        let _ = std::fs::remove_file(&path);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(&format!(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL); {} ; INSERT INTO meta VALUES ('schema', 1);",
+                MIGRATIONS[0]
+            ))
+            .unwrap();
+            let s = stored("s1");
+            let i = &s.info;
+            c.execute(
+                "INSERT INTO sessions (id, owner, version, needs, created_ms, touched_ms, problem, plan, snapshot_version, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![i.id, i.owner, i.version, i.needs, i.created_ms, i.touched_ms, s.problem, s.plan, s.snapshot_version, s.snapshot],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let back = store.load(Some("k1"), "s1").unwrap().expect("kept");
+        let want = stored("s1");
+        assert_eq!(back.info, want.info);
+        assert_eq!((back.problem, back.plan), (want.problem, want.plan));
+        assert_eq!((back.snapshot_version, back.snapshot), (1, want.snapshot));
+        let next = store
+            .write("s1", 1, &mut |_| {
+                Ok(Some(Append {
+                    change: change(2),
+                    needs: 4,
+                    keep: None,
+                }))
+            })
+            .unwrap();
+        assert_eq!(next, Some(2));
+        store.snapshot("s1", 2, b"{\"plan\":2}").unwrap();
+        store.create(&stored("s2"), None).unwrap();
+        let back = store.load(None, "s1").unwrap().expect("kept");
+        assert_eq!((back.info.version, back.info.needs), (2, 4));
+        assert_eq!(
+            (back.snapshot_version, &back.snapshot[..]),
+            (2, &b"{\"plan\":2}"[..])
+        );
+        assert_eq!(store.changes("s1", 1, 10).unwrap(), vec![change(2)]);
+        assert!(store.delete("k1", "s1").unwrap());
+        let c = store.reader();
+        for (table, column) in [
+            ("session_data", "id"),
+            ("snapshots", "id"),
+            ("changes", "session"),
+        ] {
+            let n: i64 = c
+                .query_row(
+                    &format!("SELECT count(*) FROM {table} WHERE {column} = 's1'"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 0, "{table} keeps a deleted session's rows");
+        }
+        drop(c);
+        assert!(store.load(None, "s2").unwrap().is_some());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
