@@ -43,6 +43,7 @@ fn emergencies_in_a_generated_city_are_placed_feasibly_touching_few_routes() {
                    "windows": [[open, open + 900]], "priority": 100}),
         );
         let d = dispatch(&problem, plan.clone(), "sos", Some(open - 600)).expect("dispatches");
+        past_kept(&plan, &d.plan, open - 600);
         assert!(
             violations(&problem, &d.plan).is_empty(),
             "{:?}",
@@ -165,4 +166,138 @@ fn bad_requests_are_errors_naming_the_field() {
     served_twice.routes[0].stops[0].need = "sos".into();
     let e = dispatch(&after, served_twice, "sos", None).unwrap_err();
     assert_eq!(e.path().to_string(), "plan.routes[0].stops[0].need");
+}
+
+/// Every visit of `after` that started by `now` in `before` kept its start; every
+/// other one (moved, or new) starts at `now` or later.
+fn past_kept(before: &Plan, after: &Plan, now: i64) {
+    for s in after.routes.iter().flat_map(|r| &r.stops) {
+        let was = before
+            .routes
+            .iter()
+            .flat_map(|r| &r.stops)
+            .find(|o| o.need == s.need);
+        match was {
+            Some(o) if o.start <= now => assert_eq!(o.start, s.start, "the past moved"),
+            _ => assert!(
+                s.start >= now,
+                "{} placed at {} before now {now}",
+                s.need,
+                s.start
+            ),
+        }
+    }
+}
+
+/// The street: p1 cleans next door to the caller from 39,600 to 43,600; p2 is
+/// idle at her station about 2 km away; the caller's emergency is `sos`.
+fn rescue_street(sos_window: [i64; 2], extra: serde_json::Value) -> (Problem, Plan) {
+    let mut sos = json!({"id": "sos", "elder": "e2", "service": "emergency",
+                         "windows": [sos_window], "priority": 100});
+    if let (Some(o), Some(extra)) = (sos.as_object_mut(), extra.as_object()) {
+        o.extend(extra.clone());
+    }
+    let base = json!({
+        "elders": [{"id": "e1", "location": [116.4300, 39.9200]},
+                   {"id": "e2", "location": [116.4302, 39.9200]}],
+        "needs": [{"id": "clean", "elder": "e1", "service": "cleaning", "duration": 4000,
+                   "windows": [[39600, 39600]]}],
+        "providers": [
+            {"id": "p1", "kind": "staff", "level": 2, "skills": ["cleaning", "emergency"],
+             "start": [116.4300, 39.9200], "shifts": [[36000, 64800]]},
+            {"id": "p2", "kind": "staff", "level": 2, "skills": ["emergency"],
+             "start": [116.4535, 39.9200], "shifts": [[36000, 64800]]}],
+        "options": {"threads": 1, "iterations": 100}
+    });
+    let input: ProblemInput = serde_json::from_value(base).expect("a problem");
+    let plan = solve(&Problem::from_input(input.clone()).expect("valid")).expect("solves");
+    assert_eq!(plan.routes.len(), 1, "p1 cleans");
+    (with_need(&input, sos), plan)
+}
+
+#[test]
+fn an_emergency_goes_to_the_carer_who_can_be_there_first() {
+    let (problem, plan) = rescue_street([39900, 45000], json!({}));
+    let d = dispatch(&problem, plan, "sos", Some(39900)).expect("dispatches");
+    assert_eq!(d.providers, ["p2"], "{:?}", d.reason);
+    let eta = d.eta.expect("an eta");
+    assert_eq!(d.start, Some(eta));
+    // 2 km at the default speed: about 11 minutes, inside the 15-minute circle.
+    assert!((39900 + 420..=39900 + 900).contains(&eta), "eta {eta}");
+    assert_eq!(d.target_met, Some(true));
+    assert_eq!(d.responder.as_deref(), Some("p2"));
+    assert!(violations(&problem, &d.plan).is_empty());
+}
+
+#[test]
+fn nothing_is_placed_before_now() {
+    let (problem, plan) = rescue_street([36000, 50000], json!({}));
+    let d = dispatch(&problem, plan.clone(), "sos", Some(45000)).expect("dispatches");
+    assert!(d.start.is_some_and(|s| s >= 45000), "{:?}", d.start);
+    past_kept(&plan, &d.plan, 45000);
+    assert!(violations(&problem, &d.plan).is_empty());
+}
+
+#[test]
+fn an_emergency_nobody_can_reach_in_time_says_who_could_and_when() {
+    // A 5-minute target: p2 needs about 11 minutes, p1 is busy until 43,600.
+    let (problem, plan) = rescue_street([39900, 45000], json!({"response_within": 300}));
+    let d = dispatch(&problem, plan.clone(), "sos", Some(39900)).expect("dispatches");
+    assert!(d.providers.is_empty());
+    assert_eq!(
+        d.reason.as_ref().map(|r| r.0),
+        Some(Reason::NoResponderInTime)
+    );
+    assert_eq!(d.target_met, Some(false));
+    assert_eq!(d.responder.as_deref(), Some("p2"));
+    assert!(d.eta.is_some_and(|e| e > 39900 + 300));
+    assert_eq!(
+        d.plan.routes, plan.routes,
+        "nothing moves for a need not served"
+    );
+    let listed = d
+        .plan
+        .unassigned
+        .iter()
+        .find(|u| u.need == "sos")
+        .expect("listed");
+    assert_eq!(listed.reason, Reason::NoResponderInTime);
+    assert!(violations(&problem, &d.plan).is_empty());
+}
+
+#[test]
+fn dispatches_at_any_now_keep_the_past_and_their_targets() {
+    let (input, plan) = city(400, 5);
+    let (mut met, mut missed) = (0, 0);
+    for (k, elder) in input.elders.iter().step_by(13).take(24).enumerate() {
+        let now = 8 * 3600 + (k as i64 * 1361) % (9 * 3600);
+        let service = if k % 2 == 0 { "emergency" } else { "meals" };
+        let problem = with_need(
+            &input,
+            json!({"id": "sos", "elder": elder.id, "service": service,
+                   "windows": [[now - 7200, now + 14400]], "priority": 90}),
+        );
+        let d = dispatch(&problem, plan.clone(), "sos", Some(now)).expect("dispatches");
+        assert!(
+            violations(&problem, &d.plan).is_empty(),
+            "{:?}",
+            violations(&problem, &d.plan)
+        );
+        past_kept(&plan, &d.plan, now);
+        match (service, d.target_met) {
+            ("emergency", Some(true)) => {
+                met += 1;
+                assert!(d.start.is_some_and(|s| s <= now + 900), "{:?}", d.start);
+            }
+            ("emergency", Some(false)) => {
+                missed += 1;
+                if d.reason.as_ref().map(|r| r.0) == Some(Reason::NoResponderInTime) {
+                    assert!(d.eta.is_some_and(|e| e > now + 900), "{:?}", d.eta);
+                }
+            }
+            ("emergency", None) => panic!("an emergency with now has a target"),
+            (_, t) => assert_eq!(t, None, "a meal has no target"),
+        }
+    }
+    assert!(met > 0, "no emergency met ({missed} missed)");
 }

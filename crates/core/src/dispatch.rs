@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use crate::error::{Error, FieldPath};
 use crate::explain::adjust_gap;
 use crate::feasibility::slots_of;
-use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
+use crate::model::{NeedIdx, Problem, ProviderIdx, Slot, Window};
 use crate::routes::{Builder, Insertion, RouteState, StopState, Unit};
 use crate::wire::{Plan, Reason, Unassigned};
 
@@ -43,6 +43,15 @@ pub struct Dispatch {
     /// The routes this dispatch wrote into the plan (replaced or added), as they are in
     /// `plan`: what a client holding the old plan needs to update it.
     pub changed: Vec<crate::wire::Route>,
+    /// v1.2, a one-carer need dispatched with a `now`: when its carer can be there —
+    /// its start when served; when its response target cannot be met, the earliest
+    /// arrival any carer could make (named in `responder`).
+    pub eta: Option<i64>,
+    /// v1.2: the carer of `eta`.
+    pub responder: Option<String>,
+    /// v1.2, a need with a response target (`response_within`, or an `emergency`'s
+    /// `options.response_target`) dispatched with a `now`: whether it is met.
+    pub target_met: Option<bool>,
 }
 
 /// Inserts need `need` (an id of `problem`, absent from `plan`'s routes) into `plan`, a
@@ -89,6 +98,9 @@ pub fn dispatch(
         displaced: None,
         reason: None,
         changed: Vec::new(),
+        eta: None,
+        responder: None,
+        target_met: None,
     };
     let mut near = Vec::with_capacity(members.len());
     for &m in &members {
@@ -193,9 +205,40 @@ fn outcome(
         };
         out.reason = Some((reason, detail));
     }
+    respond_outcome(problem, placed, out);
     touched.sort_unstable();
     touched.dedup();
     touched
+}
+
+/// The response figures of `out` (`eta`, `responder`, `target_met`) from where
+/// [`respond`] put a lone need told at a `now`; a target no carer can meet is the
+/// reason the need is not served.
+fn respond_outcome(problem: &Problem, placed: &Placed, out: &mut Dispatch) {
+    if placed.displaced.is_some() && placed.told.is_some() {
+        // Served by displacing a visit: its carer and start are the answer's.
+        out.eta = out.start;
+        out.responder = out.providers.first().cloned();
+        out.target_met = placed.target.zip(out.start).map(|(t, s)| s <= t);
+        return;
+    }
+    let Some(reply) = &placed.reply else {
+        out.target_met = placed.target.map(|_| false);
+        return;
+    };
+    let carer = &problem.provider(reply.slot.provider).id;
+    out.eta = Some(reply.start);
+    out.responder = Some(carer.clone());
+    out.target_met = placed.target.map(|t| placed.served && reply.start <= t);
+    if let (Some(t), false) = (placed.target, placed.served) {
+        out.reason = Some((
+            Reason::NoResponderInTime,
+            format!(
+                "no carer can be there by {t}: the earliest is '{carer}' at {}",
+                reply.start
+            ),
+        ));
+    }
 }
 
 /// Where [`place`] put the need.
@@ -206,6 +249,12 @@ struct Placed {
     served: bool,
     /// The need displaced to make room for it, and its route.
     displaced: Option<(NeedIdx, usize)>,
+    /// A lone need told at a `now`: where it went, or the best there was.
+    reply: Option<Reply>,
+    /// Its response target, a clock time.
+    target: Option<i64>,
+    /// The `now` it was placed at, when [`respond`] placed it.
+    told: Option<i64>,
 }
 
 /// Places `unit` (a need, or a link's needs, `near` being each one's nearest slots and
@@ -230,11 +279,23 @@ fn place(
     }
     let mut noted = Vec::new();
     visits_outside(problem, plan, &members, st, at, &mut noted);
-    let mut served = insert_listed(st, unit, &members, &lists);
-    let mut displaced = None;
     let lone = matches!(unit, Unit::Need(n) if problem.need(n).caregivers == 1);
+    // A lone visit told at `now` goes where its carer can be, never before `now`.
+    let told = now.filter(|_| lone && responds(problem, members[0]));
+    let target =
+        told.and_then(|t| Some(from(problem, members[0], t) + target_of(problem, members[0])?));
+    let mut reply = None;
+    let insert = |st: &mut Builder, lists: &[Vec<Slot>], reply: &mut Option<Reply>| match told {
+        Some(t) => {
+            *reply = respond(problem, st, members[0], &lists[0], t, target);
+            reply.as_ref().is_some_and(|r| r.placed)
+        }
+        None => insert_listed(st, unit, &members, lists),
+    };
+    let mut served = insert(st, &lists, &mut reply);
+    let mut displaced = None;
     if !served && lone {
-        displaced = displace(problem, st, &lists[0], members[0]);
+        displaced = displace(problem, st, &lists[0], members[0], told, target);
     }
     if !served && displaced.is_none() && cut {
         lists = members
@@ -245,13 +306,121 @@ fn place(
             load(problem, plan, now, l, st, at)?;
         }
         visits_outside(problem, plan, &members, st, at, &mut noted);
-        served = insert_listed(st, unit, &members, &lists);
+        served = insert(st, &lists, &mut reply);
     }
     Ok(Placed {
         slots: lists.concat(),
         served,
         displaced,
+        reply,
+        target,
+        told,
     })
+}
+
+/// Whether need `n` is placed by [`respond`] when dispatched with a `now`: a one-carer
+/// visit without a pin, outside a series.
+fn responds(problem: &Problem, n: NeedIdx) -> bool {
+    let need = problem.need(n);
+    need.caregivers == 1 && need.pinned.is_none() && need.series.is_none()
+}
+
+/// Need `n`'s response target, seconds from `now`: its `response_within`, or the
+/// problem's `response_target` for an `emergency`.
+fn target_of(problem: &Problem, n: NeedIdx) -> Option<i64> {
+    let need = problem.need(n);
+    need.response_within.or_else(|| {
+        (need.service == crate::catalogue::EMERGENCY).then_some(problem.options().response_target)
+    })
+}
+
+/// When need `n`'s response target starts counting, told at `now`: at `now`, or when
+/// its first window still to come opens (an emergency announced for later).
+fn from(problem: &Problem, n: NeedIdx, now: i64) -> i64 {
+    problem
+        .allowed_starts(n)
+        .iter()
+        .filter(|w| w.close >= now)
+        .map(|w| w.open.max(now))
+        .min()
+        .unwrap_or(now)
+}
+
+/// Where [`respond`] would put a need, or did.
+struct Reply {
+    /// The carer's route.
+    slot: Slot,
+    /// Its start: when the carer can be there.
+    start: i64,
+    /// Whether it was placed (else its response target is missed, or it fit nowhere).
+    placed: bool,
+}
+
+/// Places lone need `n` told at `now` among `slots`, starting where its carer can be
+/// ([`crate::routes::RouteState::reach`]), never before `now`. With a response
+/// `target` (a clock time) the earliest arrival wins, then the cost, and a need no
+/// carer can reach by the target is not placed (the reply says the best there is);
+/// without one the cheapest place wins, then the earlier start.
+fn respond(
+    problem: &Problem,
+    st: &mut Builder,
+    n: NeedIdx,
+    slots: &[Slot],
+    now: i64,
+    target: Option<i64>,
+) -> Option<Reply> {
+    // (target missed, then arrival and cost in the order that matters, the slot)
+    type Key = (bool, i64, i64, Slot);
+    let mut best: Option<(Key, Insertion, i64)> = None;
+    for &slot in slots {
+        let Some((ins, start)) = reachable(problem, st, slot, n, now, target.is_some()) else {
+            continue;
+        };
+        let missed = target.is_some_and(|t| start > t);
+        let key = match target {
+            Some(_) => (missed, start, ins.cost, slot),
+            None => (false, ins.cost, start, slot),
+        };
+        if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
+            best = Some((key, ins, start));
+        }
+    }
+    let ((missed, _, _, slot), ins, start) = best?;
+    if !missed {
+        st.apply(slot, n, &ins, Some(start));
+    }
+    Some(Reply {
+        slot,
+        start,
+        placed: !missed,
+    })
+}
+
+/// The best place for lone need `n` in `slot`'s route when told at `now` — by arrival
+/// then cost when `soonest`, else by cost then arrival — and the start it takes there.
+fn reachable(
+    problem: &Problem,
+    st: &Builder,
+    slot: Slot,
+    n: NeedIdx,
+    now: i64,
+    soonest: bool,
+) -> Option<(Insertion, i64)> {
+    let route = st.route(st.route_ix(slot));
+    let after = Window {
+        open: now,
+        close: i64::MAX / 4,
+    };
+    st.options(slot, n, Some(after), 0)
+        .into_iter()
+        .filter_map(|ins| {
+            let start = ins.earliest.max(route.reach(problem, n, ins.pos, now));
+            (start <= ins.latest).then_some((ins, start))
+        })
+        .min_by_key(|(ins, start)| match soonest {
+            true => (*start, ins.cost, ins.pos),
+            false => (ins.cost, *start, ins.pos),
+        })
 }
 
 /// A plan read back in part: the visits of the elders of `members` outside the routes
@@ -381,10 +550,22 @@ pub(crate) fn load(
                 || need.link.is_some()
                 || need.series.is_some()
                 || now.is_some_and(|t| s.start <= t);
+            // A visit still to come may move inside its window, never before `now`.
+            let within = match (keep, now) {
+                (false, Some(t)) => problem
+                    .allowed_starts(m)
+                    .iter()
+                    .find(|w| w.open <= s.start && s.start <= w.close)
+                    .map(|w| Window {
+                        open: w.open.max(t),
+                        close: w.close,
+                    }),
+                _ => None,
+            };
             stops.push(StopState {
                 need: m,
                 fixed: keep.then_some(s.start),
-                within: None,
+                within,
             });
         }
         let route = RouteState::with_stops(problem, slot, stops);
@@ -409,10 +590,14 @@ fn displace(
     st: &mut Builder,
     slots: &[Slot],
     n: NeedIdx,
+    now: Option<i64>,
+    target: Option<i64>,
 ) -> Option<(NeedIdx, usize)> {
     let priority = problem.need(n).priority;
-    // (victim priority, added travel, route, position)
-    let mut best: Option<((u32, i64, usize, usize), Insertion)> = None;
+    // (victim priority, added travel, route, position), and the place with its start
+    // when it is fixed
+    type Found = ((u32, i64, usize, usize), (Insertion, Option<i64>));
+    let mut best: Option<Found> = None;
     for &slot in slots {
         let ri = st.route_ix(slot);
         for pos in 0..st.route(ri).stops().len() {
@@ -429,8 +614,14 @@ fn displace(
             st.checkpoint();
             st.remove(ri, pos);
             if st.route(ri).is_consistent() {
-                if let Some(ins) = st.best_option(slot, n, None, || false) {
-                    let delta = st.route(ri).travel + ins.delta - travel;
+                let placed = match now {
+                    Some(t) => reachable(problem, st, slot, n, t, target.is_some())
+                        .filter(|(_, start)| target.is_none_or(|d| *start <= d))
+                        .map(|(ins, start)| (ins, Some(start))),
+                    None => st.best_option(slot, n, None, || false).map(|i| (i, None)),
+                };
+                if let Some(ins) = placed {
+                    let delta = st.route(ri).travel + ins.0.delta - travel;
                     let key = (victim.priority, delta, ri, pos);
                     if best.as_ref().is_none_or(|(k, _)| key < *k) {
                         best = Some((key, ins));
@@ -440,10 +631,10 @@ fn displace(
             st.rollback();
         }
     }
-    let ((_, _, ri, pos), ins) = best?;
+    let ((_, _, ri, pos), (ins, fixed)) = best?;
     let slot = st.route(ri).slot;
     let victim = st.remove(ri, pos).need;
-    st.apply(slot, n, &ins, None);
+    st.apply(slot, n, &ins, fixed);
     Some((victim, ri))
 }
 

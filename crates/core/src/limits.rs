@@ -25,6 +25,9 @@ pub const MAX_ID_LEN: usize = 128;
 pub const MAX_TIME: i64 = 10_000_000_000;
 /// Longest service duration: one week.
 pub const MAX_DURATION: i64 = 604_800;
+/// Most seconds of a response target (`response_within`, `options.response_target`):
+/// one day.
+pub const MAX_RESPONSE: i64 = 86_400;
 /// Largest matrix side (`travel.durations` is at most this many rows).
 pub const MAX_MATRIX: usize = 5_000;
 /// Largest matrix entry: ten days.

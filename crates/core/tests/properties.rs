@@ -281,6 +281,8 @@ fn assert_reasons_sound(pr: &Problem, plan: &Plan) {
             }
             // Rule 9: only an elder with a budget.
             Reason::OverBudget => assert!(pr.elder(pr.need(n).elder).budget.is_some(), "{u:?}"),
+            // Response targets count from a dispatch's `now`: never a solve's reason.
+            Reason::NoResponderInTime => panic!("a solve gave {u:?}"),
         }
     }
 }

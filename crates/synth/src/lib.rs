@@ -63,6 +63,7 @@ pub fn generate(needs: usize, seed: u64) -> ProblemInput {
                 weights: None,
                 day_length: None,
                 day_start: None,
+                response_target: None,
             }),
             ..Default::default()
         },

@@ -58,6 +58,9 @@ pub struct Need {
     pub pinned: Option<Pin>,
     /// Soft windows: seconds a start may be after the close of its window.
     pub late_by: i64,
+    /// Seconds from a dispatch's `now` its visit must start within, when given
+    /// (`response_within`).
+    pub response_within: Option<i64>,
     /// The link this need belongs to.
     pub link: Option<LinkIdx>,
     /// With `late_by`: the windows, each extended by it and merged (the allowed

@@ -45,6 +45,9 @@ pub struct Options {
     pub day_length: Option<i64>,
     /// The clock time at which day 0 begins.
     pub day_start: i64,
+    /// Seconds from a dispatch's `now` within which an `emergency` need without its
+    /// own `response_within` must be reached.
+    pub response_target: i64,
 }
 
 impl Options {
@@ -73,6 +76,7 @@ impl Default for Options {
             weights: Weights::default(),
             day_length: None,
             day_start: 0,
+            response_target: 900,
         }
     }
 }

@@ -82,6 +82,12 @@ pub(super) fn need(
         MAX_DURATION,
     )?;
     let soft = soft_windows(&windows, late_by);
+    let response_within = opt_bounded(
+        &path.key("response_within"),
+        n.response_within,
+        1,
+        MAX_RESPONSE,
+    )?;
     let windows_len = windows.len() as u16;
     let priority = match n.priority {
         Some(p) => bounded(&path.key("priority"), p, 0, 100)? as u32,
@@ -125,6 +131,7 @@ pub(super) fn need(
         load,
         pinned,
         late_by,
+        response_within,
         link: None,
         price: svc.price,
         part: (0, windows_len),
@@ -467,6 +474,13 @@ pub(super) fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Optio
         iterations: opt_bounded(&path.key("iterations"), o.iterations, 0, MAX_ITERATIONS)?
             .map(|v| v as u64),
         weights: weights(&path.key("weights"), o.weights.unwrap_or_default())?,
+        response_target: opt_bounded(
+            &path.key("response_target"),
+            o.response_target,
+            1,
+            MAX_RESPONSE,
+        )?
+        .unwrap_or(d.response_target),
     })
 }
 

@@ -93,6 +93,14 @@ pub struct NeedInput {
     /// in the cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_by: Option<i64>,
+    /// v1.2, a response target: when the need is dispatched with a `now`, its visit
+    /// must start within this many seconds of `now` (of its window's opening, when
+    /// that is later; 1 to 86,400); the answer says
+    /// when the carer can be there (`eta`) and whether the target is met. Absent on an
+    /// `emergency` need: the problem's `options.response_target`. A problem solved
+    /// whole ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_within: Option<i64>,
     /// v1.1, a horizon: up to this many visits (default 1, at most 64), each in a
     /// different window of the need; each visit scores `priority` on its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]

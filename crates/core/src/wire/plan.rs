@@ -161,11 +161,14 @@ pub enum Reason {
     Linked,
     /// v1.1: the elder's budget is spent on needs of higher priority (rule 9).
     OverBudget,
+    /// v1.2: a need dispatched with a response target that no carer can reach in
+    /// time; the detail names the earliest arrival any could make, and whose.
+    NoResponderInTime,
 }
 
 impl Reason {
     /// All reasons, in the spec's order.
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::NoQualifiedProvider,
         Reason::Excluded,
         Reason::NoTime,
@@ -173,6 +176,7 @@ impl Reason {
         Reason::NoPartner,
         Reason::Linked,
         Reason::OverBudget,
+        Reason::NoResponderInTime,
     ];
 
     /// The wire name, e.g. `no_time`.
@@ -185,6 +189,7 @@ impl Reason {
             Reason::NoPartner => "no_partner",
             Reason::Linked => "linked",
             Reason::OverBudget => "over_budget",
+            Reason::NoResponderInTime => "no_responder_in_time",
         }
     }
 }

@@ -227,4 +227,9 @@ pub struct OptionsInput {
     /// v1.1: the clock time at which day 0 begins (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_start: Option<i64>,
+    /// v1.2: seconds from a dispatch's `now` within which an `emergency` need without
+    /// its own `response_within` must be reached (default 900, the 15-minute rescue
+    /// circle; 1 to 86,400).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_target: Option<i64>,
 }

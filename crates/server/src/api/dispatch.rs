@@ -80,6 +80,18 @@ pub struct DispatchResponse {
     /// A need displaced to make room (now unassigned, `over_capacity`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub displaced: Option<String>,
+    /// v1.2, a one-carer need dispatched with `now`: when its carer can be there (its
+    /// start when served; else the earliest any carer could make, by `responder`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eta: Option<i64>,
+    /// v1.2: the carer of `eta`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responder: Option<String>,
+    /// v1.2, a need with a response target (`response_within`, or an emergency's
+    /// `options.response_target`, default 900 s) dispatched with `now`: whether it
+    /// is met (when not, `reason` is `no_responder_in_time`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_met: Option<bool>,
     /// Why it could not be served.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
@@ -417,6 +429,9 @@ fn response(
         providers: d.providers,
         start: d.start,
         displaced: d.displaced,
+        eta: d.eta,
+        responder: d.responder,
+        target_met: d.target_met,
         reason,
         detail,
         summary: plan.summary.clone(),
