@@ -776,6 +776,26 @@ fn rejects_late_by_out_of_range() {
 }
 
 #[test]
+fn rejects_response_targets_out_of_range() {
+    rejects(
+        |v| v["needs"][0]["response_within"] = json!(0),
+        "needs[0].response_within",
+        "not in",
+    );
+    rejects(
+        |v| v["options"] = json!({"response_target": 86_401}),
+        "options.response_target",
+        "not in",
+    );
+    let mut v = base();
+    v["needs"][0]["response_within"] = json!(600);
+    v["options"] = json!({"response_target": 1200});
+    let p = parse(&v).expect("valid");
+    assert_eq!(p.needs()[0].response_within, Some(600));
+    assert_eq!(p.options().response_target, 1200);
+}
+
+#[test]
 fn rejects_negative_weights() {
     rejects(
         |v| v["options"] = json!({"weights": {"lateness": -1}}),
