@@ -4,6 +4,7 @@
 mod cli;
 mod dispatch;
 mod docs;
+mod events;
 mod serve;
 mod server;
 mod store;

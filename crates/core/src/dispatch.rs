@@ -524,27 +524,7 @@ pub(crate) fn load(
         }
         let mut stops = Vec::with_capacity(r.stops.len());
         for (k, s) in r.stops.iter().enumerate() {
-            let m = problem.need_by_id(&s.need).ok_or_else(|| {
-                Error::invalid(&path.key("stops").index(k).key("need"), "unknown need")
-            })?;
-            // A visit of a series is the internal need of its number and window
-            // (`Problem::visit_at`), kept at its start
-            // (its siblings were placed knowing it, the series rule).
-            let m = match (problem.series_of(m), s.visit) {
-                (Some(series), Some(v)) => {
-                    problem.visit_at(series, v, s.start).ok_or_else(|| {
-                        Error::invalid(
-                            &path.key("stops").index(k).key("visit"),
-                            format!(
-                                "the need has {} visits, none of them this one at {}",
-                                series.needs.len(),
-                                s.start
-                            ),
-                        )
-                    })?
-                }
-                _ => m,
-            };
+            let m = stop_need(problem, s, &path.key("stops").index(k))?;
             let need = problem.need(m);
             let keep = need.caregivers == 2
                 || need.link.is_some()
@@ -579,6 +559,31 @@ pub(crate) fn load(
         st.set_route(ri, route);
     }
     Ok(())
+}
+
+/// The need of stop `s` (at `path` in errors): a visit of a series is the internal
+/// need of its number and window (`Problem::visit_at`).
+pub(crate) fn stop_need(
+    problem: &Problem,
+    s: &crate::wire::Stop,
+    path: &FieldPath,
+) -> Result<NeedIdx, Error> {
+    let m = problem
+        .need_by_id(&s.need)
+        .ok_or_else(|| Error::invalid(&path.key("need"), "unknown need"))?;
+    match (problem.series_of(m), s.visit) {
+        (Some(series), Some(v)) => problem.visit_at(series, v, s.start).ok_or_else(|| {
+            Error::invalid(
+                &path.key("visit"),
+                format!(
+                    "the need has {} visits, none of them this one at {}",
+                    series.needs.len(),
+                    s.start
+                ),
+            )
+        }),
+        _ => Ok(m),
+    }
 }
 
 /// Makes room for one-carer need `n` by removing the lowest-priority visit (below

@@ -389,7 +389,11 @@ pub fn slots_of(problem: &Problem, n: NeedIdx, exhaustive: bool) -> (Vec<Slot>, 
         (false, k) => k.max(2),
     };
     let index = SkillIndex::keeping(problem, keep, Some(&problem.need(n).required));
-    need_candidates(problem, &index, n, keep)
+    let mut out = need_candidates(problem, &index, n, keep);
+    if !problem.absent.is_empty() {
+        out.0.retain(|s| problem.absent_from(s.provider).is_none());
+    }
+    out
 }
 
 /// The times in both `a` and `b` (sorted, disjoint lists).

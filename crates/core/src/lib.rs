@@ -48,6 +48,7 @@ pub mod catalogue;
 pub mod check;
 pub mod dispatch;
 pub mod error;
+pub mod events;
 mod explain;
 pub mod feasibility;
 pub mod funding;

@@ -282,7 +282,10 @@ fn assert_reasons_sound(pr: &Problem, plan: &Plan) {
             // Rule 9: only an elder with a budget.
             Reason::OverBudget => assert!(pr.elder(pr.need(n).elder).budget.is_some(), "{u:?}"),
             // Response targets count from a dispatch's `now`: never a solve's reason.
-            Reason::NoResponderInTime => panic!("a solve gave {u:?}"),
+            // So do the events' reasons.
+            Reason::NoResponderInTime | Reason::Cancelled | Reason::Missed | Reason::ElderAway => {
+                panic!("a solve gave {u:?}")
+            }
         }
     }
 }

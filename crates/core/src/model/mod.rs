@@ -108,6 +108,9 @@ pub struct Problem {
     /// Whether any need has `late_by` > 0.
     pub(crate) soft: bool,
     pub(crate) provider_ids: HashMap<String, ProviderIdx>,
+    /// Providers reported absent (`carer_absent` events), from when: they take no new
+    /// or moved visit.
+    pub(crate) absent: HashMap<ProviderIdx, i64>,
     /// Elder ids, services and skill names, for [`Problem::push_need`].
     pub(crate) lookup: Lookup,
     /// Where validation placed the pinned visits (rule 6), route by route: every
@@ -171,6 +174,18 @@ impl Problem {
     /// A provider by id.
     pub fn provider_by_id(&self, id: &str) -> Option<ProviderIdx> {
         self.provider_ids.get(id).copied()
+    }
+
+    /// When provider `p` was reported absent ([`crate::events`]), if she was: from
+    /// then she takes no new or moved visit.
+    pub fn absent_from(&self, p: ProviderIdx) -> Option<i64> {
+        self.absent.get(&p).copied()
+    }
+
+    /// Records provider `p` absent from `from` (the earlier time stays).
+    pub fn set_absent(&mut self, p: ProviderIdx, from: i64) {
+        let at = self.absent.entry(p).or_insert(from);
+        *at = (*at).min(from);
     }
 
     /// The need at `n`.

@@ -208,6 +208,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         need_ids,
         links,
         provider_ids,
+        absent: HashMap::new(),
         lookup: Lookup {
             services,
             elder_ids,

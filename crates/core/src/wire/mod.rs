@@ -12,10 +12,11 @@
 //! (`problem.rs`), needs and links (`needs.rs`), elders (`elders.rs`), providers
 //! (`providers.rs`), venues (`venues.rs`); the plan (`plan.rs`), its summary
 //! (`summary.rs`), its funding report (`funding.rs`), and booking answers
-//! (`booking.rs`). Every type is re-exported here: `carematch_core::wire::NeedInput`.
+//! (`booking.rs`), events of the day and the changes they made (`events.rs`). Every type is re-exported here: `carematch_core::wire::NeedInput`.
 
 mod booking;
 mod elders;
+mod events;
 mod funding;
 mod needs;
 mod plan;
@@ -26,6 +27,7 @@ mod venues;
 
 pub use booking::{BookingOption, Recommendation};
 pub use elders::{ElderInput, Gender, ProfileInput};
+pub use events::{Event, EventBatch, Placement, PlanChange};
 pub use funding::{Funding, FundingByArea, FundingByGroup, FundingByProvider, FundingFigures};
 pub use needs::{LinkInput, LinkKind, LinkProvider, NeedInput, PinnedInput};
 pub use plan::{LedgerEntry, Plan, Reason, Route, Stop, Unassigned, VenueVisit};

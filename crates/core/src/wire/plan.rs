@@ -164,11 +164,18 @@ pub enum Reason {
     /// v1.2: a need dispatched with a response target that no carer can reach in
     /// time; the detail names the earliest arrival any could make, and whose.
     NoResponderInTime,
+    /// v1.2: cancelled (a `need_cancelled` event).
+    Cancelled,
+    /// v1.2: the visit was missed (a `visit_missed` event: the elder was not home…;
+    /// the detail says why).
+    Missed,
+    /// v1.2: the elder is away at the visit's time (an `elder_away` event).
+    ElderAway,
 }
 
 impl Reason {
     /// All reasons, in the spec's order.
-    pub const ALL: [Reason; 8] = [
+    pub const ALL: [Reason; 11] = [
         Reason::NoQualifiedProvider,
         Reason::Excluded,
         Reason::NoTime,
@@ -177,6 +184,9 @@ impl Reason {
         Reason::Linked,
         Reason::OverBudget,
         Reason::NoResponderInTime,
+        Reason::Cancelled,
+        Reason::Missed,
+        Reason::ElderAway,
     ];
 
     /// The wire name, e.g. `no_time`.
@@ -190,6 +200,9 @@ impl Reason {
             Reason::Linked => "linked",
             Reason::OverBudget => "over_budget",
             Reason::NoResponderInTime => "no_responder_in_time",
+            Reason::Cancelled => "cancelled",
+            Reason::Missed => "missed",
+            Reason::ElderAway => "elder_away",
         }
     }
 }

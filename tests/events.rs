@@ -1,0 +1,282 @@
+//! The day as it happens (`carematch_core::events::replan`) on generated cities:
+//! streams of events keep every plan feasible, never move the past, never lose a need
+//! silently, keep absent carers off the rest of the day, and list every change.
+
+use std::collections::BTreeMap;
+
+use carematch_core::events::replan;
+use carematch_core::wire::{EventBatch, Plan, ProblemInput, Reason};
+use carematch_core::{check, solve, Problem};
+use serde_json::json;
+
+fn city(needs: usize, seed: u64) -> (Problem, Plan, ProblemInput) {
+    let mut input = carematch_synth::generate(needs, seed);
+    let o = input.options.get_or_insert_with(Default::default);
+    o.iterations = Some(300);
+    o.threads = Some(1);
+    let problem = Problem::from_input(input.clone()).expect("valid");
+    let plan = solve(&problem).expect("solves");
+    (problem, plan, input)
+}
+
+fn batch(v: serde_json::Value) -> EventBatch {
+    serde_json::from_value(v).expect("a batch")
+}
+
+/// Each served visit: (need, visit) → (carers, start).
+fn places(plan: &Plan) -> BTreeMap<(String, Option<u32>), (Vec<String>, i64)> {
+    let mut out: BTreeMap<_, (Vec<String>, i64)> = BTreeMap::new();
+    for r in &plan.routes {
+        for s in &r.stops {
+            let e = out
+                .entry((s.need.clone(), s.visit))
+                .or_insert((Vec::new(), s.start));
+            e.0.push(r.provider.clone());
+            e.0.sort();
+        }
+    }
+    out
+}
+
+/// What every batch must keep: the checker passes; a visit that started by `now`
+/// and that no event named keeps its carer and start; nothing new starts before
+/// `now`; absent carers have no visit from their absence on; the change list is
+/// exactly the visits whose place changed.
+fn kept(
+    problem: &Problem,
+    before: &Plan,
+    after: &Plan,
+    batch: &EventBatch,
+    changes: &[carematch_core::wire::PlanChange],
+) {
+    let bad: Vec<String> = check(problem, after)
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+    let now = batch.now;
+    let named: Vec<String> = batch
+        .events
+        .iter()
+        .filter_map(|e| {
+            serde_json::to_value(e)
+                .ok()?
+                .get("need")?
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    let absent: BTreeMap<String, i64> = batch
+        .events
+        .iter()
+        .filter_map(|e| {
+            let v = serde_json::to_value(e).ok()?;
+            (v["kind"] == "carer_absent").then(|| {
+                (
+                    v["provider"].as_str().unwrap().to_owned(),
+                    v["from"].as_i64().unwrap(),
+                )
+            })
+        })
+        .collect();
+    let (was, is) = (places(before), places(after));
+    for (key, (carers, start)) in &is {
+        match was.get(key) {
+            Some(old) if old.1 <= now && !named.contains(&key.0) => {
+                let moved_off = old
+                    .0
+                    .iter()
+                    .any(|c| absent.get(c).is_some_and(|&f| old.1 >= f));
+                if !moved_off {
+                    assert_eq!(old, &(carers.clone(), *start), "the past of {key:?} moved");
+                }
+            }
+            Some(old) if old == &(carers.clone(), *start) => {}
+            _ => assert!(*start >= now, "{key:?} placed at {start}, before now {now}"),
+        }
+        for c in carers {
+            if let Some(&from) = absent.get(c) {
+                assert!(*start < from, "absent carer {c} keeps {key:?} at {start}");
+            }
+        }
+    }
+    let mut differ: Vec<(String, Option<u32>)> = was
+        .keys()
+        .chain(is.keys())
+        .filter(|k| was.get(*k) != is.get(*k))
+        .cloned()
+        .collect();
+    differ.sort();
+    differ.dedup();
+    let listed: Vec<(String, Option<u32>)> = changes
+        .iter()
+        .filter(|c| c.before != c.after)
+        .map(|c| (c.need.clone(), c.visit))
+        .collect();
+    assert_eq!(listed, differ, "the change list is what changed");
+}
+
+#[test]
+fn a_carer_sick_at_ten_has_her_day_shared_out_and_nothing_else_moves_much() {
+    let (mut problem, plan, _) = city(400, 11);
+    let busiest = plan
+        .routes
+        .iter()
+        .max_by_key(|r| r.stops.iter().filter(|s| s.start >= 36_000).count())
+        .expect("routes")
+        .provider
+        .clone();
+    let b = batch(json!({"now": 36_000, "events": [
+        {"kind": "carer_absent", "provider": busiest, "from": 36_000}]}));
+    let r = replan(&mut problem, plan.clone(), &b).expect("replans");
+    kept(&problem, &plan, &r.plan, &b, &r.changes);
+    let hers = plan
+        .routes
+        .iter()
+        .filter(|x| x.provider == busiest)
+        .flat_map(|x| &x.stops)
+        .filter(|s| s.start >= 36_000)
+        .count();
+    assert!(hers > 0);
+    // A visit changes carer only if it was hers, or if a visit of higher priority
+    // displaced it.
+    for c in &r.changes {
+        let carers =
+            |p: &Option<carematch_core::wire::Placement>| p.as_ref().map(|p| p.providers.clone());
+        if carers(&c.before) == carers(&c.after) {
+            continue;
+        }
+        let was_hers = c
+            .before
+            .as_ref()
+            .is_some_and(|p| p.providers.contains(&busiest));
+        let displaced = c.after.is_none() && c.reason == Some(Reason::OverCapacity);
+        assert!(was_hers || displaced, "{c:?}");
+    }
+    assert!(
+        r.changes
+            .iter()
+            .filter(|c| c
+                .before
+                .as_ref()
+                .is_some_and(|p| p.providers.contains(&busiest)))
+            .count()
+            == hers
+    );
+}
+
+#[test]
+fn random_event_streams_keep_every_rule_and_the_past() {
+    for seed in 1..=3u64 {
+        let (mut problem, mut plan, input) = city(300, seed);
+        let elders: Vec<String> = input.elders.iter().map(|e| e.id.clone()).collect();
+        let providers: Vec<String> = input.providers.iter().map(|p| p.id.clone()).collect();
+        let (mut rng, mut accepted, mut changed) = (seed * 7919, 0, 0);
+        let mut next = |m: usize| {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((rng >> 33) as usize) % m.max(1)
+        };
+        for (step, now) in (8 * 3600..18 * 3600).step_by(1800).enumerate() {
+            let served: Vec<(String, i64, i64, Option<u32>)> = plan
+                .routes
+                .iter()
+                .flat_map(|r| &r.stops)
+                .map(|s| (s.need.clone(), s.start, s.end, s.visit))
+                .collect();
+            let mut events = Vec::new();
+            let done: Vec<_> = served.iter().filter(|s| s.2 <= now).collect();
+            if !done.is_empty() {
+                let s = done[next(done.len())];
+                events.push(json!({"kind": "visit_done", "need": s.0, "visit": s.3,
+                                   "start": s.1, "end": (s.2 + next(1200) as i64).min(now)}));
+            }
+            let future: Vec<_> = served.iter().filter(|s| s.1 > now).collect();
+            if future.len() > 2 {
+                let s = future[next(future.len())];
+                events.push(json!({"kind": "visit_missed", "need": s.0, "visit": s.3}));
+                let s = future[next(future.len())];
+                events.push(json!({"kind": "need_cancelled", "need": s.0}));
+            }
+            if step % 7 == 3 {
+                events.push(json!({"kind": "carer_absent", "provider": providers[next(providers.len())], "from": now}));
+            }
+            if step % 5 == 1 {
+                events.push(
+                    json!({"kind": "elder_away", "elder": elders[next(elders.len())],
+                                   "window": [now, now + 7200]}),
+                );
+            }
+            events.push(json!({"kind": "need_added", "need": {
+                "id": format!("sos-{seed}-{step}"), "elder": elders[next(elders.len())],
+                "service": "emergency", "windows": [[now, now + 3600]], "priority": 100}}));
+            let b = batch(json!({"now": now, "events": events}));
+            // Events naming the same visit twice may be refused as a whole; then
+            // nothing changed.
+            let needs = problem.needs().len();
+            match replan(&mut problem, plan.clone(), &b) {
+                Ok(r) => {
+                    kept(&problem, &plan, &r.plan, &b, &r.changes);
+                    accepted += 1;
+                    changed += r.changes.len();
+                    plan = r.plan;
+                }
+                Err(e) => {
+                    assert_eq!(
+                        problem.needs().len(),
+                        needs,
+                        "a refused batch added a need: {e}"
+                    );
+                }
+            }
+        }
+        let missed = plan
+            .unassigned
+            .iter()
+            .filter(|u| u.reason == Reason::Missed)
+            .count();
+        assert!(missed > 0, "seed {seed}: no missed visit listed");
+        assert!(
+            accepted >= 15 && changed > 40,
+            "seed {seed}: {accepted} batches, {changed} changes"
+        );
+    }
+}
+
+#[test]
+fn bad_batches_are_refused_whole_naming_the_event() {
+    let (mut problem, plan, _) = city(60, 2);
+    let needs = problem.needs().len();
+    let cases = [
+        (
+            json!({"kind": "need_cancelled", "need": "nobody"}),
+            "events[1].need",
+        ),
+        (
+            json!({"kind": "carer_absent", "provider": "nobody", "from": 36000}),
+            "events[1].provider",
+        ),
+        (
+            json!({"kind": "carer_position", "provider": "x", "at": 1, "location": [116.4, 39.9]}),
+            "events[1].kind",
+        ),
+        (
+            json!({"kind": "need_added", "need": {"id": "z", "elder": "nobody", "service": "meals",
+                "windows": [[40000, 41000]]}}),
+            "events[1].need",
+        ),
+    ];
+    for (bad, path) in cases {
+        let b = batch(json!({"now": 36000, "events": [
+            {"kind": "need_added", "need": {"id": "ok", "elder": plan.routes[0].stops[0].elder,
+             "service": "meals", "windows": [[40000, 45000]]}}, bad]}));
+        let e = replan(&mut problem, plan.clone(), &b).expect_err("refused");
+        assert_eq!(e.path().to_string(), path, "{e}");
+        assert_eq!(problem.needs().len(), needs, "nothing added");
+    }
+    let late = batch(json!({"now": 36000, "events": [{"kind": "visit_done",
+        "need": plan.routes[0].stops[0].need, "start": 36500, "end": 37000}]}));
+    let e = replan(&mut problem, plan, &late).expect_err("refused");
+    assert_eq!(e.path().to_string(), "events[0].start", "{e}");
+}
