@@ -9,7 +9,7 @@ use carematch_core::{check as check_plan, Error, ErrorKind, FieldPath, Problem};
 use crate::files::{input_error, print_json, read_input, write_file, write_json};
 use crate::{
     demo, import as sheets, AlgorithmArg, CheckArgs, ExportArgs, Failure, GenerateArgs, ImportArgs,
-    LayoutArg, ServeArgs, SolveArgs, ViewArgs, WindowsArg,
+    LayoutArg, ReplanArgs, ServeArgs, SolveArgs, ViewArgs, WindowsArg,
 };
 
 /// `carematch demo [--week] [--out DIR]`.
@@ -127,6 +127,44 @@ pub(crate) fn check(args: CheckArgs) -> Result<u8, Failure> {
         eprintln!("{} violation(s)", violations.len());
         Ok(1)
     }
+}
+
+/// `carematch replan PROBLEM PLAN EVENTS`.
+pub(crate) fn replan(args: ReplanArgs) -> Result<u8, Failure> {
+    let mut input: carematch_core::ProblemInput = carematch_core::error::from_json(
+        &read_input(Some(&args.problem), "problem")?,
+        ErrorKind::InvalidProblem,
+    )?;
+    let mut problem = Problem::from_input(input.clone())?;
+    let plan = carematch_core::check::parse_plan(&read_input(Some(&args.plan), "plan")?)?;
+    let batch: carematch_core::wire::EventBatch = carematch_core::error::from_json(
+        &read_input(Some(&args.events), "events")?,
+        ErrorKind::InvalidProblem,
+    )?;
+    let r = carematch_core::events::replan(&mut problem, plan, &batch)?;
+    eprintln!(
+        "{} events at {}: {} visits changed, {} of {} needs served",
+        batch.events.len(),
+        batch.now,
+        r.changes.len(),
+        r.plan.summary.assigned,
+        r.plan.summary.needs
+    );
+    if let Some(path) = args.problem_out {
+        for e in batch.events {
+            if let carematch_core::wire::Event::NeedAdded { need, elder } = e {
+                input.needs.push(*need);
+                input.elders.extend(elder);
+            }
+        }
+        write_json(&path, &input)?;
+    }
+    let out = serde_json::json!({"plan": r.plan, "changes": r.changes});
+    match args.output {
+        Some(path) => write_json(&path, &out)?,
+        None => print_json(&out)?,
+    }
+    Ok(0)
 }
 
 /// `carematch generate`.

@@ -52,6 +52,10 @@ enum Command {
     View(ViewArgs),
     /// Check a plan against every feasibility rule; exit 1 if any is broken.
     Check(CheckArgs),
+    /// Apply a batch of the day's events (`{"now", "events": [...]}`: visits done or
+    /// missed, needs cancelled or added, carers absent, elders away) to a plan; write
+    /// `{"plan", "changes"}`: the new plan and every visit that changed.
+    Replan(ReplanArgs),
     /// Write a synthetic city problem of about N needs.
     Generate(GenerateArgs),
     /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
@@ -146,6 +150,24 @@ struct CheckArgs {
     problem: PathBuf,
     /// The plan file (or `-`).
     plan: PathBuf,
+}
+
+/// The arguments of `replan`.
+#[derive(clap::Args)]
+struct ReplanArgs {
+    /// The problem file.
+    problem: PathBuf,
+    /// The plan file.
+    plan: PathBuf,
+    /// The events file (or `-`).
+    events: PathBuf,
+    /// Write `{"plan", "changes"}` here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write the problem with the needs (and elders) the events added: the
+    /// problem the new plan is checked against.
+    #[arg(long, value_name = "FILE")]
+    problem_out: Option<PathBuf>,
 }
 
 /// The arguments of `generate`.
@@ -311,6 +333,7 @@ fn run(command: Command) -> Result<u8, Failure> {
         Command::Export(args) => commands::export(&args),
         Command::View(args) => commands::view(args),
         Command::Check(args) => commands::check(args),
+        Command::Replan(args) => commands::replan(args),
         Command::Generate(args) => commands::generate(args),
         Command::Serve(args) => commands::serve(args),
         Command::Key { id } => commands::key(&id),

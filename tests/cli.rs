@@ -705,3 +705,74 @@ fn the_readme_linked_example_solves_as_documented() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn replan_applies_a_days_events_and_its_plan_checks_against_the_grown_problem() {
+    let dir = demo_dir();
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    let route = &plan["routes"][0];
+    let first = &route["stops"][0];
+    let elder = first["elder"].as_str().unwrap();
+    let events = serde_json::json!({"now": first["end"], "events": [
+        {"kind": "visit_done", "need": first["need"], "start": first["start"], "end": first["end"]},
+        {"kind": "carer_absent", "provider": route["provider"], "from": first["end"]},
+        {"kind": "need_added", "need": {"id": "sos-cli", "elder": elder, "service": "emergency",
+            "windows": [[first["end"], first["end"].as_i64().unwrap() + 3600]]}}]});
+    std::fs::write(dir.path().join("events.json"), events.to_string()).unwrap();
+    let out = carematch()
+        .current_dir(dir.path())
+        .args([
+            "replan",
+            "problem.json",
+            "plan.json",
+            "events.json",
+            "-o",
+            "out.json",
+        ])
+        .args(["--problem-out", "grown.json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out.json")).unwrap()).unwrap();
+    assert!(!r["changes"].as_array().unwrap().is_empty());
+    let absent = route["provider"].as_str().unwrap();
+    for rt in r["plan"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["provider"] == absent)
+    {
+        for s in rt["stops"].as_array().unwrap() {
+            assert!(s["start"].as_i64() < first["end"].as_i64(), "{s}");
+        }
+    }
+    std::fs::write(dir.path().join("new.json"), r["plan"].to_string()).unwrap();
+    carematch()
+        .current_dir(dir.path())
+        .args(["check", "grown.json", "new.json"])
+        .assert()
+        .success();
+    // An event naming a need that is not there: exit 2, the path on stderr.
+    std::fs::write(
+        dir.path().join("bad.json"),
+        r#"{"now": 36000, "events": [{"kind": "visit_missed", "need": "nobody"}]}"#,
+    )
+    .unwrap();
+    let out = carematch()
+        .current_dir(dir.path())
+        .args(["replan", "problem.json", "plan.json", "bad.json"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("events[0].need"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -152,6 +152,9 @@ impl Grown {
 struct Replayed {
     #[serde(default)]
     added: Option<Growth>,
+    /// A batch of events: its needs and absences.
+    #[serde(default)]
+    events: Option<carematch_core::wire::EventBatch>,
 }
 
 /// The sessions: the store, and the cache of those in use.
@@ -450,6 +453,10 @@ fn grow(problem: &mut Problem, c: &Change) -> Result<(), ApiError> {
     if let Some(g) = r.added {
         g.push(problem)
             .map_err(|_| corrupt("a stored need no longer validates"))?;
+    }
+    if let Some(batch) = r.events {
+        carematch_core::events::grow(problem, &batch)
+            .map_err(|_| corrupt("a stored event no longer validates"))?;
     }
     Ok(())
 }

@@ -377,6 +377,7 @@ async fn the_openapi_document_describes_every_route() {
         ("/", "get"),
         ("/v1/check", "post"),
         ("/v1/dispatch", "post"),
+        ("/v1/plans/{id}/events", "post"),
         ("/v1/recommend", "post"),
         ("/healthz", "get"),
         ("/metrics", "get"),
@@ -801,4 +802,85 @@ async fn keys_from_a_file_keep_their_sessions_apart() {
         "metrics by key id"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn events_change_a_session_as_little_as_they_must_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let stored = || Config {
+        store: "sqlite".into(),
+        data: dir.path().to_path_buf(),
+        ..config()
+    };
+    let mut two = problem();
+    two["providers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "p2", "kind": "staff",
+        "level": 2, "skills": ["meals", "emergency"], "start": [116.45, 39.92],
+        "shifts": [[36000, 50400]]}));
+    let app = app(stored()).unwrap();
+    let (_, headers, _) = call(&app, post_json("/v1/plans", &two)).await;
+    let id = session_id(&headers);
+    let path = format!("/v1/plans/{id}/events");
+    let batch = json!({"now": 39000, "events": [
+        {"kind": "need_cancelled", "need": "n1"},
+        {"kind": "need_added", "need": {"id": "sos", "elder": "e2", "service": "emergency",
+                                        "windows": [[39000, 45000]]}}]});
+    let (status, headers, out) = call(&app, post_json(&path, &batch)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["version"], 2);
+    assert_eq!(headers[header::ETAG], "\"2\"");
+    let changes = out["changes"].as_array().unwrap();
+    let n1 = changes
+        .iter()
+        .find(|c| c["need"] == "n1")
+        .expect("n1 changed");
+    assert_eq!(
+        (n1["after"].clone(), n1["reason"].clone()),
+        (Value::Null, json!("cancelled"))
+    );
+    let sos = changes
+        .iter()
+        .find(|c| c["need"] == "sos")
+        .expect("sos placed");
+    assert!(
+        sos["before"].is_null() && sos["after"]["start"].as_i64().unwrap() >= 39000,
+        "{sos}"
+    );
+    // What an event names that is not there: 422 at its path, nothing stored.
+    let bad = json!({"now": 39000, "events": [{"kind": "visit_missed", "need": "nobody"}]});
+    let (status, _, body) = call(&app, post_json(&path, &bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["path"]
+            .as_str()
+            .unwrap_or("")
+            .contains("events"),
+        "{body}"
+    );
+    // A stale version: 412.
+    let stale = Request::post(&path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::IF_MATCH, "\"1\"")
+        .body(Body::from(json!({"now": 39500, "events": []}).to_string()))
+        .unwrap();
+    let (status, _, _) = call(&app, stale).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    let (_, _, plan) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+    drop(app);
+    // Another process on the same data: the same plan, feasible for the problem with
+    // the need the events added.
+    let again = carematch_server::app(stored()).unwrap();
+    let (status, _, back) = call(&again, get(&format!("/v1/plans/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(back["routes"], plan["routes"]);
+    assert_eq!(back["unassigned"], plan["unassigned"]);
+    let mut with = two.clone();
+    with["needs"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "sos", "elder": "e2",
+        "service": "emergency", "windows": [[39000, 45000]]}));
+    assert_feasible(&again, &with, &back).await;
 }

@@ -193,26 +193,67 @@ fn committed(
     idem: Option<Idem>,
 ) -> Result<(Vec<u8>, i64), ApiError> {
     let max_needs = s.config.max_needs;
-    let written = s.sessions.change(&who.id, id, |live, next| {
-        if let Some(v) = wanted.filter(|&v| v != live.version) {
-            let _ = v;
-            return Err(ApiError::PreconditionFailed {
-                current: live.version,
-            });
-        }
+    let request = serde_json::to_vec(&serde_json::json!({"added": growth, "now": now}))
+        .map_err(|_| ApiError::Internal)?;
+    let change = Changed {
+        kind: "dispatch",
+        request,
+        wanted,
+        idem,
+    };
+    commit(s, who, id, change, |live, _| {
         if live.problem.needs().len() + growth.needs() > max_needs {
             return Err(invalid(
                 "need",
                 "the session is at this service's needs limit",
             ));
         }
-        let (out, patch) = dispatch_live(live, growth, now)?;
+        dispatch_live(live, growth, now)
+    })
+}
+
+/// A change of a session as a handler asks for it: its kind and request as stored,
+/// the version the client holds (`If-Match`) and its idempotency key.
+pub(super) struct Changed {
+    /// What makes it: `dispatch`, `events`.
+    pub kind: &'static str,
+    /// The request as stored (JSON): what a replay reads.
+    pub request: Vec<u8>,
+    /// The version the client says it changes.
+    pub wanted: Option<i64>,
+    /// Its idempotency key.
+    pub idem: Option<Idem>,
+}
+
+/// Makes `change` to session `id`: `f` changes the session (caught up with the store)
+/// and returns the answer's JSON and the patch; the change is stored, with the answer
+/// under the idempotency key, before this returns the answer and the new version. A
+/// race lost on the key gives the winner's answer.
+pub(super) fn commit(
+    s: &AppState,
+    who: &Caller,
+    id: &str,
+    change: Changed,
+    mut f: impl FnMut(&mut Live, i64) -> Result<(Vec<u8>, carematch_core::patch::PlanPatch), ApiError>,
+) -> Result<(Vec<u8>, i64), ApiError> {
+    let Changed {
+        kind,
+        request,
+        wanted,
+        idem,
+    } = change;
+    let written = s.sessions.change(&who.id, id, |live, next| {
+        if wanted.is_some_and(|v| v != live.version) {
+            return Err(ApiError::PreconditionFailed {
+                current: live.version,
+            });
+        }
+        let (out, patch) = f(live, next)?;
         let change = Change {
             version: next,
-            kind: "dispatch".into(),
+            kind: kind.into(),
             at_ms: now_ms(),
-            request: serde_json::to_vec(&serde_json::json!({"added": growth, "now": now}))
-                .map_err(|_| ApiError::Internal)?,
+            request: request.clone(),
             patch: serde_json::to_vec(&patch).map_err(|_| ApiError::Internal)?,
         };
         let keep = idem.clone().map(|i| {

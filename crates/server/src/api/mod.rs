@@ -1,6 +1,7 @@
 //! The handlers: extract → validate → run the engine and the store off the runtime →
 //! map the result. One file per resource: `plans.rs` (sessions), `jobs.rs` (solve
-//! jobs), `dispatch.rs` (urgent needs and bookings), `check.rs`; here what they share:
+//! jobs), `dispatch.rs` (urgent needs and bookings), `events.rs` (the day as it happens),
+//! `check.rs`; here what they share:
 //! the body, the caller, idempotency keys, versions in `ETag`/`If-Match`, and the
 //! small routes (health, metrics, OpenAPI, the start page).
 //!
@@ -10,11 +11,13 @@
 
 mod check;
 mod dispatch;
+mod events;
 mod jobs;
 mod plans;
 
 pub use check::*;
 pub use dispatch::*;
+pub use events::*;
 pub use jobs::*;
 pub use plans::*;
 
