@@ -120,10 +120,16 @@ def memory(binary, m):
         server.close()
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(doc):
+    """A bench's argument parser: its docstring as help, `--bin` the release binary."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--bin", default=os.path.join(root, "target", "release", "carematch"))
+    return ap
+
+
+def main():
+    ap = arguments(__doc__)
     ap.add_argument("--dispatches", type=int, default=300)
     ap.add_argument("--sessions", type=int, default=1000)
     ap.add_argument("--postgres", default=os.environ.get("CAREMATCH_TEST_POSTGRES"))

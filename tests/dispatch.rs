@@ -301,3 +301,52 @@ fn dispatches_at_any_now_keep_the_past_and_their_targets() {
     }
     assert!(met > 0, "no emergency met ({missed} missed)");
 }
+
+#[test]
+fn a_carer_is_diverted_from_the_visits_she_could_no_longer_make() {
+    // p1 alone: a visit next door to the caller until 36,900, then two fixed-time
+    // visits 3 km east. The emergency at 36,900 fits only if both of those go.
+    let input: ProblemInput = serde_json::from_value(json!({
+        "elders": [{"id": "a", "location": [116.4300, 39.9200]},
+                   {"id": "caller", "location": [116.4302, 39.9200]},
+                   {"id": "b", "location": [116.4650, 39.9200]},
+                   {"id": "c", "location": [116.4652, 39.9200]}],
+        "needs": [{"id": "va", "elder": "a", "service": "check_in", "windows": [[36000, 36000]]},
+                  {"id": "vb", "elder": "b", "service": "check_in", "duration": 600,
+                   "windows": [[37900, 37900]]},
+                  {"id": "vc", "elder": "c", "service": "check_in", "duration": 600,
+                   "windows": [[38600, 38600]]}],
+        "providers": [{"id": "p1", "kind": "staff", "level": 2, "skills": ["check_in", "emergency"],
+                       "start": [116.4300, 39.9200], "shifts": [[35000, 64800]]}],
+        "options": {"threads": 1, "iterations": 50}
+    }))
+    .expect("a problem");
+    let plan = solve(&Problem::from_input(input.clone()).expect("valid")).expect("solves");
+    assert_eq!(plan.summary.assigned, 3);
+    let problem = with_need(
+        &input,
+        json!({"id": "sos", "elder": "caller", "service": "emergency", "windows": [[36900, 40000]]}),
+    );
+    let d = dispatch(&problem, plan.clone(), "sos", Some(36_900)).expect("dispatches");
+    assert_eq!(d.providers, ["p1"], "{:?}", d.reason);
+    assert_eq!(d.target_met, Some(true));
+    assert!(d.eta.is_some_and(|e| e <= 36_900 + 900));
+    let off: Vec<&str> = d.plan.unassigned.iter().map(|u| u.need.as_str()).collect();
+    assert_eq!(
+        off,
+        ["vb", "vc"],
+        "both left, each with its reason: {:?}",
+        d.plan.routes
+    );
+    assert!(d.displaced.is_some());
+    past_kept(&plan, &d.plan, 36_900);
+    assert!(
+        violations(&problem, &d.plan).is_empty(),
+        "{:?}",
+        violations(&problem, &d.plan)
+    );
+    // The routes the answer lists are the plan's.
+    for r in &d.changed {
+        assert!(d.plan.routes.contains(r) || r.stops.is_empty(), "{r:?}");
+    }
+}

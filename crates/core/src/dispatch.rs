@@ -84,6 +84,26 @@ pub fn dispatch(
     need: &str,
     now: Option<i64>,
 ) -> Result<Dispatch, Error> {
+    let d = place_one(problem, plan, need, now)?;
+    // An urgent need not reached in time, or with no room anywhere: a carer diverted.
+    let urgent = problem
+        .need_by_id(need)
+        .is_some_and(|n| responds(problem, n) && target_of(problem, n).is_some());
+    match (&d.reason, now) {
+        (Some((Reason::NoResponderInTime | Reason::OverCapacity, _)), Some(t)) if urgent => {
+            Ok(divert(problem, &d.plan, need, t)?.unwrap_or(d))
+        }
+        _ => Ok(d),
+    }
+}
+
+/// [`dispatch`] without diverting a carer.
+fn place_one(
+    problem: &Problem,
+    plan: Plan,
+    need: &str,
+    now: Option<i64>,
+) -> Result<Dispatch, Error> {
     let n = problem
         .need_by_id(need)
         .ok_or_else(|| Error::invalid(&FieldPath::root().key("need"), "unknown need id"))?;
@@ -318,6 +338,124 @@ fn place(
     })
 }
 
+/// A visit of a plan: its need's id and, for a need of several visits, its number.
+pub(crate) type Visit = (String, Option<u32>);
+
+/// An urgent need nobody can reach in time by fitting it between visits: the carer who
+/// can be there first leaves the visits still to come that she could no longer make
+/// in time (one-carer visits, outside links and series), takes the need, and each of
+/// those visits is dispatched again at `now`, most important first (to her later,
+/// to another carer, or unassigned with its reason). `None` when no carer can be
+/// there in time even so.
+fn divert(problem: &Problem, plan: &Plan, need: &str, now: i64) -> Result<Option<Dispatch>, Error> {
+    let Some(n) = problem.need_by_id(need) else {
+        return Ok(None);
+    };
+    let Some(target) = target_of(problem, n).map(|w| from(problem, n, now) + w) else {
+        return Ok(None);
+    };
+    let mut best: Option<((i64, usize), Vec<Visit>)> = None;
+    for slot in slots_of(problem, n, true).0 {
+        let p = problem.provider(slot.provider);
+        let Some(r) = plan
+            .routes
+            .iter()
+            .find(|r| r.provider == p.id && r.shift == slot.shift as usize)
+        else {
+            continue;
+        };
+        if let Some((eta, gone)) =
+            diverted(problem, r, slot, n, now).filter(|(eta, _)| *eta <= target)
+        {
+            let key = (eta, gone.len());
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, gone));
+            }
+        }
+    }
+    let Some((_, gone)) = best else {
+        return Ok(None);
+    };
+    let mut after = plan.clone();
+    take(problem, &mut after, |k| gone.contains(k))?;
+    let mut d = place_one(problem, after, need, Some(now))?;
+    if d.reason.is_some() {
+        return Ok(None);
+    }
+    let mut order: Vec<(std::cmp::Reverse<u32>, String)> = gone
+        .into_iter()
+        .filter_map(|(id, _)| {
+            Some((
+                std::cmp::Reverse(problem.need(problem.need_by_id(&id)?).priority),
+                id,
+            ))
+        })
+        .collect();
+    order.sort();
+    let mut plan_now = std::mem::take(&mut d.plan);
+    for (_, id) in order {
+        let again = place_one(problem, plan_now, &id, Some(now))?;
+        if again.reason.is_some() && d.displaced.is_none() {
+            d.displaced = Some(id);
+        }
+        plan_now = again.plan;
+    }
+    d.changed = crate::patch::diff(plan, &plan_now).routes;
+    d.plan = plan_now;
+    Ok(Some(d))
+}
+
+/// Carer route `r` (of `slot`) diverted to need `n` at `now`: when she can be there,
+/// right after the visit she is in or last made, and the visits still to come she
+/// would have to leave; `None` when one of those may not be moved, or the need does
+/// not fit her shift.
+fn diverted(
+    problem: &Problem,
+    r: &crate::wire::Route,
+    slot: Slot,
+    n: NeedIdx,
+    now: i64,
+) -> Option<(i64, Vec<Visit>)> {
+    let p = slot.provider;
+    let shift = problem.provider(p).shifts[slot.shift as usize];
+    let k = r.stops.iter().position(|s| s.start > now)?;
+    let needs: Vec<NeedIdx> = r
+        .stops
+        .iter()
+        .map(|s| problem.need_by_id(&s.need))
+        .collect::<Option<_>>()?;
+    let (place, free) = match k.checked_sub(1) {
+        None => (problem.ends_of(p).0, shift.open),
+        Some(j) => (problem.place_of(needs[j]), r.stops[j].end),
+    };
+    let here = problem.place_of(n);
+    let arrive = free.max(now) + problem.time(p, place, here);
+    let eta = crate::model::earliest_in(&problem.allowed_starts(n), arrive)?;
+    let done = eta + problem.need(n).duration;
+    let mut gone = Vec::new();
+    let mut next = None;
+    for (s, &m) in r.stops[k..].iter().zip(&needs[k..]) {
+        if s.start >= done + problem.time(p, here, problem.place_of(m)) {
+            next = Some(m);
+            break;
+        }
+        let need = problem.need(m);
+        if need.caregivers != 1
+            || need.link.is_some()
+            || need.series.is_some()
+            || need.pinned.is_some()
+            || target_of(problem, m).is_some()
+        {
+            return None;
+        }
+        gone.push((s.need.clone(), s.visit));
+    }
+    if next.is_none() && done + problem.time(p, here, problem.ends_of(p).1) > shift.close {
+        return None;
+    }
+    Some((eta, gone))
+}
+
 /// Whether need `n` is placed by [`respond`] when dispatched with a `now`: a one-carer
 /// visit without a pin, outside a series.
 fn responds(problem: &Problem, n: NeedIdx) -> bool {
@@ -526,9 +664,11 @@ pub(crate) fn load(
         for (k, s) in r.stops.iter().enumerate() {
             let m = stop_need(problem, s, &path.key("stops").index(k))?;
             let need = problem.need(m);
+            // An urgent visit keeps the start its response target was met with.
             let keep = need.caregivers == 2
                 || need.link.is_some()
                 || need.series.is_some()
+                || target_of(problem, m).is_some()
                 || now.is_some_and(|t| s.start <= t);
             // A visit still to come may move inside its window, never before `now`.
             let within = match (keep, now) {
@@ -584,6 +724,64 @@ pub(crate) fn stop_need(
         }),
         _ => Ok(m),
     }
+}
+
+/// Takes out of `plan`'s routes every visit `gone` answers true for (a route left
+/// empty goes); the routes it shortens are re-timed, every other visit at its start.
+pub(crate) fn take(
+    problem: &Problem,
+    plan: &mut Plan,
+    gone: impl Fn(&Visit) -> bool,
+) -> Result<(), Error> {
+    for (i, r) in plan.routes.iter_mut().enumerate() {
+        let len = r.stops.len();
+        r.stops.retain(|s| !gone(&(s.need.clone(), s.visit)));
+        if r.stops.len() != len && !r.stops.is_empty() {
+            *r = retime(problem, r, i)?;
+        }
+    }
+    plan.routes.retain(|r| !r.stops.is_empty());
+    Ok(())
+}
+
+/// Route `r` (the plan's `i`-th) with its figures, arrivals and departure computed
+/// again, each visit kept at its start.
+fn retime(
+    problem: &Problem,
+    r: &crate::wire::Route,
+    i: usize,
+) -> Result<crate::wire::Route, Error> {
+    let path = FieldPath::root().key("plan").key("routes").index(i);
+    let p = problem
+        .provider_by_id(&r.provider)
+        .ok_or_else(|| Error::invalid(&path.key("provider"), "unknown provider"))?;
+    let slot = crate::model::Slot {
+        provider: p,
+        shift: r.shift as u16,
+    };
+    if r.shift >= problem.provider(p).shifts.len() {
+        return Err(Error::invalid(&path.key("shift"), "no such shift"));
+    }
+    let mut stops = Vec::with_capacity(r.stops.len());
+    for (k, s) in r.stops.iter().enumerate() {
+        stops.push(crate::routes::StopState {
+            need: stop_need(problem, s, &path.key("stops").index(k))?,
+            fixed: Some(s.start),
+            within: None,
+        });
+    }
+    let route = crate::routes::RouteState::with_stops(problem, slot, stops);
+    if !route.is_consistent() {
+        return Err(Error::invalid(
+            &path,
+            "the route is not feasible for the problem",
+        ));
+    }
+    let mut out = route.to_wire(problem);
+    for (new, old) in out.stops.iter_mut().zip(&r.stops) {
+        new.visit = old.visit;
+    }
+    Ok(out)
 }
 
 /// Makes room for one-carer need `n` by removing the lowest-priority visit (below

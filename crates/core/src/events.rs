@@ -36,7 +36,7 @@ pub struct Replan {
 }
 
 /// A visit of the plan: its need's id and, for a need of several visits, its number.
-type Key = (String, Option<u32>);
+type Key = crate::dispatch::Visit;
 
 /// Applies `batch` to `plan`, a plan of `problem` (which takes the batch's new needs
 /// and absences: see [`grow`]). On error nothing is changed, `problem` included.
@@ -132,18 +132,37 @@ fn event_path(k: usize) -> FieldPath {
     FieldPath::root().key("events").index(k)
 }
 
+/// A time in range, or an error at `path`.
+fn time(path: FieldPath, t: i64) -> Result<(), Error> {
+    if (-MAX_TIME..=MAX_TIME).contains(&t) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            &path,
+            format!("{t} is not in [-{MAX_TIME}, {MAX_TIME}]"),
+        ))
+    }
+}
+
+/// A time in range and not after `now` (what has happened), or an error at `path`.
+fn past(path: FieldPath, t: i64, now: i64) -> Result<(), Error> {
+    time(path.clone(), t)?;
+    if t > now {
+        return Err(Error::invalid(&path, format!("{t} is after now ({now})")));
+    }
+    Ok(())
+}
+
+/// What a batch is checked against: the plan's served visits and listed ones.
+struct Known<'a> {
+    problem: &'a Problem,
+    served: BTreeMap<Key, Placement>,
+    listed: BTreeSet<Key>,
+    now: i64,
+}
+
 /// Refuses a batch that names what is not there, or times out of range.
 fn check_batch(problem: &Problem, plan: &Plan, batch: &EventBatch) -> Result<(), Error> {
-    let time = |path: FieldPath, t: i64| {
-        if (-MAX_TIME..=MAX_TIME).contains(&t) {
-            Ok(())
-        } else {
-            Err(Error::invalid(
-                &path,
-                format!("{t} is not in [-{MAX_TIME}, {MAX_TIME}]"),
-            ))
-        }
-    };
     time(FieldPath::root().key("now"), batch.now)?;
     if batch.events.len() > MAX_EVENTS {
         return Err(Error::invalid(
@@ -154,44 +173,30 @@ fn check_batch(problem: &Problem, plan: &Plan, batch: &EventBatch) -> Result<(),
             ),
         ));
     }
-    let served = placements(plan);
-    let listed: BTreeSet<Key> = plan
-        .unassigned
-        .iter()
-        .map(|u| (u.need.clone(), u.visit))
-        .collect();
-    let past = |path: FieldPath, t: i64| {
-        time(path.clone(), t)?;
-        if t > batch.now {
-            return Err(Error::invalid(
-                &path,
-                format!("{t} is after now ({})", batch.now),
-            ));
-        }
-        Ok(())
+    let known = Known {
+        problem,
+        served: placements(plan),
+        listed: plan
+            .unassigned
+            .iter()
+            .map(|u| (u.need.clone(), u.visit))
+            .collect(),
+        now: batch.now,
     };
     for (k, e) in batch.events.iter().enumerate() {
-        let path = event_path(k);
-        let visit_of = |need: &str, visit: Option<u32>| {
-            if problem.need_by_id(need).is_none() {
-                return Err(Error::invalid(
-                    &path.key("need"),
-                    format!("unknown need '{need}'"),
-                ));
-            }
-            let key = (need.to_owned(), visit);
-            if !served.contains_key(&key) {
-                return Err(Error::invalid(
-                    &path.key("need"),
-                    format!("need '{need}' has no such visit in the plan's routes"),
-                ));
-            }
-            Ok(())
-        };
+        known.check(&event_path(k), e)?;
+    }
+    Ok(())
+}
+
+impl Known<'_> {
+    /// Event `e` (at `path`) refused when it names what is not there.
+    fn check(&self, path: &FieldPath, e: &Event) -> Result<(), Error> {
+        let now = self.now;
         match e {
             Event::VisitStarted { need, visit, start } => {
-                visit_of(need, *visit)?;
-                past(path.key("start"), *start)?;
+                self.visit(path, need, *visit)?;
+                past(path.key("start"), *start, now)
             }
             Event::VisitDone {
                 need,
@@ -199,66 +204,78 @@ fn check_batch(problem: &Problem, plan: &Plan, batch: &EventBatch) -> Result<(),
                 start,
                 end,
             } => {
-                visit_of(need, *visit)?;
-                past(path.key("start"), *start)?;
-                past(path.key("end"), *end)?;
+                self.visit(path, need, *visit)?;
+                past(path.key("start"), *start, now)?;
+                past(path.key("end"), *end, now)?;
                 if end < start {
                     return Err(Error::invalid(&path.key("end"), "before start"));
                 }
+                Ok(())
             }
             Event::VisitMissed {
                 need,
                 visit,
                 reason,
             } => {
-                visit_of(need, *visit)?;
+                self.visit(path, need, *visit)?;
                 if reason.as_ref().is_some_and(|r| r.len() > 500) {
                     return Err(Error::invalid(&path.key("reason"), "longer than 500 bytes"));
                 }
+                Ok(())
             }
             Event::NeedCancelled { need } => {
-                let known = problem.need_by_id(need).is_some()
-                    && (served.keys().any(|(n, _)| n == need)
-                        || listed.iter().any(|(n, _)| n == need));
+                let of = |k: &Key| &k.0 == need;
+                let known = self.problem.need_by_id(need).is_some()
+                    && (self.served.keys().any(of) || self.listed.iter().any(of));
                 if !known {
-                    return Err(Error::invalid(
-                        &path.key("need"),
-                        format!("unknown need '{need}'"),
-                    ));
+                    return Err(Error::invalid(&path.key("need"), format!("unknown need '{need}'")));
                 }
+                Ok(())
             }
             Event::CarerAbsent { provider, from } => {
-                if problem.provider_by_id(provider).is_none() {
+                if self.problem.provider_by_id(provider).is_none() {
                     return Err(Error::invalid(
                         &path.key("provider"),
                         format!("unknown provider '{provider}'"),
                     ));
                 }
-                time(path.key("from"), *from)?;
+                time(path.key("from"), *from)
             }
-            Event::CarerPosition { .. } => {
-                return Err(Error::invalid(
-                    &path.key("kind"),
-                    "carer_position is not supported yet: a carer is taken to leave from her last visit",
-                ));
-            }
+            Event::CarerPosition { .. } => Err(Error::invalid(
+                &path.key("kind"),
+                "carer_position is not supported yet: a carer is taken to leave from her last visit",
+            )),
             Event::ElderAway { elder, window } => {
-                if !problem.elders().iter().any(|e| &e.id == elder) {
-                    return Err(Error::invalid(
-                        &path.key("elder"),
-                        format!("unknown elder '{elder}'"),
-                    ));
+                if !self.problem.elders().iter().any(|e| &e.id == elder) {
+                    return Err(Error::invalid(&path.key("elder"), format!("unknown elder '{elder}'")));
                 }
                 time(path.key("window").index(0), window[0])?;
                 time(path.key("window").index(1), window[1])?;
                 if window[1] < window[0] {
                     return Err(Error::invalid(&path.key("window"), "ends before it starts"));
                 }
+                Ok(())
             }
-            Event::NeedAdded { .. } => {}
+            Event::NeedAdded { .. } => Ok(()),
         }
     }
-    Ok(())
+
+    /// A visit of the plan's routes, or an error at `path`'s `need`.
+    fn visit(&self, path: &FieldPath, need: &str, visit: Option<u32>) -> Result<(), Error> {
+        if self.problem.need_by_id(need).is_none() {
+            return Err(Error::invalid(
+                &path.key("need"),
+                format!("unknown need '{need}'"),
+            ));
+        }
+        if !self.served.contains_key(&(need.to_owned(), visit)) {
+            return Err(Error::invalid(
+                &path.key("need"),
+                format!("need '{need}' has no such visit in the plan's routes"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Where every served visit of `plan` is.
@@ -285,6 +302,46 @@ fn apply(
     batch: &EventBatch,
     added: &[NeedIdx],
 ) -> Result<Plan, Error> {
+    let (orphans, listed) = freed(problem, &plan, batch);
+    // Cancelled needs already unassigned change their reason.
+    for e in &batch.events {
+        if let Event::NeedCancelled { need } = e {
+            for u in plan.unassigned.iter_mut().filter(|u| &u.need == need) {
+                u.reason = Reason::Cancelled;
+                u.detail = "cancelled".to_owned();
+            }
+        }
+    }
+    let orphans = with_partners(problem, &plan, orphans);
+    crate::dispatch::take(problem, &mut plan, |key| {
+        orphans.contains(key) || listed.iter().any(|(k, ..)| k == key)
+    })?;
+    for (key, reason, detail) in listed {
+        list(problem, &mut plan, key, reason, detail);
+    }
+    crate::patch::settle(problem, &mut plan);
+    let mut order: Vec<(std::cmp::Reverse<u32>, Key)> = orphans
+        .into_iter()
+        .map(|k| (std::cmp::Reverse(priority(problem, &k.0)), k))
+        .collect();
+    order.extend(added.iter().map(|&n| {
+        let need = problem.need(n);
+        (std::cmp::Reverse(need.priority), (need.id.clone(), None))
+    }));
+    order.sort();
+    for (_, key) in order {
+        plan = place_again(problem, plan, key, batch.now)?;
+    }
+    Ok(plan)
+}
+
+/// What the batch's events take out of their routes: the visits to place again, and
+/// those to list unassigned with their reason (never placed again).
+fn freed(
+    problem: &Problem,
+    plan: &Plan,
+    batch: &EventBatch,
+) -> (BTreeSet<Key>, Vec<(Key, Reason, String)>) {
     let now = batch.now;
     let mut orphans: BTreeSet<Key> = BTreeSet::new();
     let mut listed: Vec<(Key, Reason, String)> = Vec::new();
@@ -292,14 +349,14 @@ fn apply(
         match e {
             Event::VisitStarted { need, visit, start } => {
                 let end = start + duration(problem, need);
-                orphans.extend(late_after(problem, &plan, need, *visit, end.max(now), now));
+                orphans.extend(late_after(problem, plan, need, *visit, end.max(now), now));
             }
             Event::VisitDone {
                 need, visit, end, ..
             } => {
                 orphans.extend(late_after(
                     problem,
-                    &plan,
+                    plan,
                     need,
                     *visit,
                     (*end).max(now),
@@ -317,7 +374,7 @@ fn apply(
                 listed.push(((need.clone(), *visit), Reason::Missed, detail));
             }
             Event::NeedCancelled { need } => {
-                for key in visits_of(&plan, need, |start| start > now) {
+                for key in visits_of(plan, need, |start| start > now) {
                     listed.push((key, Reason::Cancelled, "cancelled".to_owned()));
                 }
             }
@@ -333,70 +390,43 @@ fn apply(
             }
             Event::ElderAway { elder, window } => {
                 let detail = format!("the elder is away from {} to {}", window[0], window[1]);
-                for r in &plan.routes {
-                    for s in r.stops.iter().filter(|s| {
-                        &s.elder == elder
-                            && s.start > now
-                            && s.start >= window[0]
-                            && s.start <= window[1]
-                    }) {
-                        listed.push(((s.need.clone(), s.visit), Reason::ElderAway, detail.clone()));
-                    }
+                let away = |s: &&crate::wire::Stop| {
+                    &s.elder == elder && s.start > now && (window[0]..=window[1]).contains(&s.start)
+                };
+                for s in plan.routes.iter().flat_map(|r| r.stops.iter().filter(away)) {
+                    listed.push(((s.need.clone(), s.visit), Reason::ElderAway, detail.clone()));
                 }
             }
             Event::CarerPosition { .. } | Event::NeedAdded { .. } => {}
         }
     }
-    // What is listed is not placed again; cancelled needs already unassigned change
-    // their reason.
+    // What is listed is not placed again.
     for (key, ..) in &listed {
         orphans.remove(key);
     }
-    for e in &batch.events {
-        if let Event::NeedCancelled { need } = e {
-            for u in plan.unassigned.iter_mut().filter(|u| &u.need == need) {
-                u.reason = Reason::Cancelled;
-                u.detail = "cancelled".to_owned();
-            }
-        }
+    (orphans, listed)
+}
+
+/// Visit `key`, out of its route, placed again at `now` as a dispatch places a need;
+/// a visit of a need of several visits is listed instead.
+fn place_again(problem: &Problem, mut plan: Plan, key: Key, now: i64) -> Result<Plan, Error> {
+    let (need, visit) = key;
+    if visit.is_some() {
+        let detail = "a visit of a need of several visits is not placed again after an event (yet)";
+        list(
+            problem,
+            &mut plan,
+            (need, visit),
+            Reason::OverCapacity,
+            detail.to_owned(),
+        );
+        crate::patch::settle(problem, &mut plan);
+        return Ok(plan);
     }
-    let orphans = with_partners(problem, &plan, orphans);
-    take(problem, &mut plan, |key| {
-        orphans.contains(key) || listed.iter().any(|(k, ..)| k == key)
-    })?;
-    for (key, reason, detail) in listed {
-        list(problem, &mut plan, key, reason, detail);
+    if placements(&plan).keys().any(|(n, _)| n == &need) {
+        return Ok(plan); // placed with a partner of its link
     }
-    crate::patch::settle(problem, &mut plan);
-    let mut order: Vec<(std::cmp::Reverse<u32>, Key)> = orphans
-        .into_iter()
-        .map(|k| (std::cmp::Reverse(priority(problem, &k.0)), k))
-        .collect();
-    order.extend(added.iter().map(|&n| {
-        let need = problem.need(n);
-        (std::cmp::Reverse(need.priority), (need.id.clone(), None))
-    }));
-    order.sort();
-    for (_, (need, visit)) in order {
-        if visit.is_some() {
-            let detail =
-                "a visit of a need of several visits is not placed again after an event (yet)";
-            list(
-                problem,
-                &mut plan,
-                (need, visit),
-                Reason::OverCapacity,
-                detail.to_owned(),
-            );
-            crate::patch::settle(problem, &mut plan);
-            continue;
-        }
-        if placements(&plan).keys().any(|(n, _)| n == &need) {
-            continue; // placed with a partner of its link
-        }
-        plan = crate::dispatch::dispatch(problem, plan, &need, Some(now))?.plan;
-    }
-    Ok(plan)
+    Ok(crate::dispatch::dispatch(problem, plan, &need, Some(now))?.plan)
 }
 
 fn duration(problem: &Problem, need: &str) -> i64 {
@@ -483,60 +513,6 @@ fn with_partners(problem: &Problem, plan: &Plan, keys: BTreeSet<Key>) -> BTreeSe
         }
     }
     out
-}
-
-/// Takes out of `plan`'s routes every visit `gone` answers true for (a route left
-/// empty goes); the routes it shortens are re-timed, every other visit at its start.
-fn take(problem: &Problem, plan: &mut Plan, gone: impl Fn(&Key) -> bool) -> Result<(), Error> {
-    for (i, r) in plan.routes.iter_mut().enumerate() {
-        let len = r.stops.len();
-        r.stops.retain(|s| !gone(&(s.need.clone(), s.visit)));
-        if r.stops.len() != len && !r.stops.is_empty() {
-            *r = retime(problem, r, i)?;
-        }
-    }
-    plan.routes.retain(|r| !r.stops.is_empty());
-    Ok(())
-}
-
-/// Route `r` (the plan's `i`-th) with its figures, arrivals and departure computed
-/// again, each visit kept at its start.
-fn retime(
-    problem: &Problem,
-    r: &crate::wire::Route,
-    i: usize,
-) -> Result<crate::wire::Route, Error> {
-    let path = FieldPath::root().key("plan").key("routes").index(i);
-    let p = problem
-        .provider_by_id(&r.provider)
-        .ok_or_else(|| Error::invalid(&path.key("provider"), "unknown provider"))?;
-    let slot = crate::model::Slot {
-        provider: p,
-        shift: r.shift as u16,
-    };
-    if r.shift >= problem.provider(p).shifts.len() {
-        return Err(Error::invalid(&path.key("shift"), "no such shift"));
-    }
-    let mut stops = Vec::with_capacity(r.stops.len());
-    for (k, s) in r.stops.iter().enumerate() {
-        stops.push(crate::routes::StopState {
-            need: crate::dispatch::stop_need(problem, s, &path.key("stops").index(k))?,
-            fixed: Some(s.start),
-            within: None,
-        });
-    }
-    let route = crate::routes::RouteState::with_stops(problem, slot, stops);
-    if !route.is_consistent() {
-        return Err(Error::invalid(
-            &path,
-            "the route is not feasible for the problem",
-        ));
-    }
-    let mut out = route.to_wire(problem);
-    for (new, old) in out.stops.iter_mut().zip(&r.stops) {
-        new.visit = old.visit;
-    }
-    Ok(out)
 }
 
 /// Lists visit `key` as unassigned with `reason` (replacing its entry), in need
