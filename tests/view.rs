@@ -113,6 +113,29 @@ fn the_plan_page_draws_every_route_visit_and_unserved_need_in_chromium() {
     starts.sort();
     let pairs = starts.windows(2).filter(|w| w[0] == w[1]).count();
     assert_eq!(count("class=\"together\""), pairs);
+    // An hour axis: a tick at every full hour of the day the routes span.
+    let t0 = routes
+        .iter()
+        .map(|r| r["depart"].as_i64().unwrap())
+        .min()
+        .unwrap();
+    let t1 = routes
+        .iter()
+        .map(|r| r["return"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    let hours = (t1.div_euclid(3600) - (t0 + 3599).div_euclid(3600) + 1) as usize;
+    assert!(hours >= 2);
+    assert_eq!(count("class=\"hour\""), hours);
+    assert_eq!(count("class=\"now\""), 0, "no now line unless asked");
+    // `?now=` draws the now line, and what started before it is drawn as the past.
+    let now = (t0 + t1) / 2;
+    let at_now = format!("{url}?now={now}");
+    let dom = chromium(&dir.path().join("profile-3"), &["--dump-dom", &at_now]);
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    assert_eq!(dom.matches("class=\"now\"").count(), 1);
+    let past = starts.iter().filter(|s| s.1 <= now).count();
+    assert_eq!(dom.matches("fill-opacity=\"0.35\"").count(), past);
     // One marker per served need, one route line per carer's shift, as the plan has
     // them; the screenshot is a real picture, not a blank page.
     let shot = dir.path().join("shot.png");
