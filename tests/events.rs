@@ -280,3 +280,68 @@ fn bad_batches_are_refused_whole_naming_the_event() {
     let e = replan(&mut problem, plan, &late).expect_err("refused");
     assert_eq!(e.path().to_string(), "events[0].start", "{e}");
 }
+
+/// The rescue circle's coverage, counted again the slow way: every qualified carer on
+/// shift, where the plan has her, against every elder.
+#[test]
+fn coverage_matches_a_count_over_every_carer_and_elder() {
+    use carematch_core::wire::ProviderKind;
+    let (problem, plan, _) = city(600, 4);
+    let c = carematch_core::coverage::coverage(&problem, &plan);
+    assert!(c.slots.len() > 20, "{} moments", c.slots.len());
+    let skill = |p: &carematch_core::model::Provider| {
+        p.skills
+            .iter()
+            .any(|&s| problem.skill_name(s) == "emergency")
+    };
+    let carers: Vec<usize> = (0..problem.providers().len())
+        .filter(|&i| {
+            let p = &problem.providers()[i];
+            skill(p) && p.level >= 2 && p.kind != ProviderKind::Volunteer
+        })
+        .collect();
+    assert!(!carers.is_empty());
+    let mut some_uncovered = false;
+    for slot in c.slots.iter().step_by(5) {
+        let at = slot.at;
+        let mut covered = vec![false; problem.elders().len()];
+        for &i in &carers {
+            let p = &problem.providers()[i];
+            let idx = carematch_core::model::ProviderIdx(i as u32);
+            for (k, w) in p.shifts.iter().enumerate() {
+                if at < w.open || at > w.close {
+                    continue;
+                }
+                let (mut here, mut free) = (p.start, at);
+                for r in plan
+                    .routes
+                    .iter()
+                    .filter(|r| r.provider == p.id && r.shift == k)
+                {
+                    for s in r.stops.iter().filter(|s| s.start <= at) {
+                        let e = problem.elders().iter().find(|e| e.id == s.elder).unwrap();
+                        here = e.location;
+                        free = s.end.max(at);
+                    }
+                }
+                if free >= w.close {
+                    continue;
+                }
+                for (j, e) in problem.elders().iter().enumerate() {
+                    if free + problem.travel_time(idx, &here, &e.location) <= at + c.target {
+                        covered[j] = true;
+                    }
+                }
+            }
+        }
+        let n = covered.iter().filter(|&&x| x).count() as u64;
+        assert_eq!(slot.elders, n, "at {at}");
+        some_uncovered |= n < problem.elders().len() as u64;
+    }
+    assert!(
+        some_uncovered,
+        "a city where everyone is always covered tests little"
+    );
+    assert!(c.share > 0.0 && c.share <= 1.0);
+    assert!(c.by_area.iter().any(|a| a.area.is_some()));
+}

@@ -128,12 +128,38 @@ fn the_plan_page_draws_every_route_visit_and_unserved_need_in_chromium() {
     assert!(hours >= 2);
     assert_eq!(count("class=\"hour\""), hours);
     assert_eq!(count("class=\"now\""), 0, "no now line unless asked");
+    // Without a now, the rescue circle's layer is the day's worst moment: its elders
+    // out of the circle ringed (the demo has some), the share in the headline.
+    let problem_in = carematch_core::Problem::from_json(
+        &std::fs::read(dir.path().join("problem.json")).unwrap(),
+    )
+    .unwrap();
+    let plan_in: carematch_core::Plan = serde_json::from_value(plan.clone()).unwrap();
+    let cover = carematch_core::coverage::coverage(&problem_in, &plan_in);
+    let worst = cover
+        .slots
+        .iter()
+        .reduce(|a, b| if b.share < a.share { b } else { a })
+        .unwrap();
+    assert!(!worst.uncovered.is_empty());
+    assert_eq!(count("class=\"uncovered\""), worst.uncovered.len());
+    assert!(dom.contains("rescue circle"));
     // `?now=` draws the now line, and what started before it is drawn as the past.
     let now = (t0 + t1) / 2;
     let at_now = format!("{url}?now={now}");
     let dom = chromium(&dir.path().join("profile-3"), &["--dump-dom", &at_now]);
     let dom = String::from_utf8(dom.stdout).unwrap();
     assert_eq!(dom.matches("class=\"now\"").count(), 1);
+    // The rescue circle's layer at now's moment: the elders out of it, ringed.
+    let slot = cover
+        .slots
+        .iter()
+        .min_by_key(|s| (s.at - now).abs())
+        .unwrap();
+    assert_eq!(
+        dom.matches("class=\"uncovered\"").count(),
+        slot.uncovered.len()
+    );
     let past = starts.iter().filter(|s| s.1 <= now).count();
     assert_eq!(dom.matches("fill-opacity=\"0.35\"").count(), past);
     // One marker per served need, one route line per carer's shift, as the plan has

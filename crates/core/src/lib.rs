@@ -46,6 +46,7 @@ pub mod assign;
 mod baseline;
 pub mod catalogue;
 pub mod check;
+pub mod coverage;
 pub mod dispatch;
 pub mod error;
 pub mod events;

@@ -56,6 +56,7 @@ pub fn page(problem: &Problem, plan: &Plan) -> Result<String, Error> {
         "plane": matches!(problem.travel(), Travel::Euclidean { .. }),
         "elders": elders, "starts": starts, "ends": ends, "venues": venues,
         "services": services, "elder_of": elder_of, "plan": plan,
+        "coverage": carematch_core::coverage::coverage(problem, plan),
     });
     // Inside <script>, "</" would end the element.
     let text = data.to_string().replace("</", "<\\/");

@@ -11,6 +11,7 @@
 //! | `POST /v1/jobs`, `GET`/`DELETE /v1/jobs/{id}` | solve in the background (202), poll, cancel |
 //! | `POST /v1/check` | check a plan against a problem (violations listed) |
 //! | `POST /v1/dispatch` | insert one urgent need into a session's plan, or a given plan |
+//! | `GET /v1/plans/{id}/coverage` | the 15-minute rescue circle: who could reach whom, every 15 minutes |
 //! | `POST /v1/plans/{id}/events` | what happened (visits done, missed, carers absent…): the plan changed as little as it must |
 //! | `POST /v1/recommend` | the best places to book a new need |
 //! | `GET /healthz`, `/metrics`, `/openapi.json` | liveness, Prometheus text, OpenAPI 3 |
@@ -198,6 +199,7 @@ pub struct AppState {
         api::check,
         api::dispatch,
         api::events,
+        api::coverage,
         api::recommend,
         api::healthz,
         api::metrics,
@@ -284,6 +286,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/plans/{id}", get(api::plan).delete(api::delete_plan))
         .route("/v1/plans/{id}/history", get(api::history))
         .route("/v1/plans/{id}/events", post(api::events))
+        .route("/v1/plans/{id}/coverage", get(api::coverage))
         .route("/v1/plans/{id}/problem", get(api::session_problem))
         .route("/v1/plans/{id}/view", get(api::view))
         .route("/v1/jobs", post(api::post_job))

@@ -378,6 +378,7 @@ async fn the_openapi_document_describes_every_route() {
         ("/v1/check", "post"),
         ("/v1/dispatch", "post"),
         ("/v1/plans/{id}/events", "post"),
+        ("/v1/plans/{id}/coverage", "get"),
         ("/v1/recommend", "post"),
         ("/healthz", "get"),
         ("/metrics", "get"),
@@ -868,6 +869,15 @@ async fn events_change_a_session_as_little_as_they_must_and_survive_a_restart() 
     let (status, _, _) = call(&app, stale).await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     let (_, _, plan) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+    // The rescue circle of the session's plan: every 15 minutes of the carers' shifts.
+    let (status, _, cover) = call(&app, get(&format!("/v1/plans/{id}/coverage"))).await;
+    assert_eq!(status, StatusCode::OK, "{cover}");
+    assert_eq!(cover["target"], 900);
+    assert_eq!(
+        cover["slots"].as_array().unwrap().len(),
+        (50400 - 36000) / 900 + 1
+    );
+    assert!(cover["share"].as_f64().unwrap() > 0.0, "{cover}");
     drop(app);
     // Another process on the same data: the same plan, feasible for the problem with
     // the need the events added.

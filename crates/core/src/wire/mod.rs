@@ -12,9 +12,11 @@
 //! (`problem.rs`), needs and links (`needs.rs`), elders (`elders.rs`), providers
 //! (`providers.rs`), venues (`venues.rs`); the plan (`plan.rs`), its summary
 //! (`summary.rs`), its funding report (`funding.rs`), and booking answers
-//! (`booking.rs`), events of the day and the changes they made (`events.rs`). Every type is re-exported here: `carematch_core::wire::NeedInput`.
+//! (`booking.rs`), events of the day and the changes they made (`events.rs`), the
+//! rescue circle's coverage (`coverage.rs`). Every type is re-exported here: `carematch_core::wire::NeedInput`.
 
 mod booking;
+mod coverage;
 mod elders;
 mod events;
 mod funding;
@@ -26,6 +28,7 @@ mod summary;
 mod venues;
 
 pub use booking::{BookingOption, Recommendation};
+pub use coverage::{AreaCoverage, Coverage, CoverageSlot};
 pub use elders::{ElderInput, Gender, ProfileInput};
 pub use events::{Event, EventBatch, Placement, PlanChange};
 pub use funding::{Funding, FundingByArea, FundingByGroup, FundingByProvider, FundingFigures};

@@ -396,3 +396,27 @@ pub async fn view(
         .await??;
     Ok(html(page))
 }
+
+/// `GET /v1/plans/{id}/coverage`: the 15-minute rescue circle of a session's plan —
+/// every 15 minutes, the share of elders (weighted by vulnerability) a carer qualified
+/// for `emergency` could reach within the response target, and by area
+/// ([`carematch_core::coverage`]).
+#[utoipa::path(get, path = "/v1/plans/{id}/coverage", params(("id" = String, Path, description = "the session id")),
+    responses((status = 200, body = carematch_core::wire::Coverage, description = "the coverage through the day"),
+        (status = 404, body = ErrorBody)))]
+pub async fn coverage(
+    State(s): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Extension(who): Extension<Caller>,
+) -> Result<Response, ApiError> {
+    let st = s.clone();
+    let c = s
+        .quick
+        .run(&s.metrics, "coverage", move || {
+            st.sessions.with(&who.id, &id, |x| {
+                Ok(carematch_core::coverage::coverage(&x.problem, &x.plan))
+            })
+        })
+        .await??;
+    Ok(Json(c).into_response())
+}
