@@ -40,7 +40,9 @@ const LISTED: usize = 50;
 /// }"#)?;
 /// let c = coverage(&problem, &solve(&problem)?);
 /// assert_eq!(c.slots.len(), 9); // 10:00 to 12:00, every 15 minutes
-/// assert!(c.slots.iter().all(|s| s.elders == 1 && s.uncovered == ["far"]));
+/// // "near" is in the circle while p1 is on shift; "far" never is.
+/// assert!(c.slots[..8].iter().all(|s| s.elders == 1 && s.uncovered == ["far"]));
+/// assert_eq!(c.slots[8].elders, 0); // 12:00: her shift is over
 /// # Ok::<(), carematch_core::Error>(())
 /// ```
 pub fn coverage(problem: &Problem, plan: &Plan) -> Coverage {
