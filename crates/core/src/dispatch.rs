@@ -552,8 +552,8 @@ fn reachable(
     st.options(slot, n, Some(after), 0)
         .into_iter()
         .filter_map(|ins| {
-            let start = ins.earliest.max(route.reach(problem, n, ins.pos, now));
-            (start <= ins.latest).then_some((ins, start))
+            let start = route.start_at(problem, n, &ins, now)?;
+            Some((ins, start))
         })
         .min_by_key(|(ins, start)| match soonest {
             true => (*start, ins.cost, ins.pos),

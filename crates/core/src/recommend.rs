@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use crate::dispatch::{load, visits_outside};
 use crate::error::{Error, FieldPath};
 use crate::feasibility::slots_of;
-use crate::model::{NeedIdx, Problem, ProviderIdx, Slot};
+use crate::model::{NeedIdx, Problem, ProviderIdx, Slot, Window};
 use crate::routes::Builder;
 use crate::wire::{BookingOption, Plan, Reason, Recommendation};
 
@@ -48,6 +48,35 @@ pub fn recommend(
     need: &str,
     count: usize,
 ) -> Result<Recommendation, Error> {
+    recommend_at(problem, plan, need, count, None)
+}
+
+/// [`recommend`] told at `now` (when given): no option starts before `now`, or before
+/// its carer could be there from where she is (as [`crate::dispatch`] places a need at
+/// `now`), and the plan's visits still to come stay after `now`.
+///
+/// ```
+/// use carematch_core::{recommend::recommend_at, solve, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+///   "needs": [{"id": "bath", "elder": "e1", "service": "bathing", "windows": [[32400, 50400]]}],
+///   "providers": [{"id": "p1", "kind": "staff", "level": 1, "skills": ["bathing"],
+///                  "start": [116.42, 39.92], "shifts": [[28800, 64800]]}]
+/// }"#)?;
+/// let mut plan = solve(&problem)?;
+/// plan.routes.clear();
+/// plan.unassigned.clear();
+/// let r = recommend_at(&problem, &plan, "bath", 3, Some(40000))?;
+/// assert!(r.options.iter().all(|o| o.start >= 40000 + 180)); // ~1 km away
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn recommend_at(
+    problem: &Problem,
+    plan: &Plan,
+    need: &str,
+    count: usize,
+    now: Option<i64>,
+) -> Result<Recommendation, Error> {
     let path = FieldPath::root().key("need");
     let n = problem
         .need_by_id(need)
@@ -78,16 +107,16 @@ pub fn recommend(
     }
     let mut st = Builder::new(problem);
     let mut at = HashMap::new();
-    load(problem, plan, None, &slots, &mut st, &mut at)?;
+    load(problem, plan, now, &slots, &mut st, &mut at)?;
     let mut noted = Vec::new();
     visits_outside(problem, plan, &[n], &mut st, &at, &mut noted);
-    let mut found = places(&st, &slots, n);
+    let mut found = places(problem, &st, &slots, n, now);
     let mut tried = slots.len();
     if found.is_empty() && cut {
         let all = slots_of(problem, n, true).0;
-        load(problem, plan, None, &all, &mut st, &mut at)?;
+        load(problem, plan, now, &all, &mut st, &mut at)?;
         visits_outside(problem, plan, &[n], &mut st, &at, &mut noted);
-        found = places(&st, &all, n);
+        found = places(problem, &st, &all, n, now);
         tried = all.len();
     }
     if found.is_empty() {
@@ -131,13 +160,30 @@ fn none(reason: Reason, detail: String) -> Recommendation {
 }
 
 /// Every feasible place of `n` in the routes of `slots`: (added cost, carer, start).
-fn places(st: &Builder, slots: &[Slot], n: NeedIdx) -> Vec<(i64, ProviderIdx, i64)> {
+fn places(
+    problem: &Problem,
+    st: &Builder,
+    slots: &[Slot],
+    n: NeedIdx,
+    now: Option<i64>,
+) -> Vec<(i64, ProviderIdx, i64)> {
+    let after = now.map(|t| Window {
+        open: t,
+        close: i64::MAX / 4,
+    });
     slots
         .iter()
         .flat_map(|&slot| {
-            st.options(slot, n, None, 0)
+            let route = st.route(st.route_ix(slot));
+            st.options(slot, n, after, 0)
                 .into_iter()
-                .map(move |i| (i.cost, slot.provider, i.earliest))
+                .filter_map(move |i| {
+                    let start = match now {
+                        Some(t) => route.start_at(problem, n, &i, t)?,
+                        None => i.earliest,
+                    };
+                    Some((i.cost, slot.provider, start))
+                })
         })
         .collect()
 }

@@ -894,3 +894,28 @@ async fn events_change_a_session_as_little_as_they_must_and_survive_a_restart() 
         "service": "emergency", "windows": [[39000, 45000]]}));
     assert_feasible(&again, &with, &back).await;
 }
+
+#[tokio::test]
+async fn recommend_at_now_offers_nothing_before_it() {
+    let app = app(config()).unwrap();
+    let (_, headers, _) = call(&app, post_json("/v1/plans", &problem())).await;
+    let id = session_id(&headers);
+    let need = json!({"id": "lunch-2", "elder": "e2", "service": "meals",
+        "windows": [[40000, 41000], [46000, 47000]]});
+    let all = json!({"plan_id": id, "need": need, "count": 20});
+    let (_, _, before) = call(&app, post_json("/v1/recommend", &all)).await;
+    let starts = |v: &Value| -> Vec<i64> {
+        v["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["start"].as_i64().unwrap())
+            .collect()
+    };
+    assert!(starts(&before).iter().any(|&s| s < 41000), "{before}");
+    let at = json!({"plan_id": id, "need": need, "count": 20, "now": 41000});
+    let (status, _, after) = call(&app, post_json("/v1/recommend", &at)).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert!(!starts(&after).is_empty(), "{after}");
+    assert!(starts(&after).iter().all(|&s| s >= 46000), "{after}");
+}

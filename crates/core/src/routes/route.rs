@@ -598,4 +598,18 @@ impl RouteState {
         };
         free.max(now) + problem.time(p, from, problem.place_of(n))
     }
+
+    /// The start of need `n` placed as `ins` says, told at `now`: the earliest allowed
+    /// start the carer can make ([`RouteState::reach`]) within the place's band; `None`
+    /// when the band closes first.
+    pub(crate) fn start_at(
+        &self,
+        problem: &Problem,
+        n: NeedIdx,
+        ins: &Insertion,
+        now: i64,
+    ) -> Option<i64> {
+        let from = ins.earliest.max(self.reach(problem, n, ins.pos, now));
+        earliest_in(&problem.allowed_starts(n), from).filter(|&t| t <= ins.latest)
+    }
 }

@@ -401,6 +401,10 @@ pub struct RecommendRequest {
     /// How many options, 1 to 100 (default 5).
     #[serde(default)]
     pub count: Option<usize>,
+    /// v1.2: the time of the request: no option starts before it, or before its carer
+    /// could be there.
+    #[serde(default)]
+    pub now: Option<i64>,
 }
 
 /// `POST /v1/recommend`: the best (carer, start) options to book a new need, cheapest
@@ -414,7 +418,7 @@ pub async fn recommend(
     Body(body): Body,
 ) -> Result<Json<carematch_core::wire::Recommendation>, ApiError> {
     let req: RecommendRequest = parse(&body, ErrorKind::InvalidProblem)?;
-    let count = req.count.unwrap_or(5);
+    let (count, now) = (req.count.unwrap_or(5), req.now);
     let growth = Growth {
         need: req.need,
         elder: req.elder,
@@ -422,7 +426,7 @@ pub async fn recommend(
     };
     let book = move |problem: &mut Problem, plan: &Plan| {
         let added = growth.push(problem)?;
-        let r = carematch_core::recommend::recommend(problem, plan, &growth.need.id, count);
+        let r = carematch_core::recommend::recommend_at(problem, plan, &growth.need.id, count, now);
         added.pop(problem);
         r.map_err(ApiError::Input)
     };
