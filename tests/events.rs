@@ -165,83 +165,90 @@ fn a_carer_sick_at_ten_has_her_day_shared_out_and_nothing_else_moves_much() {
     );
 }
 
-#[test]
-fn random_event_streams_keep_every_rule_and_the_past() {
-    for seed in 1..=3u64 {
-        let (mut problem, mut plan, input) = city(300, seed);
-        let elders: Vec<String> = input.elders.iter().map(|e| e.id.clone()).collect();
-        let providers: Vec<String> = input.providers.iter().map(|p| p.id.clone()).collect();
-        let (mut rng, mut accepted, mut changed) = (seed * 7919, 0, 0);
-        let mut next = |m: usize| {
-            rng = rng
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((rng >> 33) as usize) % m.max(1)
-        };
-        for (step, now) in (8 * 3600..18 * 3600).step_by(1800).enumerate() {
-            let served: Vec<(String, i64, i64, Option<u32>)> = plan
-                .routes
-                .iter()
-                .flat_map(|r| &r.stops)
-                .map(|s| (s.need.clone(), s.start, s.end, s.visit))
-                .collect();
-            let mut events = Vec::new();
-            let done: Vec<_> = served.iter().filter(|s| s.2 <= now).collect();
-            if !done.is_empty() {
-                let s = done[next(done.len())];
-                events.push(json!({"kind": "visit_done", "need": s.0, "visit": s.3,
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4))]
+    /// Random cities and random streams of every kind of event.
+    #[test]
+    fn random_event_streams_keep_every_rule_and_the_past(seed in 1u64..10_000) {
+        event_stream(seed);
+    }
+}
+
+/// A day of random events on city `seed`: every batch keeps what [`kept`] checks.
+fn event_stream(seed: u64) {
+    let (mut problem, mut plan, input) = city(300, seed);
+    let elders: Vec<String> = input.elders.iter().map(|e| e.id.clone()).collect();
+    let providers: Vec<String> = input.providers.iter().map(|p| p.id.clone()).collect();
+    let (mut rng, mut accepted, mut changed) = (seed * 7919, 0, 0);
+    let mut next = |m: usize| {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((rng >> 33) as usize) % m.max(1)
+    };
+    for (step, now) in (8 * 3600..18 * 3600).step_by(1800).enumerate() {
+        let served: Vec<(String, i64, i64, Option<u32>)> = plan
+            .routes
+            .iter()
+            .flat_map(|r| &r.stops)
+            .map(|s| (s.need.clone(), s.start, s.end, s.visit))
+            .collect();
+        let mut events = Vec::new();
+        let done: Vec<_> = served.iter().filter(|s| s.2 <= now).collect();
+        if !done.is_empty() {
+            let s = done[next(done.len())];
+            events.push(json!({"kind": "visit_done", "need": s.0, "visit": s.3,
                                    "start": s.1, "end": (s.2 + next(1200) as i64).min(now)}));
-            }
-            let future: Vec<_> = served.iter().filter(|s| s.1 > now).collect();
-            if future.len() > 2 {
-                let s = future[next(future.len())];
-                events.push(json!({"kind": "visit_missed", "need": s.0, "visit": s.3}));
-                let s = future[next(future.len())];
-                events.push(json!({"kind": "need_cancelled", "need": s.0}));
-            }
-            if step % 7 == 3 {
-                events.push(json!({"kind": "carer_absent", "provider": providers[next(providers.len())], "from": now}));
-            }
-            if step % 5 == 1 {
-                events.push(
-                    json!({"kind": "elder_away", "elder": elders[next(elders.len())],
+        }
+        let future: Vec<_> = served.iter().filter(|s| s.1 > now).collect();
+        if future.len() > 2 {
+            let s = future[next(future.len())];
+            events.push(json!({"kind": "visit_missed", "need": s.0, "visit": s.3}));
+            let s = future[next(future.len())];
+            events.push(json!({"kind": "need_cancelled", "need": s.0}));
+        }
+        if step % 7 == 3 {
+            events.push(json!({"kind": "carer_absent", "provider": providers[next(providers.len())], "from": now}));
+        }
+        if step % 5 == 1 {
+            events.push(
+                json!({"kind": "elder_away", "elder": elders[next(elders.len())],
                                    "window": [now, now + 7200]}),
-                );
-            }
-            events.push(json!({"kind": "need_added", "need": {
+            );
+        }
+        events.push(json!({"kind": "need_added", "need": {
                 "id": format!("sos-{seed}-{step}"), "elder": elders[next(elders.len())],
                 "service": "emergency", "windows": [[now, now + 3600]], "priority": 100}}));
-            let b = batch(json!({"now": now, "events": events}));
-            // Events naming the same visit twice may be refused as a whole; then
-            // nothing changed.
-            let needs = problem.needs().len();
-            match replan(&mut problem, plan.clone(), &b) {
-                Ok(r) => {
-                    kept(&problem, &plan, &r.plan, &b, &r.changes);
-                    accepted += 1;
-                    changed += r.changes.len();
-                    plan = r.plan;
-                }
-                Err(e) => {
-                    assert_eq!(
-                        problem.needs().len(),
-                        needs,
-                        "a refused batch added a need: {e}"
-                    );
-                }
+        let b = batch(json!({"now": now, "events": events}));
+        // Events naming the same visit twice may be refused as a whole; then
+        // nothing changed.
+        let needs = problem.needs().len();
+        match replan(&mut problem, plan.clone(), &b) {
+            Ok(r) => {
+                kept(&problem, &plan, &r.plan, &b, &r.changes);
+                accepted += 1;
+                changed += r.changes.len();
+                plan = r.plan;
+            }
+            Err(e) => {
+                assert_eq!(
+                    problem.needs().len(),
+                    needs,
+                    "a refused batch added a need: {e}"
+                );
             }
         }
-        let missed = plan
-            .unassigned
-            .iter()
-            .filter(|u| u.reason == Reason::Missed)
-            .count();
-        assert!(missed > 0, "seed {seed}: no missed visit listed");
-        assert!(
-            accepted >= 15 && changed > 40,
-            "seed {seed}: {accepted} batches, {changed} changes"
-        );
     }
+    let missed = plan
+        .unassigned
+        .iter()
+        .filter(|u| u.reason == Reason::Missed)
+        .count();
+    assert!(missed > 0, "seed {seed}: no missed visit listed");
+    assert!(
+        accepted >= 15 && changed > 40,
+        "seed {seed}: {accepted} batches, {changed} changes"
+    );
 }
 
 #[test]
