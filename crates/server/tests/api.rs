@@ -808,11 +808,27 @@ async fn keys_from_a_file_keep_their_sessions_apart() {
 #[tokio::test]
 async fn events_change_a_session_as_little_as_they_must_and_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let stored = || Config {
+    events_on(|| Config {
         store: "sqlite".into(),
         data: dir.path().to_path_buf(),
         ..config()
-    };
+    })
+    .await;
+    // The same on PostgreSQL, when the tests have one (CI does).
+    match std::env::var("CAREMATCH_TEST_POSTGRES") {
+        Ok(url) => {
+            events_on(|| Config {
+                store: url.clone(),
+                ..config()
+            })
+            .await
+        }
+        Err(_) => assert!(std::env::var("CI").is_err(), "CI runs the PostgreSQL half"),
+    }
+}
+
+/// Events into a session of a service made by `stored`, read back by another one.
+async fn events_on(stored: impl Fn() -> Config) {
     let mut two = problem();
     two["providers"]
         .as_array_mut()
