@@ -7,10 +7,13 @@
 //! keeps every visit's order and provider, and inserts the need where it adds the least
 //! travel (the constructions' own insertion, with every rule of the spec). Visits that
 //! started at or before `now`, and synchronised visits, keep their start; the others
-//! of a changed route may move inside their windows. When no route has room and the
-//! need is a one-carer one, the lowest-priority visit whose removal makes room (below
-//! the need's priority, never pinned or synchronised) is displaced and becomes
-//! unassigned (`over_capacity`). When nothing works, the plan is returned unchanged but
+//! of a changed route may move inside their windows, never before `now`. Told a `now`,
+//! a lone visit goes where its carer can be (`respond`), and an urgent one (a response
+//! target) to the carer who can be there first; when no place fits in time, `divert`
+//! frees that carer of the later visits she could no longer make. When no route has
+//! room and the need is a one-carer one, the lowest-priority visit whose removal makes
+//! room (below the need's priority, never pinned or synchronised) is displaced and
+//! becomes unassigned (`over_capacity`). When nothing works, the plan is returned unchanged but
 //! for the need, listed as unassigned with its reason.
 //!
 //! Cost: O(routes of the plan) to index it, plus the candidate providers' routes
@@ -56,7 +59,12 @@ pub struct Dispatch {
 
 /// Inserts need `need` (an id of `problem`, absent from `plan`'s routes) into `plan`, a
 /// plan for `problem`'s other needs. Visits starting at or before `now` (when given)
-/// keep their start.
+/// keep their start; nothing starts before `now`, the new visit no earlier than its
+/// carer can be there. A need with a response target (`response_within`, or an
+/// emergency's `options.response_target`) goes to the carer who can be there first
+/// within it — diverting one from later visits she could no longer make, which are
+/// dispatched again — or is left unassigned `no_responder_in_time` with the best
+/// `eta` there is.
 ///
 /// Errors (nothing is changed): an unknown need id, a need already served, or a plan
 /// route that names an unknown provider, shift or need, or that is not feasible for
