@@ -350,3 +350,30 @@ fn a_carer_is_diverted_from_the_visits_she_could_no_longer_make() {
         assert!(d.plan.routes.contains(r) || r.stops.is_empty(), "{r:?}");
     }
 }
+
+#[test]
+fn a_two_carer_visit_is_not_placed_before_now_either() {
+    let input: ProblemInput = serde_json::from_value(json!({
+        "elders": [{"id": "e1", "location": [116.4300, 39.9200]},
+                   {"id": "e2", "location": [116.4400, 39.9200]}],
+        "needs": [{"id": "meal", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}],
+        "providers": [
+            {"id": "p1", "kind": "staff", "level": 2, "skills": ["meals", "bathing"],
+             "start": [116.4300, 39.9200], "shifts": [[36000, 64800]]},
+            {"id": "p2", "kind": "staff", "level": 2, "skills": ["bathing"],
+             "start": [116.4350, 39.9200], "shifts": [[36000, 64800]]}],
+        "options": {"threads": 1, "iterations": 50}
+    }))
+    .expect("a problem");
+    let plan = solve(&Problem::from_input(input.clone()).expect("valid")).expect("solves");
+    let problem = with_need(
+        &input,
+        json!({"id": "bath", "elder": "e2", "service": "bathing", "caregivers": 2,
+               "windows": [[36000, 50000]]}),
+    );
+    let d = dispatch(&problem, plan.clone(), "bath", Some(45_000)).expect("dispatches");
+    assert_eq!(d.providers.len(), 2, "{:?}", d.reason);
+    assert!(d.start.is_some_and(|s| s >= 45_000), "{:?}", d.start);
+    past_kept(&plan, &d.plan, 45_000);
+    assert!(violations(&problem, &d.plan).is_empty());
+}

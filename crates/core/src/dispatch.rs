@@ -143,6 +143,9 @@ fn place_one(
     // Rebuild the routes of the nearest providers that may serve the need; of every
     // one when those have no room.
     let mut st = Builder::new(problem);
+    if let Some(t) = now {
+        st.not_before(t);
+    }
     let mut at = HashMap::new();
     let placed = place(problem, &plan, now, unit, near, &mut st, &mut at)?;
     let touched = outcome(problem, &st, unit, &members, &placed, &mut out);
@@ -313,13 +316,26 @@ fn place(
     let target =
         told.and_then(|t| Some(from(problem, members[0], t) + target_of(problem, members[0])?));
     let mut reply = None;
-    let insert = |st: &mut Builder, lists: &[Vec<Slot>], reply: &mut Option<Reply>| match told {
-        Some(t) => {
-            *reply = respond(problem, st, members[0], &lists[0], t, target);
-            reply.as_ref().is_some_and(|r| r.placed)
-        }
-        None => insert_listed(st, unit, &members, lists),
-    };
+    let insert =
+        |st: &mut Builder, lists: &[Vec<Slot>], reply: &mut Option<Reply>| match (told, now) {
+            (Some(t), _) => {
+                *reply = respond(problem, st, members[0], &lists[0], t, target);
+                reply.as_ref().is_some_and(|r| r.placed)
+            }
+            // A link or a two-carer visit goes in as a solve would put it; a start
+            // before `now` is taken back.
+            (None, Some(t)) => {
+                st.checkpoint();
+                let placed = insert_listed(st, unit, &members, lists);
+                if placed && before_now(st, &members, t) {
+                    st.rollback();
+                    return false;
+                }
+                st.commit();
+                placed
+            }
+            (None, None) => insert_listed(st, unit, &members, lists),
+        };
     let mut served = insert(st, &lists, &mut reply);
     let mut displaced = None;
     if !served && lone {
@@ -462,6 +478,19 @@ fn diverted(
         return None;
     }
     Some((eta, gone))
+}
+
+/// Whether a visit of `members` starts before `now` in `st`.
+fn before_now(st: &Builder, members: &[NeedIdx], now: i64) -> bool {
+    members.iter().any(|&m| {
+        st.at(m).first().is_some_and(|ri| {
+            let r = st.route(ri);
+            r.stops()
+                .iter()
+                .position(|s| s.need == m)
+                .is_some_and(|k| r.start_of(k) < now)
+        })
+    })
 }
 
 /// Whether need `n` is placed by [`respond`] when dispatched with a `now`: a one-carer

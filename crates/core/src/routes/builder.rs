@@ -130,6 +130,8 @@ pub(crate) struct Builder<'a> {
     work: Vec<i64>,
     rules: Rules,
     journal: Journal,
+    /// No visit placed from now on starts before this ([`Builder::not_before`]).
+    pub(super) floor: Option<i64>,
 }
 
 impl<'a> Builder<'a> {
@@ -164,7 +166,14 @@ impl<'a> Builder<'a> {
             work: vec![0; problem.providers().len()],
             rules: Rules::new(problem),
             journal,
+            floor: None,
         }
+    }
+
+    /// From now on, no visit this builder places starts before `t` (a dispatch told a
+    /// `now`); the visits already in its routes keep their own windows.
+    pub(crate) fn not_before(&mut self, t: i64) {
+        self.floor = Some(t);
     }
 
     /// The routes with every pinned visit where validation placed it (rule 6): where

@@ -30,6 +30,17 @@ impl Builder<'_> {
     pub(crate) fn starts_for(&self, n: NeedIdx, within: Option<Window>) -> Cow<'_, [Window]> {
         let problem = self.problem;
         let allowed = problem.allowed_starts(n);
+        let within = match (within, self.floor) {
+            (w, None) => w,
+            (None, Some(t)) => Some(Window {
+                open: t,
+                close: i64::MAX / 4,
+            }),
+            (Some(w), Some(t)) => Some(Window {
+                open: w.open.max(t),
+                close: w.close,
+            }),
+        };
         let mut starts = match within {
             Some(w) => Cow::Owned(restrict(&allowed, w)),
             None => allowed,
