@@ -265,8 +265,8 @@ fn bad_batches_are_refused_whole_naming_the_event() {
             "events[1].provider",
         ),
         (
-            json!({"kind": "carer_position", "provider": "x", "at": 1, "location": [116.4, 39.9]}),
-            "events[1].kind",
+            json!({"kind": "carer_position", "provider": "nobody", "at": 1, "location": [116.4, 39.9]}),
+            "events[1].provider",
         ),
         (
             json!({"kind": "need_added", "need": {"id": "z", "elder": "nobody", "service": "meals",
@@ -351,4 +351,31 @@ fn coverage_matches_a_count_over_every_carer_and_elder() {
     );
     assert!(c.share > 0.0 && c.share <= 1.0);
     assert!(c.by_area.iter().any(|a| a.area.is_some()));
+}
+
+#[test]
+fn a_carer_who_says_where_she_is_leaves_from_there() {
+    let mut problem = Problem::from_json(
+        json!({
+            "elders": [{"id": "e1", "location": [116.4300, 39.9200]}],
+            "needs": [],
+            "providers": [{"id": "p2", "kind": "staff", "level": 2, "skills": ["emergency"],
+                           "start": [116.4535, 39.9200], "shifts": [[36000, 64800]]}],
+            "options": {"threads": 1, "iterations": 10}
+        })
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    let plan = solve(&problem).unwrap();
+    let b = batch(json!({"now": 39900, "events": [
+        {"kind": "carer_position", "provider": "p2", "at": 39800, "location": [116.4301, 39.9200]},
+        {"kind": "need_added", "need": {"id": "sos", "elder": "e1", "service": "emergency",
+                                        "windows": [[39900, 45000]]}}]}));
+    let r = replan(&mut problem, plan, &b).expect("replans");
+    let sos = r.changes.iter().find(|c| c.need == "sos").expect("placed");
+    // Next door instead of 2 km away: there within a minute, not eleven.
+    let start = sos.after.as_ref().expect("served").start;
+    assert!((39900..=39960).contains(&start), "{start}");
+    assert!(check(&problem, &r.plan).is_empty());
 }

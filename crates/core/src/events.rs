@@ -43,7 +43,7 @@ type Key = crate::dispatch::Visit;
 ///
 /// Errors: a batch over [`MAX_EVENTS`], an unknown need, visit, provider or elder, a
 /// time out of range or after `now` for what has happened, a new need that does not
-/// validate, `carer_position` (not supported yet), or a plan that does not fit
+/// validate, or a plan that does not fit
 /// `problem`.
 ///
 /// ```
@@ -68,7 +68,7 @@ pub fn replan(problem: &mut Problem, plan: Plan, batch: &EventBatch) -> Result<R
     check_batch(problem, &plan, batch)?;
     let before = placements(&plan);
     let reasons = reasons(&plan);
-    let was_absent = problem.absent.clone();
+    let (was_absent, was_at) = (problem.absent.clone(), problem.positions.clone());
     let added = grow(problem, batch)?;
     let needs: Vec<NeedIdx> = added.iter().map(|a| a.0).collect();
     match apply(problem, plan, batch, &needs) {
@@ -79,6 +79,7 @@ pub fn replan(problem: &mut Problem, plan: Plan, batch: &EventBatch) -> Result<R
         Err(e) => {
             undo(problem, &added);
             problem.absent = was_absent;
+            problem.positions = was_at;
             Err(e)
         }
     }
@@ -119,10 +120,23 @@ pub fn grow(problem: &mut Problem, batch: &EventBatch) -> Result<Vec<(NeedIdx, b
         }
     }
     for e in &batch.events {
-        if let Event::CarerAbsent { provider, from } = e {
-            if let Some(p) = problem.provider_by_id(provider) {
-                problem.set_absent(p, *from);
+        match e {
+            Event::CarerAbsent { provider, from } => {
+                if let Some(p) = problem.provider_by_id(provider) {
+                    problem.set_absent(p, *from);
+                }
             }
+            Event::CarerPosition {
+                provider,
+                at,
+                location,
+            } => {
+                let p = problem.provider_by_id(provider);
+                if let (Some(p), Ok(point)) = (p, problem.point_of(&FieldPath::root(), location)) {
+                    problem.set_position(p, *at, point);
+                }
+            }
+            _ => {}
         }
     }
     Ok(added)
@@ -228,7 +242,10 @@ impl Known<'_> {
                 let known = self.problem.need_by_id(need).is_some()
                     && (self.served.keys().any(of) || self.listed.iter().any(of));
                 if !known {
-                    return Err(Error::invalid(&path.key("need"), format!("unknown need '{need}'")));
+                    return Err(Error::invalid(
+                        &path.key("need"),
+                        format!("unknown need '{need}'"),
+                    ));
                 }
                 Ok(())
             }
@@ -241,13 +258,28 @@ impl Known<'_> {
                 }
                 time(path.key("from"), *from)
             }
-            Event::CarerPosition { .. } => Err(Error::invalid(
-                &path.key("kind"),
-                "carer_position is not supported yet: a carer is taken to leave from her last visit",
-            )),
+            Event::CarerPosition {
+                provider,
+                at,
+                location,
+            } => {
+                if self.problem.provider_by_id(provider).is_none() {
+                    return Err(Error::invalid(
+                        &path.key("provider"),
+                        format!("unknown provider '{provider}'"),
+                    ));
+                }
+                past(path.key("at"), *at, now)?;
+                self.problem
+                    .point_of(&path.key("location"), location)
+                    .map(|_| ())
+            }
             Event::ElderAway { elder, window } => {
                 if !self.problem.elders().iter().any(|e| &e.id == elder) {
-                    return Err(Error::invalid(&path.key("elder"), format!("unknown elder '{elder}'")));
+                    return Err(Error::invalid(
+                        &path.key("elder"),
+                        format!("unknown elder '{elder}'"),
+                    ));
                 }
                 time(path.key("window").index(0), window[0])?;
                 time(path.key("window").index(1), window[1])?;

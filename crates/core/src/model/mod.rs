@@ -111,6 +111,8 @@ pub struct Problem {
     /// Providers reported absent (`carer_absent` events), from when: they take no new
     /// or moved visit.
     pub(crate) absent: HashMap<ProviderIdx, i64>,
+    /// Where providers last said they were (`carer_position` events): when, and where.
+    pub(crate) positions: HashMap<ProviderIdx, (i64, crate::travel::Point)>,
     /// Elder ids, services and skill names, for [`Problem::push_need`].
     pub(crate) lookup: Lookup,
     /// Where validation placed the pinned visits (rule 6), route by route: every
@@ -180,6 +182,18 @@ impl Problem {
     /// then she takes no new or moved visit.
     pub fn absent_from(&self, p: ProviderIdx) -> Option<i64> {
         self.absent.get(&p).copied()
+    }
+
+    /// Where provider `p` last said she was (a `carer_position` event): when, and where.
+    pub fn position_of(&self, p: ProviderIdx) -> Option<(i64, crate::travel::Point)> {
+        self.positions.get(&p).copied()
+    }
+
+    /// Records that provider `p` was at `at` at time `t` (the latest report stays).
+    pub fn set_position(&mut self, p: ProviderIdx, t: i64, at: crate::travel::Point) {
+        if self.positions.get(&p).is_none_or(|&(was, _)| was <= t) {
+            self.positions.insert(p, (t, at));
+        }
     }
 
     /// Records provider `p` absent from `from` (the earlier time stays).

@@ -589,13 +589,21 @@ impl RouteState {
     /// The earliest a carer who learns of need `n` at `now` can be at it, were it
     /// inserted at `pos`: she leaves the stop before (or her shift's start place) once
     /// done with it, and not before `now` — a visit in progress is finished, a carer
-    /// between visits turns round where she last was.
+    /// between visits turns round where she last was, or where she last said she was
+    /// (a `carer_position` after that visit, by `now`).
     pub(crate) fn reach(&self, problem: &Problem, n: NeedIdx, pos: usize, now: i64) -> i64 {
         let p = self.slot.provider;
         let (from, free) = match pos.checked_sub(1) {
             None => (problem.ends_of(p).0, self.shift.open),
             Some(k) => (self.loc(k), self.e[k] + self.spots[k].duration),
         };
+        if let Some((t, at)) = problem
+            .position_of(p)
+            .filter(|&(t, _)| free <= t && t <= now)
+        {
+            let home = problem.elder(problem.need(n).elder).location;
+            return t.max(now) + problem.travel_time(p, &at, &home);
+        }
         free.max(now) + problem.time(p, from, problem.place_of(n))
     }
 

@@ -133,6 +133,19 @@ impl Problem {
         }
     }
 
+    /// A location of this problem's travel metric read as [`Problem::from_input`] reads
+    /// one (errors at `path`).
+    pub fn point_of(
+        &self,
+        path: &FieldPath,
+        loc: &crate::wire::Location,
+    ) -> Result<crate::travel::Point, Error> {
+        parts::Ctx {
+            travel: &self.travel,
+        }
+        .location(path, loc)
+    }
+
     /// Undoes the last [`Problem::push_need`] (with its elder when `with_elder`; skills
     /// it named stay interned, no provider has them).
     pub fn pop_need(&mut self, with_elder: bool) {
@@ -209,6 +222,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         links,
         provider_ids,
         absent: HashMap::new(),
+        positions: HashMap::new(),
         lookup: Lookup {
             services,
             elder_ids,

@@ -70,7 +70,8 @@ pub enum Event {
         /// From when.
         from: i64,
     },
-    /// Where a carer was at `at` (not supported yet: refused).
+    /// Where a carer was at `at` (at or before `now`), between visits: a visit placed
+    /// after that one starts from there.
     CarerPosition {
         /// The carer.
         provider: String,
