@@ -11,7 +11,7 @@ use carematch_core::wire::{ElderInput, LinkInput, NeedInput, Reason, Route, Summ
 use carematch_core::{ErrorKind, Plan, Problem, ProblemInput};
 use serde::{Deserialize, Serialize};
 
-use super::{idempotency, if_match, invalid, json_response, parse, problem, replay, Body};
+use super::{changed, idempotency, if_match, invalid, json_response, parse, problem, replay, Body};
 use crate::error::{ApiError, ErrorBody};
 use crate::keys::Caller;
 use crate::sessions::{etag, Growth, Live};
@@ -174,12 +174,7 @@ async fn dispatch_into_session(
             }
         })
         .await??;
-    Ok(json_response(
-        StatusCode::OK,
-        out,
-        Some(etag(version)),
-        None,
-    ))
+    Ok(changed(out, version))
 }
 
 /// A dispatch into session `id`, stored: the answer's JSON and the new version.

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 use carematch_core::wire::{Event, EventBatch, PlanChange, Summary};
@@ -12,10 +12,10 @@ use carematch_core::ErrorKind;
 use serde::Serialize;
 
 use super::dispatch::{commit, Changed};
-use super::{idempotency, if_match, invalid, json_response, parse, replay, Body};
+use super::{changed, idempotency, if_match, invalid, parse, replay, Body};
 use crate::error::{ApiError, ErrorBody};
 use crate::keys::Caller;
-use crate::sessions::{etag, Live};
+use crate::sessions::Live;
 use crate::AppState;
 
 /// The answer to a batch of events.
@@ -72,12 +72,7 @@ pub async fn events(
             })
         })
         .await??;
-    Ok(json_response(
-        StatusCode::OK,
-        out,
-        Some(etag(version)),
-        None,
-    ))
+    Ok(changed(out, version))
 }
 
 /// `batch` applied to `live` (as version `next`): the answer's JSON and the patch. On

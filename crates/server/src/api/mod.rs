@@ -284,6 +284,16 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 }
 
 /// JSON bytes as a response, with `ETag` and `Location` when given.
+/// The 200 answer to a change of a session: its JSON, the new version as `ETag`.
+fn changed(body: Vec<u8>, version: i64) -> Response {
+    json_response(
+        StatusCode::OK,
+        body,
+        Some(crate::sessions::etag(version)),
+        None,
+    )
+}
+
 fn json_response(
     status: StatusCode,
     body: Vec<u8>,
