@@ -21,7 +21,11 @@ Prints, per day: event latency p50/p99 (goal p99 < 50 ms at 2,000 needs), visits
 changed per event (median, p95), against a from-scratch re-solve at 8 sampled moments
 (the past pinned, the same seed), emergencies met / possible, checks passed.
 
-    python3 benches/day_replay.py [--bin target/release/carematch] [--seed 1]
+With `--improve K` every batch also re-optimises the rest of the day for K
+iterations (`improve`); the end of the day's served needs and travel, and the visits
+that changed carer, say what that bought.
+
+    python3 benches/day_replay.py [--bin target/release/carematch] [--seed 1] [--improve 2000]
 """
 
 import json
@@ -131,7 +135,7 @@ def resolve(server, problem, plan, now, gone):
     return sum(1 for k, v in now_places.items() if v[1] > now and fresh.get(k) != v)
 
 
-def replay(binary, name, problem, seed):
+def replay(binary, name, problem, seed, improve=0):
     rng = random.Random(seed)
     problem = json.loads(json.dumps(problem))
     problem.setdefault("options", {})["iterations"] = 3000
@@ -143,7 +147,7 @@ def replay(binary, name, problem, seed):
         sid = headers["location"].rsplit("/", 1)[1]
         plan = json.loads(body)
         homes = {e["id"]: e["location"] for e in problem["elders"]}
-        took, changed, checks, failed = [], [], 0, []
+        took, changed, checks, failed, handed, handed_each = [], [], 0, [], 0, []
         met = possible = met_possible = 0
         absent, gone, scratch, missed_why = {}, set(), [], []
         events = timeline(problem, plan, rng)
@@ -177,11 +181,18 @@ def replay(binary, name, problem, seed):
             if e["kind"] == "need_added":
                 best = oracle(problem, plan, absent, homes[e["need"]["elder"]], t)
             t0 = time.perf_counter()
-            status, _, body = call(c, "POST", f"/v1/plans/{sid}/events", {"now": t, "events": batch})
+            body = {"now": t, "events": batch}
+            if improve:
+                body["improve"] = improve
+            status, _, body = call(c, "POST", f"/v1/plans/{sid}/events", body)
             took.append((time.perf_counter() - t0) * 1e3)
             assert status == 200, body[:400]
             out = json.loads(body)
             changed.append(len(out["changes"]))
+            hands = sum(1 for ch in out["changes"] if ch.get("before") and ch.get("after")
+                        and ch["before"]["providers"] != ch["after"]["providers"])
+            handed += hands
+            handed_each.append(hands)
             if e["kind"] == "need_added":
                 problem["needs"].append(e["need"])
                 sos = next((x for x in out["changes"] if x["need"] == e["need"]["id"]), None)
@@ -212,9 +223,12 @@ def replay(binary, name, problem, seed):
             plan = new
         scratch = [x for x in scratch if x is not None]
         q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
-        print(f"{name}: {len(problem['needs'])} needs, {len(took)} event batches")
+        print(f"{name}: {len(problem['needs'])} needs, {len(took)} event batches, improve {improve}")
+        print(f"  end of day: {plan['summary']['assigned']} served, travel {plan['summary']['travel']} s;"
+              f" visits that changed carer over the day: {handed}")
         print(f"  latency      p50 {statistics.median(took):6.1f} ms  p99 {q(took, 0.99):6.1f} ms  max {max(took):6.1f} ms")
-        print(f"  changed visits per event: median {statistics.median(changed)}, p95 {q(changed, 0.95)}")
+        print(f"  changed visits per event: median {statistics.median(changed)}, p95 {q(changed, 0.95)};"
+              f" of them to another carer: median {statistics.median(handed_each)}, p95 {q(handed_each, 0.95)}")
         if scratch:
             print(f"  a from-scratch re-solve at {len(scratch)} of those moments moves: median {statistics.median(scratch)},"
                   f" p95 {q(scratch, 0.95)} visits still to come")
@@ -231,13 +245,16 @@ def replay(binary, name, problem, seed):
 def main():
     ap = arguments(__doc__)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--improve", type=int, default=0,
+                    help="iterations of re-optimisation per batch (the batch's `improve`)")
     a = ap.parse_args()
     demo_dir = tempfile.mkdtemp(prefix="cm-demo-")
     subprocess.run([a.bin, "demo", "--out", demo_dir], check=True, capture_output=True)
     with open(os.path.join(demo_dir, "problem.json")) as f:
         demo = json.load(f)
-    ok = replay(a.bin, "demo day", demo, a.seed)
-    ok &= replay(a.bin, "generated day", generated(a.bin, "--needs", "2000", "--seed", "3"), a.seed)
+    ok = replay(a.bin, "demo day", demo, a.seed, a.improve)
+    city = generated(a.bin, "--needs", "2000", "--seed", "3")
+    ok &= replay(a.bin, "generated day", city, a.seed, a.improve)
     return 0 if ok else 1
 
 

@@ -219,7 +219,9 @@ fn event_stream(seed: u64) {
         events.push(json!({"kind": "need_added", "need": {
                 "id": format!("sos-{seed}-{step}"), "elder": elders[next(elders.len())],
                 "service": "emergency", "windows": [[now, now + 3600]], "priority": 100}}));
-        let b = batch(json!({"now": now, "events": events}));
+        // Every other batch re-optimises the rest of the day too.
+        let improve = if step % 2 == 0 { 200 } else { 0 };
+        let b = batch(json!({"now": now, "events": events, "improve": improve}));
         // Events naming the same visit twice may be refused as a whole; then
         // nothing changed.
         let needs = problem.needs().len();
@@ -284,8 +286,11 @@ fn bad_batches_are_refused_whole_naming_the_event() {
     }
     let late = batch(json!({"now": 36000, "events": [{"kind": "visit_done",
         "need": plan.routes[0].stops[0].need, "start": 36500, "end": 37000}]}));
-    let e = replan(&mut problem, plan, &late).expect_err("refused");
+    let e = replan(&mut problem, plan.clone(), &late).expect_err("refused");
     assert_eq!(e.path().to_string(), "events[0].start", "{e}");
+    let long = batch(json!({"now": 36000, "improve": 100_001, "events": []}));
+    let e = replan(&mut problem, plan, &long).expect_err("refused");
+    assert_eq!(e.path().to_string(), "improve", "{e}");
 }
 
 /// The rescue circle's coverage, counted again the slow way: every qualified carer on
@@ -378,4 +383,72 @@ fn a_carer_who_says_where_she_is_leaves_from_there() {
     let start = sos.after.as_ref().expect("served").start;
     assert!((39900..=39960).contains(&start), "{start}");
     assert!(check(&problem, &r.plan).is_empty());
+}
+
+/// A sick carer's day re-planned three ways on cities of 400 needs: repaired only
+/// (her visits placed again one by one), re-optimised with each carer change priced
+/// (the default `weights.plan_changes`), and re-optimised with changes free.
+#[test]
+fn re_optimising_the_rest_of_the_day_serves_more_and_prices_each_change() {
+    let mut better = 0;
+    for seed in [11u64, 12, 13] {
+        let (_, plan, mut input) = city(400, seed);
+        let busiest = plan
+            .routes
+            .iter()
+            .max_by_key(|r| r.stops.iter().filter(|s| s.start >= 36_000).count())
+            .expect("routes")
+            .provider
+            .clone();
+        let run = |input: &ProblemInput, improve: u64| {
+            let mut problem = Problem::from_input(input.clone()).expect("valid");
+            let b = batch(json!({"now": 36_000, "improve": improve, "events": [
+                {"kind": "carer_absent", "provider": busiest, "from": 36_000}]}));
+            let r = replan(&mut problem, plan.clone(), &b).expect("replans");
+            kept(&problem, &plan, &r.plan, &b, &r.changes);
+            r
+        };
+        let carers = |r: &carematch_core::events::Replan| {
+            let of = |p: &Option<carematch_core::wire::Placement>| {
+                p.as_ref().map(|p| p.providers.clone())
+            };
+            r.changes
+                .iter()
+                .filter(|c| of(&c.before) != of(&c.after))
+                .count()
+        };
+        let level = |r: &carematch_core::events::Replan| {
+            let o = &r.plan.summary.objective;
+            (o.priority, o.served, -o.travel)
+        };
+        let repaired = run(&input, 0);
+        let priced = run(&input, 3_000);
+        let weights = input
+            .options
+            .get_or_insert_with(Default::default)
+            .weights
+            .get_or_insert_with(Default::default);
+        weights.plan_changes = Some(0);
+        let free = run(&input, 3_000);
+        // Never worse than the repair it starts from; better somewhere.
+        assert!(level(&priced) >= level(&repaired), "seed {seed}");
+        better += usize::from(level(&priced) > level(&repaired));
+        // The price keeps carers where they were: free changes reshuffle far more.
+        assert!(
+            2 * carers(&priced) < carers(&free),
+            "seed {seed}: {} carer changes priced, {} free",
+            carers(&priced),
+            carers(&free)
+        );
+        // A visit the repair left alone moves by the tolerance at most.
+        let (was, fixed) = (places(&plan), places(&repaired.plan));
+        for (key, (_, start)) in places(&priced.plan) {
+            if let (Some(old), Some(same)) = (was.get(&key), fixed.get(&key)) {
+                if old == same {
+                    assert!((start - old.1).abs() <= 900, "{key:?}: {} → {start}", old.1);
+                }
+            }
+        }
+    }
+    assert!(better >= 2, "re-optimising improved {better} of 3 days");
 }

@@ -502,7 +502,7 @@ fn responds(problem: &Problem, n: NeedIdx) -> bool {
 
 /// Need `n`'s response target, seconds from `now`: its `response_within`, or the
 /// problem's `response_target` for an `emergency`.
-fn target_of(problem: &Problem, n: NeedIdx) -> Option<i64> {
+pub(crate) fn target_of(problem: &Problem, n: NeedIdx) -> Option<i64> {
     let need = problem.need(n);
     need.response_within.or_else(|| {
         (need.service == crate::catalogue::EMERGENCY).then_some(problem.options().response_target)

@@ -129,6 +129,7 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
         lateness,
         max_lateness,
         carer_changes: crate::objective::carer_changes(&per_elder),
+        ..Terms::default()
     };
     let mut score = Score::without(
         problem,

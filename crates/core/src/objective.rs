@@ -6,7 +6,8 @@
 //! 2. the number of served needs, larger first;
 //! 3. the cost, smaller first: `travel·w.travel + lateness·w.lateness +
 //!    max_lateness·w.max_lateness + carer_changes·w.carer_changes` with the problem's
-//!    `options.weights` (travel alone with the defaults and no soft windows). The
+//!    `options.weights` (travel alone with the defaults and no soft windows); while an
+//!    event batch re-optimises a plan, `+ plan_changes·w.plan_changes` too. The
 //!    route rules add up the unweighted [`Terms`] of a plan or of a move
 //!    ([`crate::routes`]); [`cost`] weighs them, and is the one place that does;
 //! 4. tie-breaks only, never at the cost of 1–3: the elder's trusted carers first
@@ -107,6 +108,9 @@ pub(crate) struct Terms {
     pub(crate) max_lateness: i64,
     /// Per elder, the distinct providers who visit them minus one, summed.
     pub(crate) carer_changes: i64,
+    /// Visits handed to another carer than the plan being re-planned gave them (only
+    /// when a plan is re-planned: [`crate::events`]).
+    pub(crate) plan_changes: i64,
 }
 
 impl std::ops::AddAssign for Terms {
@@ -115,6 +119,7 @@ impl std::ops::AddAssign for Terms {
         self.lateness += o.lateness;
         self.max_lateness += o.max_lateness;
         self.carer_changes += o.carer_changes;
+        self.plan_changes += o.plan_changes;
     }
 }
 
@@ -123,14 +128,18 @@ impl std::ops::AddAssign for Terms {
 ///
 /// ```text
 /// cost = travel·w.travel + lateness·w.lateness + max_lateness·w.max_lateness
-///      + carer_changes·w.carer_changes
+///      + carer_changes·w.carer_changes + plan_changes·w.plan_changes
 /// ```
+///
+/// `plan_changes` is 0 but in an event batch's re-optimisation, so a plan's own
+/// cost (`summary.objective.cost`) never holds it.
 pub(crate) fn cost(problem: &Problem, t: &Terms) -> i64 {
     let w = &problem.options().weights;
     w.travel * t.travel
         + w.lateness * t.lateness
         + w.max_lateness * t.max_lateness
         + w.carer_changes * t.carer_changes
+        + w.plan_changes * t.plan_changes
 }
 
 /// Whether travel weighs in the cost at all: a move that saves travel then saves cost,

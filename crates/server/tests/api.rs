@@ -840,7 +840,7 @@ async fn events_on(stored: impl Fn() -> Config) {
     let (_, headers, _) = call(&app, post_json("/v1/plans", &two)).await;
     let id = session_id(&headers);
     let path = format!("/v1/plans/{id}/events");
-    let batch = json!({"now": 39000, "events": [
+    let batch = json!({"now": 39000, "improve": 500, "events": [
         {"kind": "need_cancelled", "need": "n1"},
         {"kind": "need_added", "need": {"id": "sos", "elder": "e2", "service": "emergency",
                                         "windows": [[39000, 45000]]}}]});
@@ -876,6 +876,10 @@ async fn events_on(stored: impl Fn() -> Config) {
             .contains("events"),
         "{body}"
     );
+    let long = json!({"now": 39000, "improve": 1_000_000, "events": []});
+    let (status, _, body) = call(&app, post_json(&path, &long)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["path"], "/improve", "{body}");
     // A stale version: 412.
     let stale = Request::post(&path)
         .header(header::CONTENT_TYPE, "application/json")

@@ -51,7 +51,7 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
                 travel: Some(1),
                 lateness: Some(1),
                 max_lateness: Some(1),
-                carer_changes: None,
+                ..WeightsInput::default()
             }),
             ..OptionsInput::default()
         }),

@@ -55,15 +55,8 @@ pub fn generate(needs: usize, seed: u64) -> ProblemInput {
         rng: Pcg64::seed_from_u64(seed),
         out: ProblemInput {
             options: Some(OptionsInput {
-                time_limit_ms: None,
-                threads: None,
                 seed: Some(seed),
-                candidates: None,
-                iterations: None,
-                weights: None,
-                day_length: None,
-                day_start: None,
-                response_target: None,
+                ..OptionsInput::default()
             }),
             ..Default::default()
         },

@@ -113,6 +113,9 @@ pub struct Problem {
     pub(crate) absent: HashMap<ProviderIdx, i64>,
     /// Where providers last said they were (`carer_position` events): when, and where.
     pub(crate) positions: HashMap<ProviderIdx, (i64, crate::travel::Point)>,
+    /// While an event batch re-optimises a plan ([`crate::events`]): per need, the
+    /// carer the plan before the batch gave its visit, where a change is priced.
+    pub(crate) reference: Option<std::sync::Arc<Vec<Option<ProviderIdx>>>>,
     /// Elder ids, services and skill names, for [`Problem::push_need`].
     pub(crate) lookup: Lookup,
     /// Where validation placed the pinned visits (rule 6), route by route: every

@@ -11,6 +11,8 @@ pub struct Weights {
     pub max_lateness: i64,
     /// Per carer change.
     pub carer_changes: i64,
+    /// Per visit an event batch's re-optimisation hands to another carer.
+    pub plan_changes: i64,
 }
 
 impl Default for Weights {
@@ -20,6 +22,7 @@ impl Default for Weights {
             lateness: 1,
             max_lateness: 0,
             carer_changes: 0,
+            plan_changes: 3_600,
         }
     }
 }
@@ -48,6 +51,9 @@ pub struct Options {
     /// Seconds from a dispatch's `now` within which an `emergency` need without its
     /// own `response_within` must be reached.
     pub response_target: i64,
+    /// Seconds by which an event batch's re-optimisation may move a visit still to
+    /// come from its start before the batch.
+    pub change_tolerance: i64,
 }
 
 impl Options {
@@ -77,6 +83,7 @@ impl Default for Options {
             day_length: None,
             day_start: 0,
             response_target: 900,
+            change_tolerance: 900,
         }
     }
 }

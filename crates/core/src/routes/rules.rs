@@ -2,7 +2,8 @@
 //! (`rules/`): limits per day and over the horizon (`limits.rs`), load per route
 //! (`capacity.rs`), elders' budgets (`budgets.rs`), the carers an elder sees
 //! (`continuity.rs`), soft windows (`lateness.rs`), travel per carer and day
-//! (`max_travel.rs`).
+//! (`max_travel.rs`), and, while an event batch re-optimises a plan, the visits handed
+//! to another carer than before (`changes.rs`).
 //!
 //! A route's own timing — travel, windows, the shift, fixed starts of pins, links and
 //! two-carer visits, the series' intervals — is [`super::RouteState`]'s. Everything
@@ -21,6 +22,7 @@
 
 mod budgets;
 mod capacity;
+mod changes;
 mod continuity;
 mod lateness;
 mod limits;
@@ -45,6 +47,7 @@ pub(crate) const RULES: &[Make] = &[
     continuity::make,
     lateness::make,
     max_travel::make,
+    changes::make,
 ];
 
 /// One rule a plan keeps. Every method but [`Rule::apply`] has a default that says

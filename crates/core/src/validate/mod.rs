@@ -223,6 +223,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         provider_ids,
         absent: HashMap::new(),
         positions: HashMap::new(),
+        reference: None,
         lookup: Lookup {
             services,
             elder_ids,

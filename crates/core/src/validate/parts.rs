@@ -481,6 +481,13 @@ pub(super) fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Optio
             MAX_RESPONSE,
         )?
         .unwrap_or(d.response_target),
+        change_tolerance: opt_bounded(
+            &path.key("change_tolerance"),
+            o.change_tolerance,
+            0,
+            MAX_RESPONSE,
+        )?
+        .unwrap_or(d.change_tolerance),
     })
 }
 
@@ -494,6 +501,7 @@ fn weights(path: &FieldPath, w: crate::wire::WeightsInput) -> R<Weights> {
         lateness: one("lateness", w.lateness, d.lateness)?,
         max_lateness: one("max_lateness", w.max_lateness, d.max_lateness)?,
         carer_changes: one("carer_changes", w.carer_changes, d.carer_changes)?,
+        plan_changes: one("plan_changes", w.plan_changes, d.plan_changes)?,
     })
 }
 

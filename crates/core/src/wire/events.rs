@@ -15,6 +15,13 @@ pub struct EventBatch {
     pub now: i64,
     /// The events, in the order they happened (at most 1,000).
     pub events: Vec<Event>,
+    /// Iterations of search over the visits still to come once the events are
+    /// applied (at most 100,000; default 0: only the visits the events free are placed
+    /// again). The search may hand a visit to another carer, at
+    /// `options.weights.plan_changes` each, and move its start by up to
+    /// `options.change_tolerance`; what started by `now` never moves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improve: Option<u64>,
 }
 
 /// One thing that happened. `visit` picks the visit of a need of several visits.

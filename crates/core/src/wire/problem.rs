@@ -49,6 +49,12 @@ pub struct WeightsInput {
     /// Per carer change (for each elder, distinct carers minus one); default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carer_changes: Option<i64>,
+    /// v1.2: per visit still to come that an event batch's re-optimisation
+    /// (`improve`) hands to another carer than the plan before the batch had; default
+    /// 3,600 (a changed visit costs as much as an hour of travel). Used only when a
+    /// plan is re-planned: a problem solved whole has nothing to change from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_changes: Option<i64>,
 }
 
 /// How travel times are computed.
@@ -232,4 +238,10 @@ pub struct OptionsInput {
     /// circle; 1 to 86,400).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_target: Option<i64>,
+    /// v1.2: seconds by which an event batch's re-optimisation (`improve`) may move a
+    /// visit still to come from the start the plan before the batch gave it (the time
+    /// the elder was told); default 900, 0 to 86,400. Visits the events free, and new
+    /// needs, may go anywhere in their windows (never before `now`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_tolerance: Option<i64>,
 }

@@ -12,8 +12,14 @@
 //! answer lists every visit whose carer or start changed, or that became unassigned:
 //! the messages a coordinator sends.
 //!
+//! With `improve` (iterations), the batch goes on with the solver's search over the
+//! visits still to come, each carer change priced against the plan before the batch
+//! (`improve.rs`).
+//!
 //! [`grow`] is the problem's side of a batch (needs added, carers absent): what a
 //! stored session replays before the plan's patches.
+
+mod improve;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +30,8 @@ use crate::wire::{Event, EventBatch, Placement, Plan, PlanChange, Reason, Unassi
 
 /// Most events in one batch.
 pub const MAX_EVENTS: usize = 1_000;
+
+pub use improve::MAX_IMPROVE;
 
 /// What [`replan`] did.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +81,10 @@ pub fn replan(problem: &mut Problem, plan: Plan, batch: &EventBatch) -> Result<R
     let needs: Vec<NeedIdx> = added.iter().map(|a| a.0).collect();
     match apply(problem, plan, batch, &needs) {
         Ok(plan) => {
+            let plan = match batch.improve {
+                Some(k) if k > 0 => improve::improve(problem, plan, &before, batch.now, k),
+                _ => plan,
+            };
             let changes = changes(&before, &reasons, &plan);
             Ok(Replan { plan, changes })
         }
@@ -185,6 +197,12 @@ fn check_batch(problem: &Problem, plan: &Plan, batch: &EventBatch) -> Result<(),
                 "{} events: at most {MAX_EVENTS} in one batch",
                 batch.events.len()
             ),
+        ));
+    }
+    if let Some(k) = batch.improve.filter(|&k| k > MAX_IMPROVE) {
+        return Err(Error::invalid(
+            &FieldPath::root().key("improve"),
+            format!("{k} iterations: at most {MAX_IMPROVE}"),
         ));
     }
     let known = Known {
