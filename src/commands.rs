@@ -97,7 +97,14 @@ pub(crate) fn import(args: ImportArgs) -> Result<u8, Failure> {
 pub(crate) fn view(args: ViewArgs) -> Result<u8, Failure> {
     let problem = Problem::from_json(&read_input(Some(&args.problem), "problem")?)?;
     let plan = carematch_core::check::parse_plan(&read_input(Some(&args.plan), "plan")?)?;
-    let page = carematch_present::view::page(&problem, &plan)?;
+    let first = match &args.since {
+        Some(path) => Some(carematch_core::check::parse_plan(&read_input(
+            Some(path),
+            "first plan",
+        )?)?),
+        None => None,
+    };
+    let page = carematch_present::view::page_since(&problem, &plan, first.as_ref())?;
     write_file(&args.output, page.as_bytes())?;
     eprintln!("wrote {}", args.output.display());
     Ok(0)

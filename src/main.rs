@@ -141,6 +141,10 @@ struct ViewArgs {
     /// The page to write.
     #[arg(short = 'o', long = "output", value_name = "HTML")]
     output: PathBuf,
+    /// The plan as first made (before the day's events): the visits that differ from
+    /// it are marked as changed.
+    #[arg(long, value_name = "FIRST_PLAN")]
+    since: Option<PathBuf>,
 }
 
 /// The arguments of `check`.

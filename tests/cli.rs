@@ -185,6 +185,27 @@ fn export_geojson_is_geojson_with_a_line_per_route_and_a_point_per_visit() {
         kind("unserved").len(),
         plan["unassigned"].as_array().unwrap().len()
     );
+    // The rescue circle layer: every elder, the share of the day inside the circle;
+    // their mean is the mean count of elders covered per moment of the coverage.
+    let problem: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("problem.json")).unwrap()).unwrap();
+    let circle = kind("circle");
+    assert_eq!(circle.len(), problem["elders"].as_array().unwrap().len());
+    let shares: Vec<f64> = circle
+        .iter()
+        .map(|f| f.property("covered").and_then(Value::as_f64).unwrap())
+        .collect();
+    assert!(shares.iter().all(|s| (0.0..=1.0).contains(s)));
+    let p = carematch_core::Problem::from_json(
+        &std::fs::read(dir.path().join("problem.json")).unwrap(),
+    )
+    .unwrap();
+    let cover = carematch_core::coverage::coverage(&p, &serde_json::from_value(plan).unwrap());
+    let per_moment = cover.slots.iter().map(|s| s.elders as f64).sum::<f64>()
+        / (cover.slots.len() * shares.len()) as f64;
+    let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+    assert!((mean - per_moment).abs() < 1e-9, "{mean} vs {per_moment}");
+    assert!(mean > 0.0 && mean < 1.0, "{mean}");
 }
 
 #[test]

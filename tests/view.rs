@@ -176,3 +176,110 @@ fn the_plan_page_draws_every_route_visit_and_unserved_need_in_chromium() {
     let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
     assert!(size > 30_000, "screenshot of {size} bytes: blank?");
 }
+
+/// After a day's events (a carer sick at 11:00, the rest re-optimised), the page given
+/// the plan as first made (`view --since`) marks exactly the visits whose carer or
+/// start changed, and counts them in its headline.
+#[test]
+fn the_page_marks_the_visits_changed_since_the_plan_was_made() {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
+        eprintln!("skipped: no {CHROMIUM}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_carematch");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin)
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["demo", "--out", "."]);
+    let read = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.path().join(name)).unwrap()).unwrap()
+    };
+    let first = read("plan.json");
+    let later = |r: &Value| {
+        let stops = r["stops"].as_array().unwrap();
+        stops
+            .iter()
+            .filter(|s| s["start"].as_i64() > Some(39600))
+            .count()
+    };
+    let busiest = first["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|r| later(r))
+        .unwrap()["provider"]
+        .clone();
+    let events = serde_json::json!({"now": 39600, "improve": 2000, "events": [
+        {"kind": "carer_absent", "provider": busiest, "from": 39600}]});
+    std::fs::write(dir.path().join("events.json"), events.to_string()).unwrap();
+    run(&[
+        "replan",
+        "problem.json",
+        "plan.json",
+        "events.json",
+        "-o",
+        "out.json",
+    ]);
+    let now: Value = read("out.json")["plan"].clone();
+    std::fs::write(dir.path().join("now.json"), now.to_string()).unwrap();
+    run(&[
+        "view",
+        "problem.json",
+        "now.json",
+        "--since",
+        "plan.json",
+        "-o",
+        "day.html",
+    ]);
+    // The changed stops, counted from the two plans: a stop whose (need, visit) had
+    // no place, another start, or not this carer.
+    let places = |plan: &Value| {
+        let mut out: std::collections::HashMap<String, (i64, Vec<String>)> = Default::default();
+        for r in plan["routes"].as_array().unwrap() {
+            for s in r["stops"].as_array().unwrap() {
+                let key = format!("{}|{}", s["need"], s["visit"]);
+                let e = out
+                    .entry(key)
+                    .or_insert((s["start"].as_i64().unwrap(), vec![]));
+                e.1.push(r["provider"].as_str().unwrap().to_owned());
+            }
+        }
+        out
+    };
+    let was = places(&first);
+    let mut changed = 0;
+    for r in now["routes"].as_array().unwrap() {
+        for s in r["stops"].as_array().unwrap() {
+            let key = format!("{}|{}", s["need"], s["visit"]);
+            let same = was.get(&key).is_some_and(|(start, carers)| {
+                *start == s["start"].as_i64().unwrap()
+                    && carers.iter().any(|c| c == r["provider"].as_str().unwrap())
+            });
+            changed += usize::from(!same);
+        }
+    }
+    assert!(changed > 0, "a sick carer changes some visits");
+    let url = format!("file://{}", dir.path().join("day.html").display());
+    let dom = chromium(&dir.path().join("profile"), &["--dump-dom", &url]);
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "the page's script did not finish"
+    );
+    assert_eq!(dom.matches("class=\"bar changed\"").count(), changed);
+    assert!(
+        dom.contains(&format!("{changed} visits changed since the plan was made")),
+        "the headline counts them"
+    );
+}

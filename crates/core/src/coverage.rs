@@ -46,6 +46,26 @@ const LISTED: usize = 50;
 /// # Ok::<(), carematch_core::Error>(())
 /// ```
 pub fn coverage(problem: &Problem, plan: &Plan) -> Coverage {
+    with_elders(problem, plan).0
+}
+
+/// [`coverage`], and per elder (in the problem's order) the share of the moments at
+/// which it was in the circle (1 when there is no moment): the map layer of the plan's
+/// GeoJSON.
+///
+/// ```
+/// use carematch_core::{coverage::with_elders, solve, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "near", "location": [116.431, 39.92]}, {"id": "far", "location": [116.60, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "near", "service": "meals", "windows": [[39600, 43200]]}],
+///   "providers": [{"id": "p1", "kind": "staff", "level": 2, "skills": ["meals", "emergency"],
+///                  "start": [116.43, 39.92], "shifts": [[36000, 43200]]}]
+/// }"#)?;
+/// let (_, elders) = with_elders(&problem, &solve(&problem)?);
+/// assert_eq!(elders, vec![8.0 / 9.0, 0.0]); // "near" at 8 of the 9 moments
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn with_elders(problem: &Problem, plan: &Plan) -> (Coverage, Vec<f64>) {
     let target = problem.options().response_target;
     let carers = qualified(problem);
     let elders = Elders::new(problem);
@@ -60,8 +80,9 @@ pub fn coverage(problem: &Problem, plan: &Plan) -> Coverage {
         step: STEP,
         ..Coverage::default()
     };
+    let mut counts = vec![0u32; problem.elders().len()];
     if lo > hi {
-        return out;
+        return (out, vec![1.0; counts.len()]);
     }
     let routes = routes_of(problem, plan);
     let mut by_area: BTreeMap<Option<&str>, f64> = BTreeMap::new();
@@ -73,6 +94,9 @@ pub fn coverage(problem: &Problem, plan: &Plan) -> Coverage {
             at + target,
         );
         out.slots.push(elders.slot(problem, at, &covered));
+        for (c, &yes) in counts.iter_mut().zip(&covered) {
+            *c += u32::from(yes);
+        }
         for (area, share) in elders.by_area(problem, &covered) {
             *by_area.entry(area).or_default() += share;
         }
@@ -87,7 +111,8 @@ pub fn coverage(problem: &Problem, plan: &Plan) -> Coverage {
             share: sum / n,
         })
         .collect();
-    out
+    let shares = counts.iter().map(|&c| f64::from(c) / n).collect();
+    (out, shares)
 }
 
 /// The carers who may answer an emergency: the service's skill and level, not a

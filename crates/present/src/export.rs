@@ -71,8 +71,10 @@ pub(crate) fn lon_lat(p: &Point) -> Value {
 /// `plan` of `problem` as a GeoJSON FeatureCollection: each route a LineString from
 /// its carer's start through its visits to its end (`kind: "route"`), each visit a
 /// Point at the elder's home (`kind: "visit"`), each unserved need a Point (`kind:
-/// "unserved"`, with its reason), each carer's start a Point (`kind: "start"`). Only
-/// for haversine problems (GeoJSON is longitude and latitude).
+/// "unserved"`, with its reason), each carer's start a Point (`kind: "start"`), each
+/// elder a Point with the share of the day it was inside the rescue circle (`kind:
+/// "circle"`, `covered` 0–1, [`carematch_core::coverage::with_elders`]). Only for
+/// haversine problems (GeoJSON is longitude and latitude).
 pub fn geojson(problem: &Problem, plan: &Plan) -> Result<Value, Error> {
     if !matches!(problem.travel(), Travel::Haversine { .. }) {
         return Err(Error::invalid(
@@ -133,6 +135,15 @@ pub fn geojson(problem: &Problem, plan: &Plan) -> Result<Value, Error> {
             "geometry": {"type": "Point", "coordinates": lon_lat(&elder.location)},
             "properties": {"kind": "unserved", "need": u.need, "elder": elder.id,
                 "visit": u.visit, "reason": u.reason.as_str(), "detail": u.detail}}));
+    }
+    // The rescue circle: each elder, and the share of the day's moments at which a
+    // qualified carer could reach it within the response target.
+    let (cover, shares) = carematch_core::coverage::with_elders(problem, plan);
+    for (e, share) in problem.elders().iter().zip(shares) {
+        features.push(json!({"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": lon_lat(&e.location)},
+            "properties": {"kind": "circle", "elder": e.id, "covered": share,
+                "target": cover.target}}));
     }
     Ok(json!({"type": "FeatureCollection", "features": features}))
 }

@@ -22,8 +22,50 @@ fn coords(p: &Point) -> Value {
     }
 }
 
+/// Where each visit of `plan` is: `"need|visit"` → `{"providers", "start"}`.
+fn placements(plan: &Plan) -> Value {
+    let mut out = Map::new();
+    for r in &plan.routes {
+        for s in &r.stops {
+            let key = format!(
+                "{}|{}",
+                s.need,
+                s.visit.map(|v| v.to_string()).unwrap_or_default()
+            );
+            let at = out
+                .entry(key)
+                .or_insert_with(|| json!({"providers": [], "start": s.start}));
+            if let Some(list) = at["providers"].as_array_mut() {
+                list.push(json!(r.provider));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
 /// The page of `plan` for `problem`.
 pub fn page(problem: &Problem, plan: &Plan) -> Result<String, Error> {
+    page_since(problem, plan, None)
+}
+
+/// The page of `plan` for `problem`, with the visits whose carers or start differ from
+/// `first` (the plan as first made, before the day's events) marked as changed on the
+/// timeline and counted in the headline.
+///
+/// ```
+/// use carematch_core::{solve, Problem};
+/// let problem = Problem::from_json(br#"{
+///   "elders": [{"id": "e1", "location": [116.43, 39.92]}],
+///   "needs": [{"id": "n1", "elder": "e1", "service": "meals", "windows": [[39600, 43200]]}],
+///   "providers": [{"id": "p1", "kind": "staff", "skills": ["meals"],
+///                  "start": [116.42, 39.92], "shifts": [[36000, 50400]]}]
+/// }"#)?;
+/// let plan = solve(&problem)?;
+/// let page = carematch_present::view::page_since(&problem, &plan, Some(&plan))?;
+/// assert!(page.contains("\"before\":{\"n1|\":"));
+/// # Ok::<(), carematch_core::Error>(())
+/// ```
+pub fn page_since(problem: &Problem, plan: &Plan, first: Option<&Plan>) -> Result<String, Error> {
     if matches!(problem.travel(), Travel::Matrix { .. }) {
         return Err(Error::invalid(
             &FieldPath::root().key("travel").key("metric"),
@@ -57,6 +99,7 @@ pub fn page(problem: &Problem, plan: &Plan) -> Result<String, Error> {
         "elders": elders, "starts": starts, "ends": ends, "venues": venues,
         "services": services, "elder_of": elder_of, "plan": plan,
         "coverage": carematch_core::coverage::coverage(problem, plan),
+        "before": first.map(placements),
     });
     // Inside <script>, "</" would end the element.
     let text = data.to_string().replace("</", "<\\/");

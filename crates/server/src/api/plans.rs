@@ -389,12 +389,26 @@ pub async fn view(
     let page = s
         .quick
         .run(&s.metrics, "render", move || {
+            // The plan as first made: what the day's changes are marked against.
+            let first = first_plan(&st, &who, &id)?;
             st.sessions.with(&who.id, &id, |x| {
-                carematch_present::view::page(&x.problem, &x.plan).map_err(ApiError::Input)
+                let first = first.as_ref().filter(|_| x.version > 1);
+                carematch_present::view::page_since(&x.problem, &x.plan, first)
+                    .map_err(ApiError::Input)
             })
         })
         .await??;
     Ok(html(page))
+}
+
+/// Session `id`'s plan as it was created, when the store has the session.
+fn first_plan(
+    st: &AppState,
+    who: &Caller,
+    id: &str,
+) -> Result<Option<carematch_core::Plan>, ApiError> {
+    let stored = st.sessions.store().load(Some(&who.id), id)?;
+    Ok(stored.and_then(|s| serde_json::from_slice(&s.plan).ok()))
 }
 
 /// `GET /v1/plans/{id}/coverage`: the 15-minute rescue circle of a session's plan —
