@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use carematch_core::wire::ProviderKind;
 use carematch_core::{check as check_plan, Error, ErrorKind, FieldPath, Problem};
 
 use crate::files::{input_error, print_json, read_input, write_file, write_json};
@@ -197,11 +198,20 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<u8, Failure> {
     } else {
         carematch_synth::generate(needs, args.seed)
     };
-    let p = if args.venues {
+    let mut p = if args.venues {
         carematch_synth::community::with_venues(p)
     } else {
         p
     };
+    if let Some(s) = args.regular_work {
+        for c in p
+            .providers
+            .iter_mut()
+            .filter(|c| c.kind != ProviderKind::Volunteer)
+        {
+            c.regular_work = Some(s);
+        }
+    }
     print_json(&p)?;
     eprintln!(
         "generated {} needs, {} elders, {} providers",

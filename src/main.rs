@@ -206,6 +206,11 @@ struct GenerateArgs {
     /// centre in every community, elders' walking limits, prices and vouchers.
     #[arg(long, conflicts_with_all = ["stations", "windows", "layout", "healthcare"])]
     venues: bool,
+    /// Contracted hours: every staff and organisation carer's `regular_work`, seconds
+    /// a day (volunteers have none); price them with `options.weights.overtime` and
+    /// `under_hours`.
+    #[arg(long, value_name = "SECONDS")]
+    regular_work: Option<i64>,
 }
 
 /// The flags of `serve` (defaults: [`carematch_server::Config::default`]).

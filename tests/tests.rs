@@ -9,3 +9,4 @@ mod serve;
 mod server;
 mod store;
 mod view;
+mod workload;

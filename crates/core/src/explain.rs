@@ -124,11 +124,14 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
         waited += waiting(r);
     }
     let (lateness, max_lateness) = lateness(&plan.routes);
+    let (workload, overtime, under_hours) = crate::workload::workload(problem, &plan.routes);
     let terms = Terms {
         travel,
         lateness,
         max_lateness,
         carer_changes: crate::objective::carer_changes(&per_elder),
+        overtime,
+        under_hours,
         ..Terms::default()
     };
     let mut score = Score::without(
@@ -151,6 +154,7 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
     s.waiting = waited;
     s.carer_changes = carer_changes;
     s.carers_per_elder = carers_per_elder;
+    s.workload = Some(workload);
     s.lateness = Some(lateness);
     s.max_lateness = Some(max_lateness);
     s.objective = score.to_wire(travel);

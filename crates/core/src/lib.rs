@@ -69,6 +69,7 @@ pub mod travel;
 mod validate;
 pub mod venues;
 pub mod wire;
+mod workload;
 
 pub use check::check;
 pub use error::{Error, ErrorKind, FieldPath};

@@ -5,8 +5,9 @@
 //! 1. the sum of `priority` over served needs, larger first;
 //! 2. the number of served needs, larger first;
 //! 3. the cost, smaller first: `travel·w.travel + lateness·w.lateness +
-//!    max_lateness·w.max_lateness + carer_changes·w.carer_changes` with the problem's
-//!    `options.weights` (travel alone with the defaults and no soft windows); while an
+//!    max_lateness·w.max_lateness + carer_changes·w.carer_changes + overtime·w.overtime
+//!    + under_hours·w.under_hours` with the problem's `options.weights` (travel alone
+//!    with the defaults and no soft windows); while an
 //!    event batch re-optimises a plan, `+ plan_changes·w.plan_changes` too. The
 //!    route rules add up the unweighted [`Terms`] of a plan or of a move
 //!    ([`crate::routes`]); [`cost`] weighs them, and is the one place that does;
@@ -111,6 +112,10 @@ pub(crate) struct Terms {
     /// Visits handed to another carer than the plan being re-planned gave them (only
     /// when a plan is re-planned: [`crate::events`]).
     pub(crate) plan_changes: i64,
+    /// Seconds of work beyond the carers' `regular_work`, per day, summed.
+    pub(crate) overtime: i64,
+    /// Seconds of work short of the carers' `regular_work`, per day, summed.
+    pub(crate) under_hours: i64,
 }
 
 impl std::ops::AddAssign for Terms {
@@ -120,6 +125,8 @@ impl std::ops::AddAssign for Terms {
         self.max_lateness += o.max_lateness;
         self.carer_changes += o.carer_changes;
         self.plan_changes += o.plan_changes;
+        self.overtime += o.overtime;
+        self.under_hours += o.under_hours;
     }
 }
 
@@ -129,6 +136,7 @@ impl std::ops::AddAssign for Terms {
 /// ```text
 /// cost = travel·w.travel + lateness·w.lateness + max_lateness·w.max_lateness
 ///      + carer_changes·w.carer_changes + plan_changes·w.plan_changes
+///      + overtime·w.overtime + under_hours·w.under_hours
 /// ```
 ///
 /// `plan_changes` is 0 but in an event batch's re-optimisation, so a plan's own
@@ -140,6 +148,8 @@ pub(crate) fn cost(problem: &Problem, t: &Terms) -> i64 {
         + w.max_lateness * t.max_lateness
         + w.carer_changes * t.carer_changes
         + w.plan_changes * t.plan_changes
+        + w.overtime * t.overtime
+        + w.under_hours * t.under_hours
 }
 
 /// Whether travel weighs in the cost at all: a move that saves travel then saves cost,

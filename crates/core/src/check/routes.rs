@@ -46,6 +46,9 @@ pub(super) struct Day {
     pub(super) work: i64,
     /// Legs travelled (each may round by the spec's slack).
     pub(super) legs: i64,
+    /// Seconds of travel and service as the routes report them (what the cost's
+    /// contracted-hours terms count).
+    pub(super) reported: i64,
 }
 
 /// A route's figures, recomputed from its stops.
@@ -108,6 +111,10 @@ pub(super) fn walk(problem: &Problem, plan: &Plan, c: &mut Checker) -> Walked {
         e.travel = e.travel.saturating_add(f.travel);
         e.work = e.work.saturating_add(f.travel).saturating_add(f.service);
         e.legs += f.legs;
+        e.reported = e
+            .reported
+            .saturating_add(route.travel)
+            .saturating_add(route.service);
         w.travel = w.travel.saturating_add(route.travel);
         w.service = w.service.saturating_add(route.service);
         w.late = w.late.saturating_add(f.late);

@@ -86,17 +86,33 @@ fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
     pairs.dedup();
     let elders_served = pairs.chunk_by(|a, b| a.0 == b.0).count() as i64;
     let changes = pairs.len() as i64 - elders_served;
+    let (overtime, under) = contracted(problem, walked);
     let cost = w.travel * walked.travel
         + w.lateness * walked.late
         + w.max_lateness * walked.late_max
-        + w.carer_changes * changes;
+        + w.carer_changes * changes
+        + w.overtime * overtime
+        + w.under_hours * under;
+    let work = s.workload.as_ref();
+    let contract = [
+        (
+            sp.key("workload").key("overtime"),
+            work.and_then(|x| x.overtime),
+            overtime,
+        ),
+        (
+            sp.key("workload").key("under_hours"),
+            work.and_then(|x| x.under_hours),
+            under,
+        ),
+    ];
     let optional = [
         (sp.key("carer_changes"), s.carer_changes, changes),
         (sp.key("lateness"), s.lateness, walked.late),
         (sp.key("max_lateness"), s.max_lateness, walked.late_max),
         (sp.key("objective").key("cost"), s.objective.cost, cost),
     ];
-    for (path, got, want) in optional {
+    for (path, got, want) in optional.into_iter().chain(contract) {
         if got.is_some_and(|g| g != want) {
             c.flag(
                 Rule::Consistency,
@@ -105,6 +121,29 @@ fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
             );
         }
     }
+}
+
+/// Seconds of work beyond and short of the carers' `regular_work`, per carer and day
+/// she has a shift (a day without a route counts 0 work), from the routes' figures.
+fn contracted(problem: &Problem, walked: &Walked) -> (i64, i64) {
+    let (mut over, mut under) = (0i64, 0i64);
+    for (i, prov) in problem.providers().iter().enumerate() {
+        let Some(regular) = prov.regular_work else {
+            continue;
+        };
+        let p = crate::model::ProviderIdx(i as u32);
+        let days: std::collections::BTreeSet<i64> = prov
+            .shifts
+            .iter()
+            .map(|s| crate::model::day_of(problem.options(), s.open))
+            .collect();
+        for d in days {
+            let work = walked.per_provider.get(&(p, d)).map_or(0, |x| x.reported);
+            over += (work - regular).max(0);
+            under += (regular - work).max(0);
+        }
+    }
+    (over, under)
 }
 
 /// Checks the time-bank ledger: one entry per provider with `time_bank`, in the

@@ -13,6 +13,10 @@ pub struct Weights {
     pub carer_changes: i64,
     /// Per visit an event batch's re-optimisation hands to another carer.
     pub plan_changes: i64,
+    /// Per second of work beyond a carer's `regular_work` on a day.
+    pub overtime: i64,
+    /// Per second of work short of a carer's `regular_work` on a day.
+    pub under_hours: i64,
 }
 
 impl Default for Weights {
@@ -23,6 +27,8 @@ impl Default for Weights {
             max_lateness: 0,
             carer_changes: 0,
             plan_changes: 3_600,
+            overtime: 0,
+            under_hours: 0,
         }
     }
 }

@@ -50,6 +50,8 @@ pub struct Provider {
     pub max_work_total: Option<i64>,
     /// v1.2: seconds of travel per day.
     pub max_travel: Option<i64>,
+    /// v1.2: contracted seconds of travel + service per day.
+    pub regular_work: Option<i64>,
     /// Load per route.
     pub capacity: Option<i64>,
     /// v1.1: a time-bank volunteer (the plan's ledger).

@@ -353,7 +353,7 @@ impl<'a> Builder<'a> {
         t.travel += ins.delta;
         if pricing.timed {
             for r in self.rules.iter() {
-                r.timed(self, route, n, ins.pos, start, &mut t);
+                r.timed(self, route, n, ins, start, &mut t);
             }
         }
         objective::cost(self.problem, &t)

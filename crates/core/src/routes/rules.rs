@@ -2,7 +2,7 @@
 //! (`rules/`): limits per day and over the horizon (`limits.rs`), load per route
 //! (`capacity.rs`), elders' budgets (`budgets.rs`), the carers an elder sees
 //! (`continuity.rs`), soft windows (`lateness.rs`), travel per carer and day
-//! (`max_travel.rs`), and, while an event batch re-optimises a plan, the visits handed
+//! (`max_travel.rs`), contracted hours (`workload.rs`), and, while an event batch re-optimises a plan, the visits handed
 //! to another carer than before (`changes.rs`).
 //!
 //! A route's own timing — travel, windows, the shift, fixed starts of pins, links and
@@ -27,6 +27,7 @@ mod continuity;
 mod lateness;
 mod limits;
 mod max_travel;
+mod workload;
 
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem, ProviderIdx};
@@ -34,7 +35,7 @@ use crate::objective::Terms;
 use crate::wire::Reason;
 
 use super::proposal::{Addition, Applied, Proposal, Room, Stage};
-use super::{Builder, RouteState};
+use super::{Builder, Insertion, RouteState};
 
 /// Makes a rule for a problem, or `None` when the problem does not use it.
 pub(crate) type Make = fn(&Problem) -> Option<Box<dyn Rule>>;
@@ -48,6 +49,7 @@ pub(crate) const RULES: &[Make] = &[
     lateness::make,
     max_travel::make,
     changes::make,
+    workload::make,
 ];
 
 /// One rule a plan keeps. Every method but [`Rule::apply`] has a default that says
@@ -100,14 +102,14 @@ pub(crate) trait Rule: Send + Sync {
         false
     }
 
-    /// What a visit of `n` at position `pos` of `route`, starting at `start`, adds to
-    /// the terms that depends on the place.
+    /// What a visit of `n` placed in `route` as `ins` says (its position, the travel
+    /// it adds), starting at `start`, adds to the terms that depends on the place.
     fn timed(
         &self,
         _b: &Builder<'_>,
         _route: &RouteState,
         _n: NeedIdx,
-        _pos: usize,
+        _ins: &Insertion,
         _start: i64,
         _t: &mut Terms,
     ) {

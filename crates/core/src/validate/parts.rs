@@ -502,6 +502,8 @@ fn weights(path: &FieldPath, w: crate::wire::WeightsInput) -> R<Weights> {
         max_lateness: one("max_lateness", w.max_lateness, d.max_lateness)?,
         carer_changes: one("carer_changes", w.carer_changes, d.carer_changes)?,
         plan_changes: one("plan_changes", w.plan_changes, d.plan_changes)?,
+        overtime: one("overtime", w.overtime, d.overtime)?,
+        under_hours: one("under_hours", w.under_hours, d.under_hours)?,
     })
 }
 
@@ -580,6 +582,7 @@ pub(super) fn provider(
     .map(|v| v as u32);
     let max_work_total = opt_bounded(&path.key("max_work_total"), p.max_work_total, 0, MAX_COUNT)?;
     let max_travel = opt_bounded(&path.key("max_travel"), p.max_travel, 0, MAX_WORK)?;
+    let regular_work = opt_bounded(&path.key("regular_work"), p.regular_work, 0, MAX_WORK)?;
     for (key, label) in [("station", &p.station), ("group", &p.group)] {
         if let Some(l) = label {
             id(&path.key(key), l)?;
@@ -594,6 +597,7 @@ pub(super) fn provider(
         max_visits_total,
         max_work_total,
         max_travel,
+        regular_work,
         id: p.id,
         kind: p.kind,
         skills: sk,

@@ -39,6 +39,7 @@ pub use problem::{
 };
 pub use providers::{Mode, ProviderInput, ProviderKind};
 pub use summary::{
-    Bound, CarersPerElder, Gap, Objective, OperatorStats, SearchSummary, Stopped, Summary,
+    Bound, CarersPerElder, Gap, KindWork, Objective, OperatorStats, SearchSummary, Stopped,
+    Summary, Workload,
 };
 pub use venues::{SessionInput, VenueInput};

@@ -55,6 +55,14 @@ pub struct WeightsInput {
     /// plan is re-planned: a problem solved whole has nothing to change from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_changes: Option<i64>,
+    /// v1.2: per second of a carer's work (travel + service) beyond her
+    /// `regular_work` on a day; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overtime: Option<i64>,
+    /// v1.2: per second of a carer's work short of her `regular_work` on a day she
+    /// has a shift (carers paid for their hours); default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub under_hours: Option<i64>,
 }
 
 /// How travel times are computed.

@@ -50,6 +50,12 @@ pub struct ProviderInput {
     /// minutes); default unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_travel: Option<i64>,
+    /// v1.2: contracted seconds of work (travel + service) per day; with
+    /// `weights.overtime` each second beyond it is priced, with `weights.under_hours`
+    /// each second short of it (on every day she has a shift); `max_work` stays the
+    /// hard cap. Default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regular_work: Option<i64>,
     /// Max load carried at once; default unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,

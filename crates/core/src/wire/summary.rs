@@ -63,6 +63,43 @@ pub struct CarersPerElder {
     pub max: u64,
 }
 
+/// v1.2: how the work (travel + service) is shared among carers
+/// (`summary.workload`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// Per kind of carer (staff, organisation, volunteer) that the problem has: every
+    /// carer of the kind counted, those without a visit at 0.
+    pub by_kind: Vec<KindWork>,
+    /// With some carer's `regular_work`: seconds beyond it, per carer and day, summed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overtime: Option<i64>,
+    /// With some carer's `regular_work`: seconds short of it on the days she has a
+    /// shift, summed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub under_hours: Option<i64>,
+}
+
+/// The work of the carers of one kind over the plan, seconds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KindWork {
+    /// The kind.
+    pub kind: super::ProviderKind,
+    /// How many carers of the kind.
+    pub carers: u64,
+    /// The least any of them works.
+    pub min: i64,
+    /// The mean.
+    pub mean: f64,
+    /// The most.
+    pub max: i64,
+    /// The (population) standard deviation.
+    pub std: f64,
+}
+
 /// Totals of a plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -90,6 +127,10 @@ pub struct Summary {
     /// mean and largest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carers_per_elder: Option<CarersPerElder>,
+    /// v1.2: the work per kind of carer (min, mean, max, standard deviation), and
+    /// overtime and hours short of contract when some carer has `regular_work`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Workload>,
     /// v1.1: seconds of lateness, summed over visits (absent in v1 plans).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lateness: Option<i64>,

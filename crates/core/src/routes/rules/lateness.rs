@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::model::{NeedIdx, Problem};
 use crate::objective::Terms;
 use crate::routes::proposal::{Applied, Proposal};
-use crate::routes::{Builder, RouteState};
+use crate::routes::{Builder, Insertion, RouteState};
 
 use super::Rule;
 
@@ -73,11 +73,11 @@ impl Rule for Lateness {
         b: &Builder<'_>,
         route: &RouteState,
         n: NeedIdx,
-        pos: usize,
+        ins: &Insertion,
         start: i64,
         t: &mut Terms,
     ) {
-        let (added, max) = route.late_after(b.problem(), n, pos, start);
+        let (added, max) = route.late_after(b.problem(), n, ins.pos, start);
         let global = self.max();
         t.lateness += added;
         t.max_lateness += max.max(global) - global;
