@@ -4,7 +4,7 @@
 //! synchronised starts, and keeps the books (travel, carer changes, the needs'
 //! routes); an undone iteration gives back exactly the routes it started from. Some
 //! problems price carer changes over a horizon (one day of it), where `familiar.rs`
-//! moves too.
+//! moves too; some price overtime and hours short of contract (`workload.rs`).
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -77,21 +77,31 @@ fn problem_json(elders: &[(u32, u32)], needs: &[NeedGen], provs: &[ProvGen]) -> 
 /// The problem, with a pin on the first needs marked pinned whose pin validates (each
 /// at its window's open, to the first provider that qualifies).
 fn problem(elders: &[(u32, u32)], needs: &[NeedGen], provs: &[ProvGen]) -> Problem {
-    problem_priced(elders, needs, provs, false)
+    problem_priced(elders, needs, provs, false, false)
 }
 
 /// [`problem`], with carer changes priced over a horizon when `horizon` (2,000 each:
-/// about the travel between two elders).
+/// about the travel between two elders), and every carer contracted for 4,000 s a day
+/// with overtime and hours short of it priced when `contracted`.
 fn problem_priced(
     elders: &[(u32, u32)],
     needs: &[NeedGen],
     provs: &[ProvGen],
     horizon: bool,
+    contracted: bool,
 ) -> Problem {
     let mut v = problem_json(elders, needs, provs);
+    v["options"]["weights"] = json!({});
     if horizon {
         v["options"]["day_length"] = json!(86_400);
-        v["options"]["weights"] = json!({"carer_changes": 2_000});
+        v["options"]["weights"]["carer_changes"] = json!(2_000);
+    }
+    if contracted {
+        v["options"]["weights"]["overtime"] = json!(3);
+        v["options"]["weights"]["under_hours"] = json!(1);
+        for p in v["providers"].as_array_mut().expect("providers") {
+            p["regular_work"] = json!(4_000);
+        }
     }
     let plain = Problem::from_json(v.to_string().as_bytes()).expect("valid");
     for (i, n) in needs.iter().enumerate() {
@@ -216,8 +226,9 @@ proptest! {
         (elders, needs, provs) in spec(),
         seed in 0u64..1000,
         horizon in proptest::bool::ANY,
+        contracted in proptest::bool::ANY,
     ) {
-        let problem = problem_priced(&elders, &needs, &provs, horizon);
+        let problem = problem_priced(&elders, &needs, &provs, horizon, contracted);
         let (cands, near) = search_of(&problem);
         let built = baseline::construct(&problem, &cands, &near, None);
         let teams = Teams::new(&problem);

@@ -115,6 +115,12 @@ impl Rule for Workload {
         }
     }
 
+    fn exact_on_figures(&self) -> bool {
+        // The terms are not linear in a group's work: a move's parts judged one by one
+        // (a removal, then an insertion on the same day) would not add up.
+        false
+    }
+
     fn handover(
         &self,
         b: &Builder<'_>,
