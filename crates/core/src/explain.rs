@@ -124,7 +124,8 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
         waited += waiting(r);
     }
     let (lateness, max_lateness) = lateness(&plan.routes);
-    let (workload, overtime, under_hours) = crate::workload::workload(problem, &plan.routes);
+    let (workload, [overtime, under_hours, imbalance]) =
+        crate::workload::workload(problem, &plan.routes);
     let terms = Terms {
         travel,
         lateness,
@@ -132,6 +133,7 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
         carer_changes: crate::objective::carer_changes(&per_elder),
         overtime,
         under_hours,
+        imbalance,
         ..Terms::default()
     };
     let mut score = Score::without(

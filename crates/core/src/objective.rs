@@ -6,7 +6,7 @@
 //! 2. the number of served needs, larger first;
 //! 3. the cost, smaller first: `travel·w.travel + lateness·w.lateness +
 //!    max_lateness·w.max_lateness + carer_changes·w.carer_changes + overtime·w.overtime
-//!    + under_hours·w.under_hours` with the problem's `options.weights` (travel alone
+//!    + under_hours·w.under_hours + imbalance·w.balance` with the problem's `options.weights` (travel alone
 //!    with the defaults and no soft windows); while an
 //!    event batch re-optimises a plan, `+ plan_changes·w.plan_changes` too. The
 //!    route rules add up the unweighted [`Terms`] of a plan or of a move
@@ -116,6 +116,9 @@ pub(crate) struct Terms {
     pub(crate) overtime: i64,
     /// Seconds of work short of the carers' `regular_work`, per day, summed.
     pub(crate) under_hours: i64,
+    /// Seconds by which carers' work lies from the mean of their kind, summed
+    /// ([`imbalance`]).
+    pub(crate) imbalance: i64,
 }
 
 impl std::ops::AddAssign for Terms {
@@ -127,6 +130,7 @@ impl std::ops::AddAssign for Terms {
         self.plan_changes += o.plan_changes;
         self.overtime += o.overtime;
         self.under_hours += o.under_hours;
+        self.imbalance += o.imbalance;
     }
 }
 
@@ -136,7 +140,7 @@ impl std::ops::AddAssign for Terms {
 /// ```text
 /// cost = travel·w.travel + lateness·w.lateness + max_lateness·w.max_lateness
 ///      + carer_changes·w.carer_changes + plan_changes·w.plan_changes
-///      + overtime·w.overtime + under_hours·w.under_hours
+///      + overtime·w.overtime + under_hours·w.under_hours + imbalance·w.balance
 /// ```
 ///
 /// `plan_changes` is 0 but in an event batch's re-optimisation, so a plan's own
@@ -150,6 +154,33 @@ pub(crate) fn cost(problem: &Problem, t: &Terms) -> i64 {
         + w.plan_changes * t.plan_changes
         + w.overtime * t.overtime
         + w.under_hours * t.under_hours
+        + w.balance * t.imbalance
+}
+
+/// The part of `t`'s cost a search measures its annealing temperatures against: all of
+/// it but the carers' workload terms (overtime, hours short, imbalance), which are
+/// sums over every carer rather than something a leg of a route adds to.
+pub(crate) fn scale(problem: &Problem, t: &Terms) -> i64 {
+    let w = &problem.options().weights;
+    cost(problem, t)
+        - w.overtime * t.overtime
+        - w.under_hours * t.under_hours
+        - w.balance * t.imbalance
+}
+
+/// The imbalance of one kind of carer's work: `Σ |wᵢ − mean|`, exactly, as
+/// `round(Σ |n·wᵢ − S| / n)` for `n` carers of total work `S` (`sum_abs` is that sum
+/// of `|n·wᵢ − S|`).
+///
+/// ```text
+/// works 10, 20, 30: mean 20, |−10| + 0 + 10 = 20
+/// ```
+pub(crate) fn imbalance(sum_abs: i64, n: i64) -> i64 {
+    if n == 0 {
+        0
+    } else {
+        (sum_abs + n / 2) / n
+    }
 }
 
 /// Whether travel weighs in the cost at all: a move that saves travel then saves cost,

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use crate::model::{day_of, Problem, ProviderIdx};
 use crate::wire::{KindWork, ProviderKind, Route, Workload};
 
-/// The workload of `routes`, routes of `problem`, and the overtime and hours short of
-/// contract (0 and 0 when no carer has `regular_work`).
+/// The workload of `routes`, routes of `problem`, and its overtime, hours short of
+/// contract (0 and 0 when no carer has `regular_work`) and imbalance.
 ///
 /// ```
 /// use carematch_core::{solve, Problem};
@@ -32,7 +32,7 @@ use crate::wire::{KindWork, ProviderKind, Route, Workload};
 /// assert_eq!(w.under_hours, Some(600));
 /// # Ok::<(), carematch_core::Error>(())
 /// ```
-pub(crate) fn workload(problem: &Problem, routes: &[Route]) -> (Workload, i64, i64) {
+pub(crate) fn workload(problem: &Problem, routes: &[Route]) -> (Workload, [i64; 3]) {
     let mut per_carer = vec![0i64; problem.providers().len()];
     let mut per_day: BTreeMap<(ProviderIdx, i64), i64> = BTreeMap::new();
     for r in routes {
@@ -74,6 +74,7 @@ pub(crate) fn workload(problem: &Problem, routes: &[Route]) -> (Workload, i64, i
         ProviderKind::Organisation,
         ProviderKind::Volunteer,
     ];
+    let mut imbalance = 0;
     let by_kind = kinds
         .into_iter()
         .filter_map(|kind| {
@@ -84,6 +85,9 @@ pub(crate) fn workload(problem: &Problem, routes: &[Route]) -> (Workload, i64, i
                 .filter(|(p, _)| p.kind == kind && !p.shifts.is_empty())
                 .map(|x| *x.1)
                 .collect();
+            let (n, sum) = (works.len() as i64, works.iter().sum::<i64>());
+            let abs = works.iter().map(|&w| (n * w - sum).abs()).sum();
+            imbalance += crate::objective::imbalance(abs, n);
             spread(kind, &works)
         })
         .collect();
@@ -91,8 +95,9 @@ pub(crate) fn workload(problem: &Problem, routes: &[Route]) -> (Workload, i64, i
         by_kind,
         overtime: contracted.then_some(overtime),
         under_hours: contracted.then_some(under),
+        imbalance: Some(imbalance),
     };
-    (out, overtime, under)
+    (out, [overtime, under, imbalance])
 }
 
 /// The spread of `works`, the carers of `kind`; `None` when there is none.

@@ -87,12 +87,14 @@ fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
     let elders_served = pairs.chunk_by(|a, b| a.0 == b.0).count() as i64;
     let changes = pairs.len() as i64 - elders_served;
     let (overtime, under) = contracted(problem, walked);
+    let spread = spread(problem, walked);
     let cost = w.travel * walked.travel
         + w.lateness * walked.late
         + w.max_lateness * walked.late_max
         + w.carer_changes * changes
         + w.overtime * overtime
-        + w.under_hours * under;
+        + w.under_hours * under
+        + w.balance * spread;
     let work = s.workload.as_ref();
     let contract = [
         (
@@ -104,6 +106,11 @@ fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
             sp.key("workload").key("under_hours"),
             work.and_then(|x| x.under_hours),
             under,
+        ),
+        (
+            sp.key("workload").key("imbalance"),
+            work.and_then(|x| x.imbalance),
+            spread,
         ),
     ];
     let optional = [
@@ -144,6 +151,30 @@ fn contracted(problem: &Problem, walked: &Walked) -> (i64, i64) {
         }
     }
     (over, under)
+}
+
+/// Per kind of carer, the seconds by which each one's work (as the routes report it)
+/// lies from the kind's mean, summed and rounded to the second; summed over kinds.
+fn spread(problem: &Problem, walked: &Walked) -> i64 {
+    let mut work = vec![0i64; problem.providers().len()];
+    for (&(p, _), d) in &walked.per_provider {
+        work[p.ix()] += d.reported;
+    }
+    let mut by_kind: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+    for (p, w) in problem.providers().iter().zip(work) {
+        if !p.shifts.is_empty() {
+            by_kind.entry(format!("{:?}", p.kind)).or_default().push(w);
+        }
+    }
+    by_kind
+        .values()
+        .map(|ws| {
+            // |w − S/n| summed is |n·w − S| summed over n, in whole numbers.
+            let (n, s) = (ws.len() as i64, ws.iter().sum::<i64>());
+            let scaled: i64 = ws.iter().map(|&w| (n * w - s).abs()).sum();
+            (2 * scaled + n) / (2 * n)
+        })
+        .sum()
 }
 
 /// Checks the time-bank ledger: one entry per provider with `time_bank`, in the

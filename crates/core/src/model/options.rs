@@ -17,6 +17,8 @@ pub struct Weights {
     pub overtime: i64,
     /// Per second of work short of a carer's `regular_work` on a day.
     pub under_hours: i64,
+    /// Per second by which a carer's work lies from the mean of her kind.
+    pub balance: i64,
 }
 
 impl Default for Weights {
@@ -29,6 +31,7 @@ impl Default for Weights {
             plan_changes: 3_600,
             overtime: 0,
             under_hours: 0,
+            balance: 0,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (`rules/`): limits per day and over the horizon (`limits.rs`), load per route
 //! (`capacity.rs`), elders' budgets (`budgets.rs`), the carers an elder sees
 //! (`continuity.rs`), soft windows (`lateness.rs`), travel per carer and day
-//! (`max_travel.rs`), contracted hours (`workload.rs`), and, while an event batch re-optimises a plan, the visits handed
+//! (`max_travel.rs`), contracted hours (`workload.rs`), fair shares of work (`balance.rs`), and, while an event batch re-optimises a plan, the visits handed
 //! to another carer than before (`changes.rs`).
 //!
 //! A route's own timing — travel, windows, the shift, fixed starts of pins, links and
@@ -20,6 +20,7 @@
 //! returns it when the problem uses it; list it in [`RULES`]. Its fields come through
 //! `wire`, `model` and `validate`, its independent check goes in `check`.
 
+mod balance;
 mod budgets;
 mod capacity;
 mod changes;
@@ -50,6 +51,7 @@ pub(crate) const RULES: &[Make] = &[
     max_travel::make,
     changes::make,
     workload::make,
+    balance::make,
 ];
 
 /// One rule a plan keeps. Every method but [`Rule::apply`] has a default that says

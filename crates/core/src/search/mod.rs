@@ -640,8 +640,8 @@ impl Until<'_> {
 }
 
 /// The search's clock: its iterations and deadline, and the annealing temperatures
-/// (relative to the mean leg of the construction, from two legs down to a fiftieth of
-/// one).
+/// (relative to the mean leg of the construction — its cost but the workload terms,
+/// [`crate::objective::scale`] — from two legs down to a fiftieth of one).
 struct Clock<'a> {
     iterations: u64,
     started: Instant,
@@ -655,7 +655,8 @@ impl<'a> Clock<'a> {
     fn new(s: &Search<'_>, iterations: u64, until: Until<'a>) -> Self {
         let (started, deadline) = (Instant::now(), until.deadline);
         let legs = (s.score.served as f64 + s.st.routes().len() as f64).max(1.0);
-        let mean_leg = (s.score.cost as f64 / legs).max(1.0);
+        let scale = crate::objective::scale(s.problem, &s.st.terms());
+        let mean_leg = (scale as f64 / legs).max(1.0);
         Self {
             iterations,
             started,

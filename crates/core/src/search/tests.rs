@@ -4,7 +4,8 @@
 //! synchronised starts, and keeps the books (travel, carer changes, the needs'
 //! routes); an undone iteration gives back exactly the routes it started from. Some
 //! problems price carer changes over a horizon (one day of it), where `familiar.rs`
-//! moves too; some price overtime and hours short of contract (`workload.rs`).
+//! moves too; some price overtime, hours short of contract (`workload.rs`) and the
+//! spread of work (`balance.rs`).
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -82,7 +83,7 @@ fn problem(elders: &[(u32, u32)], needs: &[NeedGen], provs: &[ProvGen]) -> Probl
 
 /// [`problem`], with carer changes priced over a horizon when `horizon` (2,000 each:
 /// about the travel between two elders), and every carer contracted for 4,000 s a day
-/// with overtime and hours short of it priced when `contracted`.
+/// with overtime, hours short of it and the spread of work priced when `contracted`.
 fn problem_priced(
     elders: &[(u32, u32)],
     needs: &[NeedGen],
@@ -99,6 +100,7 @@ fn problem_priced(
     if contracted {
         v["options"]["weights"]["overtime"] = json!(3);
         v["options"]["weights"]["under_hours"] = json!(1);
+        v["options"]["weights"]["balance"] = json!(2);
         for p in v["providers"].as_array_mut().expect("providers") {
             p["regular_work"] = json!(4_000);
         }

@@ -504,6 +504,7 @@ fn weights(path: &FieldPath, w: crate::wire::WeightsInput) -> R<Weights> {
         plan_changes: one("plan_changes", w.plan_changes, d.plan_changes)?,
         overtime: one("overtime", w.overtime, d.overtime)?,
         under_hours: one("under_hours", w.under_hours, d.under_hours)?,
+        balance: one("balance", w.balance, d.balance)?,
     })
 }
 

@@ -63,6 +63,11 @@ pub struct WeightsInput {
     /// has a shift (carers paid for their hours); default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub under_hours: Option<i64>,
+    /// v1.2: per second by which a carer's work (travel + service over the plan) lies
+    /// away from the mean of the carers of her kind (fair shares: 1 makes a second of
+    /// imbalance cost as much as a second of travel); default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<i64>,
 }
 
 /// How travel times are computed.

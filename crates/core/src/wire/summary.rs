@@ -79,6 +79,10 @@ pub struct Workload {
     /// shift, summed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub under_hours: Option<i64>,
+    /// Seconds by which each carer's work lies away from the mean of her kind, summed
+    /// over carers (what `weights.balance` prices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imbalance: Option<i64>,
 }
 
 /// The work of the carers of one kind over the plan, seconds.
