@@ -1,6 +1,6 @@
 //! Fair shares: with `weights.balance`, the seconds by which each carer's work (travel
-//! + service over the plan) lies away from the mean of the carers of her kind, summed
-//! (`imbalance`, [`crate::objective::imbalance`]), are a term of the cost.
+//! and service over the plan) lies away from the mean of the carers of her kind,
+//! summed (`imbalance`, [`crate::objective::imbalance`]), are a term of the cost.
 //!
 //! The books keep, per kind, every carer's work scaled by the kind's size, sorted, with
 //! prefix sums, so that the imbalance after a move — a few carers' work changed, so the
