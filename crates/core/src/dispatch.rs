@@ -365,6 +365,83 @@ fn place(
 /// A visit of a plan: its need's id and, for a need of several visits, its number.
 pub(crate) type Visit = (String, Option<u32>);
 
+/// Visit `visit` of need `need` — a need of several visits, the visit taken out of
+/// `plan`'s routes, where it started at `was` — placed again at `now` as a lone visit
+/// is: the internal need of that visit ([`Problem::visit_at`]) among its nearest
+/// carers, each timed from where she can be, never before `now`, with the routes of
+/// its sibling visits read too (the series' gaps hold). `None` when it fits nowhere,
+/// or only out of its order among its served siblings (its number would change).
+pub(crate) fn place_visit(
+    problem: &Problem,
+    plan: &Plan,
+    need: &str,
+    visit: u32,
+    was: i64,
+    now: i64,
+) -> Result<Option<Plan>, Error> {
+    let Some(n) = problem.need_by_id(need) else {
+        return Ok(None);
+    };
+    let Some(m) = problem
+        .series_of(n)
+        .and_then(|s| problem.visit_at(s, visit, was))
+    else {
+        return Ok(None);
+    };
+    let (slots, why, _) = slots_of(problem, m, false);
+    if why.is_some() || problem.need(m).caregivers != 1 {
+        return Ok(None);
+    }
+    // Its siblings' routes too, and where they start (a visit keeps its number).
+    let mut read = slots.clone();
+    let mut siblings: Vec<(u32, i64)> = Vec::new();
+    for r in &plan.routes {
+        for s in r.stops.iter().filter(|s| s.need == need) {
+            if let Some(p) = problem.provider_by_id(&r.provider) {
+                read.push(Slot {
+                    provider: p,
+                    shift: r.shift as u16,
+                });
+            }
+            siblings.extend(s.visit.map(|v| (v, s.start)));
+        }
+    }
+    let venue = plan.venue_visits.iter().filter(|v| v.need == need);
+    siblings.extend(venue.filter_map(|v| Some((v.visit?, v.start))));
+    let mut st = Builder::new(problem);
+    st.not_before(now);
+    let mut at = HashMap::new();
+    load(problem, plan, Some(now), &read, &mut st, &mut at)?;
+    visits_outside(problem, plan, &[m], &mut st, &at, &mut Vec::new());
+    let Some(reply) = respond(problem, &mut st, m, &slots, now, None).filter(|r| r.placed) else {
+        return Ok(None);
+    };
+    let in_order = siblings.iter().all(|&(v, start)| {
+        (v < visit && start < reply.start) || (v > visit && start > reply.start)
+    });
+    if !in_order {
+        return Ok(None);
+    }
+    let ri = st.route_ix(reply.slot);
+    let old = at.get(&reply.slot).copied();
+    let mut route = st.route(ri).to_wire(problem);
+    if let Some(i) = old {
+        keep_numbers(&plan.routes[i], &mut route);
+    }
+    for s in route.stops.iter_mut() {
+        if s.need == need && s.start == reply.start {
+            s.visit = Some(visit);
+        }
+    }
+    let mut out = plan.clone();
+    write_routes(problem, &mut out, &[(reply.slot, old, route)]);
+    out.unassigned
+        .retain(|u| !(u.need == need && u.visit == Some(visit)));
+    out.summary.bound = None;
+    crate::explain::refresh(problem, &mut out);
+    Ok(Some(out))
+}
+
 /// An urgent need nobody can reach in time by fitting it between visits: the carer who
 /// can be there first leaves the visits still to come that she could no longer make
 /// in time (one-carer visits, outside links and series), takes the need, and each of

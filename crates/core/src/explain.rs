@@ -61,6 +61,30 @@ pub(crate) fn build_plan(
     plan
 }
 
+/// Numbers the visits of each need of several visits again, as a solve does: the
+/// served ones 0, 1, … in start order (at home and at venues), the unserved ones after
+/// them in their order. What an event that serves or unserves one such visit must do,
+/// since a visit's number is its place among the served ones.
+pub(crate) fn renumber(problem: &Problem, plan: &mut Plan) {
+    if problem.all_series().is_empty() {
+        return;
+    }
+    let mut served = number_visits(problem, &mut plan.routes, &mut plan.venue_visits);
+    let series_of = |id: &str| problem.need_by_id(id).and_then(|n| problem.need(n).series);
+    let mut listed: Vec<(u32, u32, usize)> = plan
+        .unassigned
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| Some((series_of(&u.need)?, u.visit.unwrap_or(0), i)))
+        .collect();
+    listed.sort_unstable();
+    for (series, _, i) in listed {
+        let k = &mut served[series as usize];
+        plan.unassigned[i].visit = Some(*k);
+        *k += 1;
+    }
+}
+
 /// The plan's unassigned needs on the wire, in need order; an unserved visit of a
 /// series numbered after the served ones (`served` of each series).
 fn unassigned_list(

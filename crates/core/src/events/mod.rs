@@ -81,11 +81,14 @@ pub fn replan(problem: &mut Problem, plan: Plan, batch: &EventBatch) -> Result<R
     let needs: Vec<NeedIdx> = added.iter().map(|a| a.0).collect();
     match apply(problem, plan, batch, &needs) {
         Ok(plan) => {
-            let plan = match batch.improve {
+            let mut plan = match batch.improve {
                 Some(k) if k > 0 => improve::improve(problem, plan, &before, batch.now, k),
                 _ => plan,
             };
+            // The changes by the numbers the visits had; then served visits of needs
+            // of several visits are numbered again in start order.
             let changes = changes(&before, &reasons, &plan);
+            crate::explain::renumber(problem, &mut plan);
             Ok(Replan { plan, changes })
         }
         Err(e) => {
@@ -363,6 +366,7 @@ fn apply(
         }
     }
     let orphans = with_partners(problem, &plan, orphans);
+    let was = placements(&plan);
     crate::dispatch::take(problem, &mut plan, |key| {
         orphans.contains(key) || listed.iter().any(|(k, ..)| k == key)
     })?;
@@ -380,7 +384,8 @@ fn apply(
     }));
     order.sort();
     for (_, key) in order {
-        plan = place_again(problem, plan, key, batch.now)?;
+        let at = was.get(&key).map(|p| p.start);
+        plan = place_again(problem, plan, key, at, batch.now)?;
     }
     Ok(plan)
 }
@@ -457,12 +462,27 @@ fn freed(
     (orphans, listed)
 }
 
-/// Visit `key`, out of its route, placed again at `now` as a dispatch places a need;
-/// a visit of a need of several visits is listed instead.
-fn place_again(problem: &Problem, mut plan: Plan, key: Key, now: i64) -> Result<Plan, Error> {
+/// Visit `key`, out of its route (where it started at `was`), placed again at `now`
+/// as a dispatch places a need; a visit of a need of several visits as a lone visit
+/// that keeps its number ([`crate::dispatch::place_visit`]), or listed when it cannot.
+fn place_again(
+    problem: &Problem,
+    mut plan: Plan,
+    key: Key,
+    was: Option<i64>,
+    now: i64,
+) -> Result<Plan, Error> {
     let (need, visit) = key;
-    if visit.is_some() {
-        let detail = "a visit of a need of several visits is not placed again after an event (yet)";
+    if let Some(v) = visit {
+        let placed = match was {
+            Some(at) => crate::dispatch::place_visit(problem, &plan, &need, v, at, now)?,
+            None => None,
+        };
+        if let Some(p) = placed {
+            return Ok(p);
+        }
+        let detail =
+            "no carer has room for this visit from now on, in its order among the need's visits";
         list(
             problem,
             &mut plan,
