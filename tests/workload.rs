@@ -18,14 +18,24 @@ fn city(needs: usize, seed: u64, regular: i64) -> ProblemInput {
 }
 
 fn run(input: &ProblemInput, overtime: i64, under: i64) -> (Problem, Plan) {
+    weighed(input, |w| {
+        w.overtime = Some(overtime);
+        w.under_hours = Some(under);
+    })
+}
+
+/// `input` solved with its weights set by `set`, the plan checked.
+fn weighed(
+    input: &ProblemInput,
+    set: impl FnOnce(&mut carematch_core::wire::WeightsInput),
+) -> (Problem, Plan) {
     let mut input = input.clone();
     let w = input
         .options
         .get_or_insert_with(Default::default)
         .weights
         .get_or_insert_with(Default::default);
-    w.overtime = Some(overtime);
-    w.under_hours = Some(under);
+    set(w);
     let problem = Problem::from_input(input).expect("valid");
     let plan = solve(&problem).expect("solves");
     let bad: Vec<String> = check(&problem, &plan)
@@ -125,19 +135,11 @@ fn priced_balance_evens_the_carers_work() {
         o.iterations = Some(5_000);
         o.threads = Some(1);
         let solve_with = |travel: i64, balance: i64| {
-            let mut input = input.clone();
-            let o = input.options.get_or_insert_with(Default::default);
-            let w = o.weights.get_or_insert_with(Default::default);
-            w.travel = Some(travel);
-            w.balance = Some(balance);
-            let problem = Problem::from_input(input).expect("valid");
-            let plan = solve(&problem).expect("solves");
-            let bad: Vec<String> = check(&problem, &plan)
-                .iter()
-                .map(|v| v.to_string())
-                .collect();
-            assert!(bad.is_empty(), "{bad:?}");
-            plan
+            weighed(&input, |w| {
+                w.travel = Some(travel);
+                w.balance = Some(balance);
+            })
+            .1
         };
         let (plain, even) = (solve_with(1, 0), solve_with(30, 1));
         let spread = |p: &Plan| p.summary.workload.as_ref().unwrap().imbalance.unwrap();
