@@ -38,6 +38,16 @@ fn places(plan: &Plan) -> BTreeMap<(String, Option<u32>), (Vec<String>, i64)> {
     out
 }
 
+/// The carer with the most visits starting at or after `t`.
+fn busiest_from(plan: &Plan, t: i64) -> String {
+    plan.routes
+        .iter()
+        .max_by_key(|r| r.stops.iter().filter(|s| s.start >= t).count())
+        .expect("routes")
+        .provider
+        .clone()
+}
+
 /// What every batch must keep: the checker passes; a visit that started by `now`
 /// and that no event named keeps its carer and start; nothing new starts before
 /// `now`; absent carers have no visit from their absence on; the change list is
@@ -119,13 +129,7 @@ fn kept(
 #[test]
 fn a_carer_sick_at_ten_has_her_day_shared_out_and_nothing_else_moves_much() {
     let (mut problem, plan, _) = city(400, 11);
-    let busiest = plan
-        .routes
-        .iter()
-        .max_by_key(|r| r.stops.iter().filter(|s| s.start >= 36_000).count())
-        .expect("routes")
-        .provider
-        .clone();
+    let busiest = busiest_from(&plan, 36_000);
     let b = batch(json!({"now": 36_000, "events": [
         {"kind": "carer_absent", "provider": busiest, "from": 36_000}]}));
     let r = replan(&mut problem, plan.clone(), &b).expect("replans");
@@ -393,13 +397,7 @@ fn re_optimising_the_rest_of_the_day_serves_more_and_prices_each_change() {
     let mut better = 0;
     for seed in [11u64, 12, 13] {
         let (_, plan, mut input) = city(400, seed);
-        let busiest = plan
-            .routes
-            .iter()
-            .max_by_key(|r| r.stops.iter().filter(|s| s.start >= 36_000).count())
-            .expect("routes")
-            .provider
-            .clone();
+        let busiest = busiest_from(&plan, 36_000);
         let run = |input: &ProblemInput, improve: u64| {
             let mut problem = Problem::from_input(input.clone()).expect("valid");
             let b = batch(json!({"now": 36_000, "improve": improve, "events": [
