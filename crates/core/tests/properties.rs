@@ -42,6 +42,10 @@ struct Spec {
     candidates: usize,
     /// Per provider (by index, cycled), its `max_travel`.
     travel_caps: Vec<Option<i64>>,
+    /// Per provider (by index, cycled), a break in its first shift: where its window
+    /// opens (per cent of the room the shift leaves), how long the window is, and the
+    /// break's duration.
+    breaks: Vec<Option<(u8, i64, i64)>>,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -82,15 +86,20 @@ fn spec() -> impl Strategy<Value = Spec> {
         proptest::option::weighted(0.3, (0usize..14, 0usize..6)),
         prop_oneof![Just(0usize), Just(2), Just(3), Just(32)],
         proptest::collection::vec(proptest::option::weighted(0.4, 0i64..6_000), 6),
+        proptest::collection::vec(
+            proptest::option::weighted(0.4, (0u8..=100, 0i64..3_000, 0i64..1_800)),
+            6,
+        ),
     )
         .prop_map(
-            |(elders, needs, providers, pin, candidates, travel_caps)| Spec {
+            |(elders, needs, providers, pin, candidates, travel_caps, breaks)| Spec {
                 elders,
                 needs,
                 providers,
                 pin,
                 candidates,
                 travel_caps,
+                breaks,
             },
         )
 }
@@ -164,6 +173,11 @@ fn to_json(s: &Spec, with_pin: bool) -> Value {
                 }
                 if let Some(v) = s.travel_caps[i % s.travel_caps.len()] {
                     p["max_travel"] = json!(v);
+                }
+                if let Some((at, wide, d)) = s.breaks[i % s.breaks.len()] {
+                    // Inside the first shift, room for the break left.
+                    let a = open + (len - d) * i64::from(at) / 100;
+                    p["breaks"] = json!([{"window": [a, a + wide], "duration": d}]);
                 }
                 p
             },

@@ -44,6 +44,10 @@ pub enum Rule {
     Window,
     /// 3: `end = start + duration`.
     Duration,
+    /// 3 (v1.2): a working shift takes each of its carer's breaks once, starting inside
+    /// its window, lasting its duration, between visits (with the travel of its leg
+    /// beside it) and inside the route.
+    Break,
     /// 4: both carers of a two-carer need start together.
     Sync,
     /// 5: visits per provider per day.
@@ -83,6 +87,7 @@ impl Rule {
             Rule::Travel => "travel",
             Rule::Window => "window",
             Rule::Duration => "duration",
+            Rule::Break => "break",
             Rule::Sync => "sync",
             Rule::MaxVisits => "max_visits",
             Rule::MaxWork => "max_work",
@@ -102,7 +107,7 @@ impl Rule {
         match self {
             Rule::Coverage | Rule::Series => 1,
             Rule::Qualification => 2,
-            Rule::Shift | Rule::Travel | Rule::Window | Rule::Duration => 3,
+            Rule::Shift | Rule::Travel | Rule::Window | Rule::Duration | Rule::Break => 3,
             Rule::Sync => 4,
             Rule::MaxVisits | Rule::MaxWork | Rule::Capacity | Rule::MaxTravel => 5,
             Rule::Pinned => 6,

@@ -219,8 +219,8 @@ fn qualification(
     }
 }
 
-/// Rule 3: the route's shift, then every leg re-timed from `depart`; returns the
-/// recomputed figures.
+/// Rule 3: the route's shift, then every leg re-timed from `depart` (its breaks
+/// beside the travel); returns the recomputed figures.
 fn timing(
     problem: &Problem,
     p: ProviderIdx,
@@ -235,6 +235,7 @@ fn timing(
         legs: route.stops.len() as i64 + 1,
         ..Figures::default()
     };
+    let mut legs = Legs::new(problem, p, route, path, c);
     let mut t = route.depart;
     let mut loc = &prov.start;
     for (si, (stop, n)) in route.stops.iter().zip(needs).enumerate() {
@@ -243,7 +244,7 @@ fn timing(
         let need = problem.need(n);
         let here = problem.need_location(n);
         let leg = problem.travel_time(p, loc, here);
-        let expect = t.saturating_add(leg);
+        let expect = legs.arrival(t, leg, stop.start);
         if stop.arrival < expect - SLACK || stop.arrival > expect.saturating_add(SLACK) {
             c.flag(
                 Rule::Travel,
@@ -283,7 +284,7 @@ fn timing(
     if !route.stops.is_empty() {
         let leg = problem.travel_time(p, loc, &prov.end);
         f.travel = f.travel.saturating_add(leg);
-        let expect = t.saturating_add(leg);
+        let expect = legs.arrival(t, leg, route.return_);
         if route.return_ < expect - SLACK {
             c.flag(
                 Rule::Travel,
@@ -295,6 +296,7 @@ fn timing(
             );
         }
     }
+    legs.all_placed(c);
     if route.return_ > shift.close || route.return_ < route.depart {
         c.flag(
             Rule::Shift,
@@ -306,6 +308,108 @@ fn timing(
         );
     }
     f
+}
+
+/// A route's breaks (v1.2) as the walk over its legs meets them.
+struct Legs<'r> {
+    taken: &'r [crate::wire::BreakTaken],
+    /// Whether each break was found in a leg.
+    placed: Vec<bool>,
+    path: FieldPath,
+}
+
+impl<'r> Legs<'r> {
+    /// The route's breaks, each checked against the break of the carer's shift it
+    /// stands for (in time order): as many, each inside its window and as long.
+    fn new(
+        problem: &Problem,
+        p: ProviderIdx,
+        route: &'r Route,
+        path: &FieldPath,
+        c: &mut Checker,
+    ) -> Self {
+        let path = path.key("breaks");
+        let prov = problem.provider(p);
+        let owed = match route.shift < prov.shifts.len() && !route.stops.is_empty() {
+            true => problem.breaks_of(crate::model::Slot {
+                provider: p,
+                shift: route.shift as u16,
+            }),
+            false => Vec::new(),
+        };
+        let taken = &route.breaks[..];
+        if taken.len() != owed.len() && !route.stops.is_empty() {
+            c.flag(
+                Rule::Break,
+                path.clone(),
+                format!(
+                    "takes {} breaks; shift {} of '{}' has {}",
+                    taken.len(),
+                    route.shift,
+                    prov.id,
+                    owed.len()
+                ),
+            );
+        }
+        for (i, (b, o)) in taken.iter().zip(&owed).enumerate() {
+            if !o.window.contains(b.start) || b.end - b.start != o.duration {
+                c.flag(
+                    Rule::Break,
+                    path.index(i),
+                    format!(
+                        "[{}, {}] is not a break of {} s starting in [{}, {}]",
+                        b.start, b.end, o.duration, o.window.open, o.window.close
+                    ),
+                );
+            }
+        }
+        for (i, w) in taken.windows(2).enumerate() {
+            if w[1].start < w[0].end {
+                c.flag(
+                    Rule::Break,
+                    path.index(i + 1),
+                    format!("starts at {} before the break before it ends", w[1].start),
+                );
+            }
+        }
+        Self {
+            taken,
+            placed: vec![false; taken.len()],
+            path,
+        }
+    }
+
+    /// When the carer arrives after leaving at `t` with `leg` seconds of travel and
+    /// taking, before `by` (the next start, or the return), the breaks that lie there:
+    /// a break begun before she arrives holds her up by its length.
+    fn arrival(&mut self, t: i64, leg: i64, by: i64) -> i64 {
+        let mut at = t.saturating_add(leg);
+        for (i, b) in self.taken.iter().enumerate() {
+            if t <= b.start && b.end <= by && !self.placed[i] {
+                self.placed[i] = true;
+                if b.start < at {
+                    at = at.saturating_add(b.end - b.start);
+                }
+            }
+        }
+        at
+    }
+
+    /// Flags every break that lies in no leg (over a visit, or outside the route).
+    fn all_placed(&self, c: &mut Checker) {
+        for (i, b) in self.taken.iter().enumerate() {
+            if !self.placed[i] {
+                c.flag(
+                    Rule::Break,
+                    self.path.index(i),
+                    format!(
+                        "[{}, {}] is not between visits inside the route",
+                        b.start, b.end
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// The route's shift (an unknown one is flagged and read as an unbounded day, so that

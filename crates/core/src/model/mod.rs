@@ -35,7 +35,7 @@ pub use needs::{Link, LinkRule, Need, Pin, Series};
 pub use options::{Options, Weights};
 pub(crate) use places::{Places, FAR};
 pub(crate) use providers::Profiles;
-pub use providers::{Disqualified, Provider, Slot};
+pub use providers::{Break, Disqualified, Provider, Slot};
 
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {

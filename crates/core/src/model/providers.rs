@@ -52,6 +52,9 @@ pub struct Provider {
     pub max_travel: Option<i64>,
     /// v1.2: contracted seconds of travel + service per day.
     pub regular_work: Option<i64>,
+    /// v1.2: the breaks of its working shifts, as given (windows of day 0 when the
+    /// horizon has days), sorted by window; [`Problem::breaks_of`] gives a shift's.
+    pub breaks: Vec<Break>,
     /// Load per route.
     pub capacity: Option<i64>,
     /// v1.1: a time-bank volunteer (the plan's ledger).
@@ -62,6 +65,16 @@ pub struct Provider {
     pub group: Option<String>,
     /// v1.1: its own prices by service, sorted by service.
     pub prices: Vec<(String, i64)>,
+}
+
+/// v1.2: a floating break: it starts inside `window` and lasts `duration` seconds,
+/// wherever the carer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Break {
+    /// Earliest and latest start.
+    pub window: Window,
+    /// Seconds.
+    pub duration: i64,
 }
 
 /// Why a provider may not serve a need (rule 2 of the spec).
@@ -137,7 +150,7 @@ fn key(p: &Provider, shift: &Window) -> String {
         p.max_visits,
         p.max_work,
         p.max_travel,
-    )
+    ) + &format!("|{:?}", p.breaks)
 }
 
 impl Problem {
@@ -207,6 +220,48 @@ impl Problem {
     /// The profile of route `ri` (slot order).
     pub(crate) fn profile_of(&self, ri: usize) -> u32 {
         self.profiles.of[ri]
+    }
+
+    /// The breaks provider `p` takes on shift `shift` ([`Provider::breaks`]): each
+    /// break moved to the shift's day when the horizon has days, kept when its window
+    /// meets the shift, in window order. Empty (no allocation) for most carers.
+    ///
+    /// ```
+    /// use carematch_core::model::{Problem, Slot};
+    /// let problem = Problem::from_json(r#"{
+    ///   "elders": [], "needs": [],
+    ///   "providers": [{"id": "p", "kind": "staff", "skills": [],
+    ///     "start": {"lat": 31.2, "lon": 121.4},
+    ///     "shifts": [[28800, 61200], [115200, 147600]],
+    ///     "breaks": [{"window": [43200, 46800], "duration": 1800}]}],
+    ///   "options": {"day_length": 86400}
+    /// }"#)?;
+    /// let p = problem.provider_by_id("p").unwrap();
+    /// let day2 = problem.breaks_of(Slot { provider: p, shift: 1 });
+    /// assert_eq!(day2[0].window.open, 86_400 + 43_200);
+    /// # Ok::<(), carematch_core::Error>(())
+    /// ```
+    pub fn breaks_of(&self, slot: Slot) -> Vec<Break> {
+        let prov = &self.providers[slot.provider.ix()];
+        if prov.breaks.is_empty() {
+            return Vec::new();
+        }
+        let shift = prov.shifts[slot.shift as usize];
+        let offset = match self.options.day_length {
+            Some(len) if len > 0 => super::day_of(&self.options, shift.open) * len,
+            _ => 0,
+        };
+        prov.breaks
+            .iter()
+            .map(|b| Break {
+                window: Window {
+                    open: b.window.open + offset,
+                    close: b.window.close + offset,
+                },
+                duration: b.duration,
+            })
+            .filter(|b| b.window.open <= shift.close && shift.open <= b.window.close)
+            .collect()
     }
 
     /// Whether slot `ri` shares its profile with another slot.

@@ -21,6 +21,7 @@
 //! A new constraint on routes is a new file in `rules/` (and its check in `check`);
 //! nothing downstream re-derives a rule, and no move names one.
 
+mod breaks;
 mod builder;
 mod insert;
 mod pins;

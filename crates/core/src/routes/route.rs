@@ -135,6 +135,15 @@ pub struct RouteState {
     pub late: i64,
     /// The largest lateness of a stop.
     pub late_max: i64,
+    /// The breaks of the shift (`breaks.rs`); empty for most carers, whose timing is
+    /// `e` and `l` alone.
+    pub(super) brk: Vec<crate::model::Break>,
+    /// With breaks: per stop and count of breaks taken before it, the earliest start
+    /// (`eb`) and the latest that lets the rest finish (`lb`), row-major.
+    pub(super) eb: Vec<i64>,
+    pub(super) lb: Vec<i64>,
+    /// With breaks: the breaks the schedule has taken before each stop.
+    pub(super) taken: Vec<u8>,
 }
 
 impl RouteState {
@@ -153,6 +162,10 @@ impl RouteState {
             load: 0,
             late: 0,
             late_max: 0,
+            brk: problem.breaks_of(slot),
+            eb: Vec::new(),
+            lb: Vec::new(),
+            taken: Vec::new(),
         }
     }
 
@@ -191,6 +204,12 @@ impl RouteState {
             late: self.late,
             late_max: self.late_max,
         }
+    }
+
+    /// How long stop `i`'s visit takes.
+    #[inline]
+    pub(super) fn dur(&self, i: usize) -> i64 {
+        self.spots[i].duration
     }
 
     /// The place of stop `i`.
@@ -234,6 +253,9 @@ impl RouteState {
         let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
             return;
         };
+        if !self.brk.is_empty() {
+            return self.each_insertion_breaks(problem, n, windows, &mut f);
+        }
         let len = self.stops.len();
         // Latest starts only grow along the route: before `lo`, the next stop (or the
         // return) leaves no time for the visit whatever the travel.
@@ -343,8 +365,12 @@ impl RouteState {
         self.travel += legs[0] + legs[1] - old;
         self.e.insert(pos, 0);
         self.l.insert(pos, 0);
-        self.forward_from(problem, pos);
-        self.backward_from(problem, pos);
+        if self.brk.is_empty() {
+            self.forward_from(problem, pos);
+            self.backward_from(problem, pos);
+        } else {
+            self.time_breaks(problem);
+        }
         self.tally_lateness(problem);
         self.debug_assert_fresh(problem);
     }
@@ -367,6 +393,14 @@ impl RouteState {
         if len == 0 {
             self.legs.clear();
             self.travel = 0;
+            self.time_breaks_if_any(problem);
+        } else if !self.brk.is_empty() {
+            let prev = if pos == 0 { start } else { self.loc(pos - 1) };
+            let next = if pos == len { end } else { self.loc(pos) };
+            let leg = problem.time(p, prev, next);
+            self.legs.splice(pos..pos + 2, [leg]);
+            self.travel += leg - old;
+            self.time_breaks(problem);
         } else {
             let prev = if pos == 0 { start } else { self.loc(pos - 1) };
             let next = if pos == len { end } else { self.loc(pos) };
@@ -406,6 +440,12 @@ impl RouteState {
     pub fn late_after(&self, problem: &Problem, n: NeedIdx, pos: usize, start: i64) -> (i64, i64) {
         if !problem.has_soft_windows() {
             return (0, 0);
+        }
+        if !self.brk.is_empty() {
+            // The breaks may move to other legs: time the route with the visit.
+            let mut r = self.clone();
+            r.insert(problem, n, pos, Some(start));
+            return (r.late - self.late, r.late_max);
         }
         let own = problem.lateness(n, start);
         let (mut added, mut max) = (own, self.late_max.max(own));
@@ -520,11 +560,21 @@ impl RouteState {
             // Full passes: no old value can match (both saturate short of MIN).
             self.e.iter_mut().for_each(|e| *e = i64::MIN);
             self.l.iter_mut().for_each(|l| *l = i64::MIN);
-            self.forward_from(problem, 0);
-            self.backward_from(problem, len - 1);
+            if self.brk.is_empty() {
+                self.forward_from(problem, 0);
+                self.backward_from(problem, len - 1);
+            }
         }
+        self.time_breaks_if_any(problem);
         self.travel = travel;
         self.tally_lateness(problem);
+    }
+
+    /// With breaks, the full passes of `breaks.rs` (an empty route takes none).
+    fn time_breaks_if_any(&mut self, problem: &Problem) {
+        if !self.brk.is_empty() {
+            self.time_breaks(problem);
+        }
     }
 
     /// Whether every stop's earliest start is within its latest start.
@@ -537,24 +587,27 @@ impl RouteState {
     pub fn to_wire(&self, problem: &Problem) -> wire::Route {
         let p = self.slot.provider;
         let prov = problem.provider(p);
-        let (start, end) = problem.ends_of(p);
-        let mut stops = Vec::with_capacity(self.stops.len());
-        let mut loc = start;
-        let first_leg = self
-            .stops
-            .first()
-            .map_or(0, |s| problem.time(p, start, problem.place_of(s.need)));
-        let depart = self.e.first().map_or(self.shift.open, |&e| e - first_leg);
-        let mut t = depart;
-        for (i, s) in self.stops.iter().enumerate() {
-            let here = problem.place_of(s.need);
-            let arrival = t + problem.time(p, loc, here);
+        let (depart, breaks, arrivals, ret) = if self.brk.is_empty() {
+            let first_leg = self.legs.first().copied().unwrap_or(0);
+            let depart = self.e.first().map_or(self.shift.open, |&e| e - first_leg);
+            // Leave each place once done there, travel straight on.
+            let leave = |i: usize| match i {
+                0 => depart,
+                _ => self.e[i - 1] + self.spots[i - 1].duration,
+            };
+            let arrivals = (0..self.stops.len()).map(|i| leave(i) + self.legs[i]);
+            let ret = leave(self.stops.len()) + self.legs.last().copied().unwrap_or(0);
+            (depart, Vec::new(), arrivals.collect(), ret)
+        } else {
+            self.break_times()
+        };
+        let stops = self.stops.iter().enumerate().map(|(i, s)| {
             let need = problem.need(s.need);
             let start = self.e[i];
-            stops.push(wire::Stop {
+            wire::Stop {
                 need: need.id.clone(),
                 elder: problem.elder(need.elder).id.clone(),
-                arrival,
+                arrival: arrivals[i],
                 start,
                 end: start + need.duration,
                 late: problem.lateness(s.need, start),
@@ -564,20 +617,18 @@ impl RouteState {
                     .series_of(s.need)
                     .and_then(|sr| sr.needs.iter().position(|&m| m == s.need))
                     .map(|v| v as u32),
-            });
-            t = start + need.duration;
-            loc = here;
-        }
-        let ret = t + problem.time(p, loc, end);
+            }
+        });
         wire::Route {
             provider: prov.id.clone(),
             shift: self.slot.shift as usize,
             depart,
             return_: ret,
-            stops,
+            stops: stops.collect(),
             travel: self.travel,
             service: self.service,
             load: self.load,
+            breaks,
         }
     }
 

@@ -42,6 +42,9 @@ impl RouteState {
         before: Option<usize>,
         seg: &[StopState],
     ) -> Option<i64> {
+        if !self.brk.is_empty() {
+            return self.gap_breaks(problem, after, before, seg);
+        }
         let p = self.slot.provider;
         let (mut loc, mut t) = self.leave(problem, after);
         let mut travel = 0;
@@ -96,7 +99,8 @@ impl RouteState {
         if from >= other.stops().len() {
             return self.gap(problem, after, None, &[]).map(|t| head + t);
         }
-        if same_profile {
+        // With breaks, the other route's latest starts are for its own breaks.
+        if same_profile && self.brk.is_empty() && other.brk.is_empty() {
             let p = self.slot.provider;
             let (loc, t) = self.leave(problem, after);
             let leg = problem.time(p, loc, other.loc(from));

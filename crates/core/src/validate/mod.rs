@@ -166,6 +166,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
     let travel = parts::travel(&root.key("travel"), input.travel.unwrap_or_default())?;
     let ctx = Ctx { travel: &travel };
     let services = parts::services(&root.key("services"), &input.services)?;
+    let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
     let mut skills = Interner::default();
     let (providers, provider_ids) = list(
         &root,
@@ -173,7 +174,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         input.providers,
         |p| &p.id,
         ProviderIdx,
-        |path, p| parts::provider(&ctx, path, p, &mut skills),
+        |path, p| parts::provider(&ctx, &options, path, p, &mut skills),
     )?;
     let (elders, elder_ids) = list(
         &root,
@@ -191,7 +192,6 @@ fn validate(input: ProblemInput) -> R<Problem> {
     };
     let needs = needs_and_links(&root, input.needs, input.links, &tables, &mut skills)?;
     let (needs, need_ids, series, input_needs, links) = needs;
-    let options = parts::options(&root.key("options"), input.options.unwrap_or_default())?;
     let (venues, _) = list(
         &root,
         ("venues", "venue", MAX_VENUES),

@@ -33,11 +33,11 @@ pub use elders::{ElderInput, Gender, ProfileInput};
 pub use events::{Event, EventBatch, Placement, PlanChange};
 pub use funding::{Funding, FundingByArea, FundingByGroup, FundingByProvider, FundingFigures};
 pub use needs::{LinkInput, LinkKind, LinkProvider, NeedInput, PinnedInput};
-pub use plan::{LedgerEntry, Plan, Reason, Route, Stop, Unassigned, VenueVisit};
+pub use plan::{BreakTaken, LedgerEntry, Plan, Reason, Route, Stop, Unassigned, VenueVisit};
 pub use problem::{
     Location, Metric, OptionsInput, ProblemInput, ServiceInput, TravelInput, WeightsInput,
 };
-pub use providers::{Mode, ProviderInput, ProviderKind};
+pub use providers::{BreakInput, Mode, ProviderInput, ProviderKind};
 pub use summary::{
     Bound, CarersPerElder, Gap, KindWork, Objective, OperatorStats, SearchSummary, Stopped,
     Summary, Workload,

@@ -95,6 +95,21 @@ pub struct Route {
     pub service: i64,
     /// Sum of the stops' load.
     pub load: i64,
+    /// v1.2: the breaks the carer takes on this route (the provider's `breaks` that
+    /// fall in the shift), in time order; omitted when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakTaken>,
+}
+
+/// v1.2: a break a route takes: from `start` to `end`, wherever the carer is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BreakTaken {
+    /// When the break starts.
+    pub start: i64,
+    /// When it ends.
+    pub end: i64,
 }
 
 /// One visit in a route.

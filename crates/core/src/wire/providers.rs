@@ -56,6 +56,12 @@ pub struct ProviderInput {
     /// hard cap. Default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regular_work: Option<i64>,
+    /// v1.2: breaks the carer takes on every working shift they fall in: each starts
+    /// inside its `window` (on each day of the horizon when `options.day_length` is
+    /// set) and lasts `duration` seconds, wherever the carer is — between visits, on
+    /// the way, or at the next door before the visit. Hard. Default none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakInput>,
     /// Max load carried at once; default unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
@@ -73,6 +79,25 @@ pub struct ProviderInput {
     /// overriding `services[].price`; a volunteer's visits cost 0 unless given here.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub prices: std::collections::BTreeMap<String, i64>,
+}
+
+/// v1.2: a floating break of a carer's shift (a lunch break): it starts inside
+/// `window` and lasts `duration` seconds.
+///
+/// ```
+/// let b: carematch_core::wire::BreakInput =
+///     serde_json::from_str(r#"{"window": [43200, 46800], "duration": 1800}"#).unwrap();
+/// assert_eq!((b.window, b.duration), ([43200, 46800], 1800));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BreakInput {
+    /// `[earliest, latest]` start of the break, clock seconds (of day 0 with
+    /// `options.day_length`: the break repeats on every day).
+    pub window: [i64; 2],
+    /// Seconds.
+    pub duration: i64,
 }
 
 /// The kind of provider.
