@@ -212,6 +212,9 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<u8, Failure> {
             c.regular_work = Some(s);
         }
     }
+    if let Some(m) = args.lunch {
+        lunch(&mut p, m * 60);
+    }
     print_json(&p)?;
     eprintln!(
         "generated {} needs, {} elders, {} providers",
@@ -220,6 +223,31 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<u8, Failure> {
         p.providers.len()
     );
     Ok(0)
+}
+
+/// `generate --lunch M`: a break of `duration` seconds starting in 12:00–13:00 for
+/// every carer whose shifts that meet the hour (on their day) can all hold it.
+fn lunch(p: &mut carematch_core::wire::ProblemInput, duration: i64) {
+    const NOON: [i64; 2] = [43_200, 46_800];
+    let day = p
+        .options
+        .as_ref()
+        .and_then(|o| o.day_length)
+        .filter(|&d| d > 0);
+    let start = p.options.as_ref().and_then(|o| o.day_start).unwrap_or(0);
+    for c in &mut p.providers {
+        let fits = c.shifts.iter().all(|&[open, close]| {
+            let at = day.map_or(0, |d| (open - start).div_euclid(d) * d);
+            let (a, b) = (NOON[0] + at, NOON[1] + at);
+            close < a || open > b || open.max(a) + duration <= close
+        });
+        if fits {
+            c.breaks = vec![carematch_core::wire::BreakInput {
+                window: NOON,
+                duration,
+            }];
+        }
+    }
 }
 
 /// `generate --stations K [--windows] [--layout]`: a one-station problem.

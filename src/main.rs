@@ -211,6 +211,11 @@ struct GenerateArgs {
     /// `under_hours`.
     #[arg(long, value_name = "SECONDS")]
     regular_work: Option<i64>,
+    /// A lunch break: every carer takes one of MINUTES starting between 12:00 and
+    /// 13:00 on every shift that meets that hour (each day of a programme); a carer
+    /// with a shift too short to hold it keeps none.
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=240))]
+    lunch: Option<i64>,
 }
 
 /// The flags of `serve` (defaults: [`carematch_server::Config::default`]).

@@ -797,3 +797,70 @@ fn replan_applies_a_days_events_and_its_plan_checks_against_the_grown_problem() 
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn generate_lunch_gives_breaks_that_solve_check_and_export_in_time_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let problem = dir.path().join("problem.json");
+    let out = carematch()
+        .args([
+            "generate",
+            "--stations",
+            "1",
+            "--windows",
+            "wide",
+            "--needs",
+            "150",
+        ])
+        .args(["--seed", "3", "--lunch", "30"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(&problem, &out.stdout).unwrap();
+    let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let carers = p["providers"].as_array().unwrap();
+    assert!(carers
+        .iter()
+        .all(|c| c["breaks"] == json!([{"window": [43_200, 46_800], "duration": 1_800}])));
+    let plan = dir.path().join("plan.json");
+    let out = carematch().arg("solve").arg(&problem).output().unwrap();
+    assert!(out.status.success());
+    std::fs::write(&plan, &out.stdout).unwrap();
+    carematch()
+        .arg("check")
+        .arg(&problem)
+        .arg(&plan)
+        .assert()
+        .success();
+    let solved: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let routes = solved["routes"].as_array().unwrap();
+    let taken: usize = routes
+        .iter()
+        .map(|r| r["breaks"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(
+        taken,
+        routes.len(),
+        "one lunch break on every working route"
+    );
+    let out = carematch()
+        .args(["export", "--csv"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let breaks: Vec<_> = rows.iter().filter(|r| &r[col("kind")] == "break").collect();
+    assert_eq!(breaks.len(), taken);
+    // Each carer's rows run in time order, a break between the visits around it.
+    for pair in rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a[col("provider")] == b[col("provider")] && a[col("shift")] == b[col("shift")] {
+            let end: i64 = a[col("end")].parse().unwrap();
+            let start: i64 = b[col("start")].parse().unwrap();
+            assert!(end <= start, "{a:?} then {b:?}");
+        }
+    }
+}

@@ -283,3 +283,82 @@ fn the_page_marks_the_visits_changed_since_the_plan_was_made() {
         "the headline counts them"
     );
 }
+
+/// The numbers of attribute `name` of every `<rect class="{class}" …>` of `dom`.
+fn rects(dom: &str, class: &str, name: &str) -> Vec<f64> {
+    let open = format!("<rect class=\"{class}\"");
+    dom.match_indices(&open)
+        .map(|(i, _)| {
+            let tag = &dom[i..i + dom[i..].find('>').unwrap()];
+            let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn the_timeline_draws_every_break_between_its_carers_visits_in_chromium() {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
+        eprintln!("skipped: no {CHROMIUM} (apt-get install chromium)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_carematch");
+    let run = |args: &[&str], out: &str| {
+        let o = Command::new(bin).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::write(dir.path().join(out), o.stdout).unwrap();
+    };
+    let at = |f: &str| dir.path().join(f).display().to_string();
+    run(
+        &[
+            "generate",
+            "--stations",
+            "1",
+            "--windows",
+            "wide",
+            "--needs",
+            "120",
+            "--lunch",
+            "30",
+        ],
+        "problem.json",
+    );
+    run(&["solve", &at("problem.json")], "plan.json");
+    let page = at("plan.html");
+    run(
+        &["view", &at("problem.json"), &at("plan.json"), "-o", &page],
+        "stdout.txt",
+    );
+    let url = format!("file://{page}");
+    let dom = chromium(&dir.path().join("profile"), &["--dump-dom", &url]);
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "the page's script did not finish"
+    );
+    let plan: Value = serde_json::from_slice(&std::fs::read(at("plan.json")).unwrap()).unwrap();
+    let taken: usize = (plan["routes"].as_array().unwrap().iter())
+        .map(|r| r["breaks"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(taken > 0);
+    let (bx, by, bw) = (
+        rects(&dom, "break", "x"),
+        rects(&dom, "break", "y"),
+        rects(&dom, "break", "width"),
+    );
+    assert_eq!(bx.len(), taken, "one drawn break per break of the plan");
+    // No break drawn over a visit of its carer's row (a visit's bar sits 2 px higher).
+    let (vx, vy, vw) = (
+        rects(&dom, "bar", "x"),
+        rects(&dom, "bar", "y"),
+        rects(&dom, "bar", "width"),
+    );
+    for i in 0..bx.len() {
+        for j in (0..vx.len()).filter(|&j| (vy[j] + 2.0 - by[i]).abs() < 0.01) {
+            let overlap = bx[i].max(vx[j]) < (bx[i] + bw[i]).min(vx[j] + vw[j]) - 0.01;
+            assert!(!overlap, "break {i} drawn over visit {j}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Integration tests of carematch-core: one binary, modules by concern.
 #![allow(clippy::unwrap_used)] // in tests an unwrap is an assertion
 
+mod breaks;
 mod checker;
 mod common;
 mod exact;

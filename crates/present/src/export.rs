@@ -10,7 +10,7 @@ use carematch_core::{Error, FieldPath, Problem};
 use serde_json::{json, Value};
 
 /// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 12] = [
+pub const CSV_COLUMNS: [&str; 13] = [
     "provider",
     "shift",
     "order",
@@ -23,6 +23,7 @@ pub const CSV_COLUMNS: [&str; 12] = [
     "arrival",
     "start",
     "end",
+    "kind",
 ];
 
 /// `HH:MM` of second `t` of its day.
@@ -31,29 +32,67 @@ fn clock(t: i64) -> String {
     format!("{:02}:{:02}", s / 3600, (s % 3600) / 60)
 }
 
-/// Writes `plan` as CSV, one row per visit, routes in plan order, stops in route order:
-/// [`CSV_COLUMNS`]; `day` and the clocks read the times as seconds from midnight of
-/// day 0; `visit` is empty for a need of one visit.
+/// Writes `plan` as CSV, one row per visit (`kind` `visit`) and per break (`kind`
+/// `break`, v1.2: no need, elder or arrival, `order` empty), routes in plan order,
+/// each route's rows in time order: [`CSV_COLUMNS`]; `day` and the clocks read the
+/// times as seconds from midnight of day 0; `visit` is empty for a need of one visit.
 pub fn csv(plan: &Plan, out: impl Write) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_COLUMNS)?;
     for r in &plan.routes {
-        for (k, s) in r.stops.iter().enumerate() {
-            w.write_record([
+        let route = |start: i64, end: i64| {
+            [
                 r.provider.clone(),
                 r.shift.to_string(),
+                start.div_euclid(86_400).to_string(),
+                clock(start),
+                clock(end),
+            ]
+        };
+        let mut breaks = r.breaks.iter().peekable();
+        let mut pause = |w: &mut csv::Writer<_>, until: i64| -> csv::Result<()> {
+            while let Some(b) = breaks.next_if(|b| b.start < until) {
+                let [p, sh, day, from, to] = route(b.start, b.end);
+                let (start, end) = (b.start.to_string(), b.end.to_string());
+                let none = String::new;
+                w.write_record([
+                    p,
+                    sh,
+                    none(),
+                    day,
+                    from,
+                    to,
+                    none(),
+                    none(),
+                    none(),
+                    none(),
+                    start,
+                    end,
+                    "break".into(),
+                ])?;
+            }
+            Ok(())
+        };
+        for (k, s) in r.stops.iter().enumerate() {
+            pause(&mut w, s.start)?;
+            let [p, sh, day, from, to] = route(s.start, s.end);
+            w.write_record([
+                p,
+                sh,
                 (k + 1).to_string(),
-                s.start.div_euclid(86_400).to_string(),
-                clock(s.start),
-                clock(s.end),
+                day,
+                from,
+                to,
                 s.need.clone(),
                 s.visit.map_or(String::new(), |v| v.to_string()),
                 s.elder.clone(),
                 s.arrival.to_string(),
                 s.start.to_string(),
                 s.end.to_string(),
+                "visit".into(),
             ])?;
         }
+        pause(&mut w, i64::MAX)?;
     }
     w.flush()?;
     Ok(())
