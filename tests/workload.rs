@@ -152,3 +152,37 @@ fn priced_balance_evens_the_carers_work() {
         assert!(even.summary.objective.priority >= plain.summary.objective.priority - 50);
     }
 }
+
+/// Weekly hours (`regular_work_total`): overtime over the horizon is what the routes
+/// add up to beyond the contract, carer by carer, and pricing it lowers it.
+#[test]
+fn hours_contracted_over_the_horizon_are_counted_and_priced() {
+    let mut input = city(300, 5, 0);
+    for p in &mut input.providers {
+        p.regular_work = None;
+        p.regular_work_total = Some(3 * 3600);
+    }
+    let (problem, free) = run(&input, 0, 0);
+    let (_, priced) = run(&input, 20, 0);
+    let beyond = |plan: &Plan| -> i64 {
+        (problem.providers().iter())
+            .map(|p| {
+                let work: i64 = (plan.routes.iter())
+                    .filter(|r| r.provider == p.id)
+                    .map(|r| r.travel + r.service)
+                    .sum();
+                (work - 3 * 3600).max(0)
+            })
+            .sum()
+    };
+    let over = |p: &Plan| p.summary.workload.as_ref().unwrap().overtime.unwrap();
+    assert_eq!(over(&free), beyond(&free));
+    assert_eq!(over(&priced), beyond(&priced));
+    assert!(over(&free) > 0, "three hours are short for this city");
+    assert!(
+        over(&priced) < over(&free),
+        "{} vs {}",
+        over(&priced),
+        over(&free)
+    );
+}

@@ -48,8 +48,13 @@ pub(crate) fn workload(problem: &Problem, routes: &[Route]) -> (Workload, [i64; 
         }
     }
     let (mut overtime, mut under) = (0, 0);
-    let contracted = problem.providers().iter().any(|p| p.regular_work.is_some());
+    let contracted = (problem.providers().iter())
+        .any(|p| p.regular_work.is_some() || p.regular_work_total.is_some());
     for (i, prov) in problem.providers().iter().enumerate() {
+        if let Some(regular) = prov.regular_work_total {
+            overtime += (per_carer[i] - regular).max(0);
+            under += (regular - per_carer[i]).max(0);
+        }
         let Some(regular) = prov.regular_work else {
             continue;
         };

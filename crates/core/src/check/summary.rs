@@ -131,14 +131,23 @@ fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
 }
 
 /// Seconds of work beyond and short of the carers' `regular_work`, per carer and day
-/// she has a shift (a day without a route counts 0 work), from the routes' figures.
+/// she has a shift (a day without a route counts 0 work), and of their
+/// `regular_work_total` over the horizon, from the routes' figures.
 fn contracted(problem: &Problem, walked: &Walked) -> (i64, i64) {
     let (mut over, mut under) = (0i64, 0i64);
     for (i, prov) in problem.providers().iter().enumerate() {
+        let p = crate::model::ProviderIdx(i as u32);
+        if let Some(regular) = prov.regular_work_total {
+            let work: i64 = (walked.per_provider.iter())
+                .filter(|(k, _)| k.0 == p)
+                .map(|(_, d)| d.reported)
+                .sum();
+            over += (work - regular).max(0);
+            under += (regular - work).max(0);
+        }
         let Some(regular) = prov.regular_work else {
             continue;
         };
-        let p = crate::model::ProviderIdx(i as u32);
         let days: std::collections::BTreeSet<i64> = prov
             .shifts
             .iter()

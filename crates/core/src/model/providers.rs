@@ -52,6 +52,8 @@ pub struct Provider {
     pub max_travel: Option<i64>,
     /// v1.2: contracted seconds of travel + service per day.
     pub regular_work: Option<i64>,
+    /// v1.2: contracted seconds of travel + service over the horizon.
+    pub regular_work_total: Option<i64>,
     /// v1.2: the breaks of its working shifts, as given (windows of day 0 when the
     /// horizon has days), sorted by window; [`Problem::breaks_of`] gives a shift's.
     pub breaks: Vec<Break>,

@@ -634,6 +634,12 @@ pub(super) fn provider(
     let max_work_total = opt_bounded(&path.key("max_work_total"), p.max_work_total, 0, MAX_COUNT)?;
     let max_travel = opt_bounded(&path.key("max_travel"), p.max_travel, 0, MAX_WORK)?;
     let regular_work = opt_bounded(&path.key("regular_work"), p.regular_work, 0, MAX_WORK)?;
+    let regular_work_total = opt_bounded(
+        &path.key("regular_work_total"),
+        p.regular_work_total,
+        0,
+        MAX_COUNT,
+    )?;
     for (key, label) in [("station", &p.station), ("group", &p.group)] {
         if let Some(l) = label {
             id(&path.key(key), l)?;
@@ -651,6 +657,7 @@ pub(super) fn provider(
         max_work_total,
         max_travel,
         regular_work,
+        regular_work_total,
         id: p.id,
         kind: p.kind,
         skills: sk,

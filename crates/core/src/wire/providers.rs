@@ -56,6 +56,11 @@ pub struct ProviderInput {
     /// hard cap. Default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regular_work: Option<i64>,
+    /// v1.2: contracted seconds of work over the whole horizon (e.g. 40 hours a
+    /// week), priced like `regular_work` by `weights.overtime` and
+    /// `weights.under_hours`; default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regular_work_total: Option<i64>,
     /// v1.2: breaks the carer takes on every working shift they fall in: each starts
     /// inside its `window` (on each day of the horizon when `options.day_length` is
     /// set) and lasts `duration` seconds, wherever the carer is — between visits, on

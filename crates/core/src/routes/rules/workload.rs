@@ -1,8 +1,9 @@
 //! Contracted hours: a carer's work (travel + service) on a day against her
-//! `regular_work`. Each second beyond it is a second of `overtime`, each second short
-//! of it (on a day she has a shift) a second of `under_hours`; both are terms of the
-//! cost, weighed by `weights.overtime` and `weights.under_hours`. The hard cap stays
-//! `max_work` ([`super::limits`]).
+//! `regular_work`, and over the horizon against her `regular_work_total`. Each second
+//! beyond either is a second of `overtime`, each second short of it (on a day she has
+//! a shift; over the horizon) a second of `under_hours`; both are terms of the cost,
+//! weighed by `weights.overtime` and `weights.under_hours`. The hard caps stay
+//! `max_work` and `max_work_total` ([`super::limits`]).
 
 use crate::model::{NeedIdx, Problem};
 use crate::objective::Terms;
@@ -12,21 +13,26 @@ use crate::routes::{Builder, Insertion, RouteState};
 use super::Rule;
 
 /// The books: per (provider, day) group, the contracted seconds (none: not counted)
-/// and the work so far; the plan's terms.
+/// and the work so far, and the same per provider over the horizon (after the
+/// groups); the plan's terms.
 pub(crate) struct Workload {
     regular: Vec<Option<i64>>,
     work: Vec<i64>,
+    /// Where the providers' books start in `regular` and `work`.
+    totals: usize,
     terms: Terms,
 }
 
 /// The rule, when some carer has contracted hours and either side of them is priced.
 pub(crate) fn make(problem: &Problem) -> Option<Box<dyn Rule>> {
     let w = &problem.options().weights;
-    let contracted = problem.providers().iter().any(|p| p.regular_work.is_some());
+    let contracted = (problem.providers().iter())
+        .any(|p| p.regular_work.is_some() || p.regular_work_total.is_some());
     if !contracted || w.overtime == 0 && w.under_hours == 0 {
         return None;
     }
-    let mut regular = vec![None; problem.day_groups()];
+    let totals = problem.day_groups();
+    let mut regular = vec![None; totals];
     let mut ri = 0;
     for p in problem.providers() {
         for _ in &p.shifts {
@@ -34,9 +40,11 @@ pub(crate) fn make(problem: &Problem) -> Option<Box<dyn Rule>> {
             ri += 1;
         }
     }
+    regular.extend(problem.providers().iter().map(|p| p.regular_work_total));
     let mut rule = Workload {
         work: vec![0; regular.len()],
         regular,
+        totals,
         terms: Terms::default(),
     };
     for g in 0..rule.regular.len() {
@@ -58,7 +66,13 @@ impl Workload {
         }
     }
 
-    /// What `added` more seconds of work in group `g` change in the terms.
+    /// The books route `ri` counts in: its (provider, day) group and its provider's
+    /// total.
+    fn books(&self, problem: &Problem, ri: usize, p: crate::model::ProviderIdx) -> [usize; 2] {
+        [problem.day_group(ri), self.totals + p.ix()]
+    }
+
+    /// What `added` more seconds of work in book `g` change in the terms.
     fn delta(&self, g: usize, added: i64) -> Terms {
         let (now, after) = (self.of(g, self.work[g]), self.of(g, self.work[g] + added));
         Terms {
@@ -71,10 +85,11 @@ impl Workload {
 
 impl Rule for Workload {
     fn apply(&mut self, problem: &Problem, c: &Applied<'_>) {
-        let g = problem.day_group(c.ri);
         let added = c.after.work() - c.before.work();
-        self.terms += self.delta(g, added);
-        self.work[g] += added;
+        for g in self.books(problem, c.ri, c.provider) {
+            self.terms += self.delta(g, added);
+            self.work[g] += added;
+        }
     }
 
     fn terms(&self, t: &mut Terms) {
@@ -95,19 +110,22 @@ impl Rule for Workload {
         _start: i64,
         t: &mut Terms,
     ) {
-        let g = b.problem().day_group(b.route_ix(route.slot));
-        *t += self.delta(g, b.problem().need(n).duration + ins.delta);
+        let ri = b.route_ix(route.slot);
+        for g in self.books(b.problem(), ri, route.provider()) {
+            *t += self.delta(g, b.problem().need(n).duration + ins.delta);
+        }
     }
 
     fn change(&self, b: &Builder<'_>, p: &Proposal<'_>, t: &mut Terms) {
-        // Changes to routes of one (provider, day) group add up.
+        // Changes to routes of one (provider, day) group add up, and of one provider.
         let problem = b.problem();
-        let mut groups: Vec<(usize, i64)> = Vec::with_capacity(p.routes.len());
+        let mut groups: Vec<(usize, i64)> = Vec::with_capacity(2 * p.routes.len());
         for c in p.routes {
-            let g = problem.day_group(c.ri);
-            match groups.iter_mut().find(|x| x.0 == g) {
-                Some(x) => x.1 += c.work(),
-                None => groups.push((g, c.work())),
+            for g in self.books(problem, c.ri, b.route(c.ri).provider()) {
+                match groups.iter_mut().find(|x| x.0 == g) {
+                    Some(x) => x.1 += c.work(),
+                    None => groups.push((g, c.work())),
+                }
             }
         }
         for (g, added) in groups {
@@ -128,9 +146,13 @@ impl Rule for Workload {
         col: usize,
         _to: crate::model::ProviderIdx,
     ) -> Option<Terms> {
-        // Route `row`'s work in place of `col`'s, on `col`'s day.
+        // Route `row`'s work in place of `col`'s, on `col`'s day and for its carer.
         let (r, c) = (b.route(row).figures(), b.route(col).figures());
-        Some(self.delta(b.problem().day_group(col), r.work() - c.work()))
+        let books = self.books(b.problem(), col, b.route(col).provider());
+        Some(books.into_iter().fold(Terms::default(), |mut t, g| {
+            t += self.delta(g, r.work() - c.work());
+            t
+        }))
     }
 }
 
@@ -143,6 +165,7 @@ mod tests {
         let rule = Workload {
             regular: vec![Some(100), None],
             work: vec![90, 500],
+            totals: 2,
             terms: Terms::default(),
         };
         assert_eq!(
