@@ -24,6 +24,13 @@ use super::{Insertion, RouteState, StopState};
 use crate::model::{earliest_in, latest_in, Break, NeedIdx, Problem, Window};
 use crate::wire::BreakTaken;
 
+/// The most counts of breaks a stop may have behind it: every break of a shift, and
+/// none.
+const STATES: usize = crate::limits::MAX_BREAKS + 1;
+
+/// Per count of breaks taken, a time (no allocation on the hot paths).
+type PerCount = [i64; STATES];
+
 /// An earliest start that cannot be reached.
 pub(super) const NEVER: i64 = i64::MAX / 4;
 /// A latest start that cannot be kept.
@@ -84,85 +91,160 @@ impl RouteState {
     /// Where the route stands after stop `after` (`None`: the shift's start) with each
     /// count of breaks taken: the place, and per count the earliest time to leave
     /// ([`NEVER`] when that count cannot be reached).
-    fn leaving(&self, problem: &Problem, after: Option<usize>) -> (u32, Vec<i64>) {
+    fn leaving(&self, problem: &Problem, after: Option<usize>) -> (u32, PerCount) {
         let m = self.states();
+        let mut t = [NEVER; STATES];
         match after {
             None => {
-                let mut t = vec![NEVER; m];
                 t[0] = self.shift.open;
                 (problem.ends_of(self.slot.provider).0, t)
             }
             Some(a) => {
                 let d = self.dur(a);
-                let t = (0..m)
-                    .map(|j| match self.eb[a * m + j] {
-                        NEVER => NEVER,
-                        e => e + d,
-                    })
-                    .collect();
+                for (j, e) in self.eb[a * m..(a + 1) * m].iter().enumerate() {
+                    t[j] = if *e == NEVER { NEVER } else { e + d };
+                }
                 (self.loc(a), t)
             }
         }
     }
 
+    /// Whether a carer leaving with `t` per count of breaks, `leg` from the next
+    /// stop, can be ready by that stop's latest start per count (`by`; `None`: back at
+    /// the end by the shift's close, every break taken).
+    fn arrives(&self, t: &PerCount, leg: i64, by: Option<&[i64]>) -> bool {
+        let m = self.states();
+        (0..m).filter(|&j| t[j] != NEVER).any(|j| {
+            (j..m).any(|j2| {
+                let latest = match by {
+                    Some(l) => l[j2],
+                    None if j2 + 1 == m => self.shift.close,
+                    None => return false,
+                };
+                latest != NONE && through(&self.brk, j, j2, t[j], leg).is_some_and(|r| r <= latest)
+            })
+        })
+    }
+
+    /// [`RouteState::join`] in O(m²) for a route with breaks, when `other` has the
+    /// same breaks and travel profile (its latest starts then hold for this carer).
+    pub(super) fn join_breaks(
+        &self,
+        problem: &Problem,
+        after: Option<usize>,
+        other: &RouteState,
+        from: usize,
+    ) -> Option<i64> {
+        let p = self.slot.provider;
+        let m = self.states();
+        let (loc, t) = self.leaving(problem, after);
+        let leg = problem.time(p, loc, other.loc(from));
+        let by = &other.lb[from * m..(from + 1) * m];
+        self.arrives(&t, leg, Some(by)).then(|| {
+            let head: i64 = after.map_or(0, |a| self.legs[..=a].iter().sum());
+            head + leg + other.legs[from + 1..].iter().sum::<i64>()
+        })
+    }
+
     /// Full passes of the earliest and latest starts per count of breaks, then the
     /// schedule (`e`, `l`, `taken`). O(len · m²).
     pub(super) fn time_breaks(&mut self, problem: &Problem) {
-        let (len, m) = (self.stops().len(), self.states());
-        let brk = std::mem::take(&mut self.brk);
-        self.eb = vec![NEVER; len * m];
-        self.lb = vec![NONE; len * m];
-        let mut buf = [Window { open: 0, close: 0 }];
-        for k in 0..len {
-            let w = stop_windows(problem, &self.stops()[k], &mut buf);
-            for j2 in 0..m {
-                let mut best = NEVER;
-                for j in 0..=j2 {
-                    let t = match k {
-                        0 if j > 0 => continue,
-                        0 => self.shift.open,
-                        _ => match self.eb[(k - 1) * m + j] {
-                            NEVER => continue,
-                            e => e + self.dur(k - 1),
-                        },
-                    };
-                    best = best.min(reach(&brk, j, j2, t, self.legs[k], w));
-                }
-                self.eb[k * m + j2] = best;
-            }
+        let len = self.stops().len();
+        let cells = len * self.states();
+        // No old value can match: the passes run through.
+        (self.eb.clear(), self.lb.clear());
+        self.eb.resize(cells, i64::MIN);
+        self.lb.resize(cells, i64::MIN);
+        if len > 0 {
+            self.forward_breaks(problem, 0);
+            self.backward_breaks(problem, len - 1);
         }
-        for k in (0..len).rev() {
-            let w = stop_windows(problem, &self.stops()[k], &mut buf);
-            let d = self.dur(k);
-            for j in 0..m {
-                let mut best = NONE;
-                for j2 in j..m {
-                    let by = if k + 1 == len {
-                        if j2 + 1 != m {
-                            continue;
-                        }
-                        self.shift.close
-                    } else {
-                        self.lb[(k + 1) * m + j2]
-                    };
-                    if by == NONE {
-                        continue;
-                    }
-                    let (j2, travel) = if k + 1 == len {
-                        (m - 1, self.legs[len])
-                    } else {
-                        (j2, self.legs[k + 1])
-                    };
-                    if let Some(l) = back(&brk, j, j2, by, travel).and_then(|t| latest_in(w, t - d))
-                    {
-                        best = best.max(l);
-                    }
-                }
-                self.lb[k * m + j] = best;
-            }
-        }
-        self.brk = brk;
         self.schedule(problem);
+    }
+
+    /// After stop `pos` was inserted (`removed`: false) or removed: the rows of the
+    /// earliest and latest starts kept in step, each pass stopping once a row comes out
+    /// as before (the rest then does too), then the schedule. O(len) for the schedule,
+    /// O(changed rows · m²) for the passes.
+    pub(super) fn retime_breaks(&mut self, problem: &Problem, pos: usize, removed: bool) {
+        let (len, m) = (self.stops().len(), self.states());
+        if removed {
+            self.eb.drain(pos * m..(pos + 1) * m);
+            self.lb.drain(pos * m..(pos + 1) * m);
+        } else {
+            self.eb
+                .splice(pos * m..pos * m, std::iter::repeat_n(i64::MIN, m));
+            self.lb
+                .splice(pos * m..pos * m, std::iter::repeat_n(i64::MIN, m));
+        }
+        if len > 0 {
+            if pos < len {
+                self.forward_breaks(problem, pos);
+            }
+            match (removed, pos) {
+                (true, 0) => {}
+                (true, _) => self.backward_breaks(problem, pos - 1),
+                (false, _) => self.backward_breaks(problem, pos),
+            }
+        }
+        self.schedule(problem);
+    }
+
+    /// Earliest starts per count of breaks from stop `from` on.
+    fn forward_breaks(&mut self, problem: &Problem, from: usize) {
+        let (len, m) = (self.stops().len(), self.states());
+        let mut buf = [Window { open: 0, close: 0 }];
+        for k in from..len {
+            let (_, leave) = self.leaving(problem, k.checked_sub(1));
+            let w = stop_windows(problem, &self.stops()[k], &mut buf);
+            let mut row = [NEVER; STATES];
+            for (j2, cell) in row.iter_mut().enumerate().take(m) {
+                *cell = (0..=j2)
+                    .filter(|&j| leave[j] != NEVER)
+                    .map(|j| reach(&self.brk, j, j2, leave[j], self.legs[k], w))
+                    .min()
+                    .unwrap_or(NEVER);
+            }
+            let old = &mut self.eb[k * m..(k + 1) * m];
+            if k > from && old == &row[..m] {
+                break;
+            }
+            old.copy_from_slice(&row[..m]);
+        }
+    }
+
+    /// Latest starts per count of breaks from stop `from` back.
+    fn backward_breaks(&mut self, problem: &Problem, from: usize) {
+        let (len, m) = (self.stops().len(), self.states());
+        let mut buf = [Window { open: 0, close: 0 }];
+        for k in (0..=from).rev() {
+            let w = stop_windows(problem, &self.stops()[k], &mut buf);
+            let (d, last) = (self.dur(k), k + 1 == len);
+            let mut row = [NONE; STATES];
+            for (j, cell) in row.iter_mut().enumerate().take(m) {
+                // The last stop's carer takes every break left on the way back.
+                let counts = if last { m - 1..m } else { j..m };
+                for j2 in counts {
+                    let by = match last {
+                        true => self.shift.close,
+                        false => self.lb[(k + 1) * m + j2],
+                    };
+                    let leg = self.legs[k + 1];
+                    let l = (by != NONE)
+                        .then(|| back(&self.brk, j, j2, by, leg))
+                        .flatten()
+                        .and_then(|t| latest_in(w, t - d));
+                    if let Some(l) = l {
+                        *cell = (*cell).max(l);
+                    }
+                }
+            }
+            let old = &mut self.lb[k * m..(k + 1) * m];
+            if k < from && old == &row[..m] {
+                break;
+            }
+            old.copy_from_slice(&row[..m]);
+        }
     }
 
     /// The plan's times: each stop at its earliest start given the breaks taken so far,
@@ -170,9 +252,12 @@ impl RouteState {
     /// still lets the rest finish (the most breaks on a tie: taken while waiting).
     fn schedule(&mut self, problem: &Problem) {
         let (len, m) = (self.stops().len(), self.states());
-        self.e = vec![NEVER; len];
-        self.l = vec![NONE; len];
-        self.taken = vec![0; len];
+        self.e.clear();
+        self.e.resize(len, NEVER);
+        self.l.clear();
+        self.l.resize(len, NONE);
+        self.taken.clear();
+        self.taken.resize(len, 0);
         let (mut state, mut t) = (0, self.shift.open);
         let mut buf = [Window { open: 0, close: 0 }];
         for k in 0..len {
@@ -206,10 +291,40 @@ impl RouteState {
         let dur = problem.need(n).duration;
         let end = problem.ends_of(p).1;
         let mut runs: Vec<Window> = Vec::new();
-        for pos in 0..=len {
+        let (first, last) = match (windows.first(), windows.last()) {
+            (Some(a), Some(b)) => (a.open, b.close),
+            _ => return,
+        };
+        let from_here = super::route::from_place(problem, p, here);
+        let to_here = |x: u32| match problem.symmetric_travel() {
+            true => from_here(x),
+            false => problem.time(p, x, here),
+        };
+        // The latest starts, at their best over the counts of breaks, only grow along
+        // the route: before `lo`, the next stop leaves no time for the visit.
+        let best_latest = |k: usize| self.lb[k * m..(k + 1) * m].iter().max().copied();
+        let lo = binary_search(len, |k| best_latest(k).is_some_and(|l| l - dur < first));
+        for pos in lo..=len {
             let (prev, leave) = self.leaving(problem, pos.checked_sub(1));
+            // Leaving only gets later along the route, whatever breaks are taken.
+            if leave[..m].iter().min().is_none_or(|&t| t > last) {
+                break;
+            }
             let next = if pos == len { end } else { self.loc(pos) };
-            let (to, from) = (problem.time(p, prev, here), problem.time(p, here, next));
+            let to = to_here(prev);
+            let soonest = leave[..m].iter().min().map_or(NEVER, |&t| t + to);
+            let Some(earliest) = earliest_in(windows, soonest) else {
+                continue;
+            };
+            // Without the breaks (a relaxation): the latest the next stop allows.
+            let from = from_here(next);
+            let by = match pos == len {
+                true => self.shift.close,
+                false => best_latest(pos).unwrap_or(NONE),
+            };
+            if latest_in(windows, by - from - dur).is_none_or(|l| l < earliest) {
+                continue;
+            }
             runs.clear();
             for (j, &t) in leave.iter().enumerate().filter(|x| *x.1 != NEVER) {
                 for j1 in j..m {
@@ -265,39 +380,34 @@ impl RouteState {
         let mut buf = [Window { open: 0, close: 0 }];
         for stop in seg {
             let w = stop_windows(problem, stop, &mut buf);
+            // Too late even with no travel and no break.
+            let soonest = t[..m].iter().min().copied().unwrap_or(NEVER);
+            if w.last().is_none_or(|w| soonest > w.close) {
+                return None;
+            }
             let here = problem.place_of(stop.need);
             let leg = problem.time(p, loc, here);
             let d = problem.need(stop.need).duration;
-            let next: Vec<i64> = (0..m)
-                .map(|j2| {
-                    (0..=j2)
-                        .filter(|&j| t[j] != NEVER)
-                        .map(|j| reach(&self.brk, j, j2, t[j], leg, w))
-                        .min()
-                        .map_or(NEVER, |s| if s == NEVER { NEVER } else { s + d })
-                })
-                .collect();
-            if next.iter().all(|&x| x == NEVER) {
+            let mut next = [NEVER; STATES];
+            for (j2, slot) in next.iter_mut().enumerate().take(m) {
+                let s = (0..=j2)
+                    .filter(|&j| t[j] != NEVER)
+                    .map(|j| reach(&self.brk, j, j2, t[j], leg, w))
+                    .min()
+                    .unwrap_or(NEVER);
+                *slot = if s == NEVER { NEVER } else { s + d };
+            }
+            if next[..m].iter().all(|&x| x == NEVER) {
                 return None;
             }
             (t, loc, travel) = (next, here, travel + leg);
         }
-        let (next, close) = match before {
-            Some(b) => (self.loc(b), None),
-            None => (problem.ends_of(p).1, Some(self.shift.close)),
+        let (next, by) = match before {
+            Some(b) => (self.loc(b), Some(&self.lb[b * m..(b + 1) * m])),
+            None => (problem.ends_of(p).1, None),
         };
         let leg = problem.time(p, loc, next);
-        let fits = (0..m).filter(|&j| t[j] != NEVER).any(|j| {
-            (j..m).any(|j2| {
-                let by = match (before, close) {
-                    (_, Some(c)) if j2 + 1 == m => c,
-                    (Some(b), None) => self.lb[b * m + j2],
-                    _ => return false,
-                };
-                through(&self.brk, j, j2, t[j], leg).is_some_and(|r| by != NONE && r <= by)
-            })
-        });
-        fits.then_some(travel + leg)
+        self.arrives(&t, leg, by).then_some(travel + leg)
     }
 
     /// The route's departure, its breaks and every stop's arrival, as the plan shows
@@ -349,19 +459,35 @@ impl RouteState {
     }
 }
 
-/// `runs` sorted and merged where they meet or touch.
-fn merge(runs: &mut [Window]) -> Vec<Window> {
-    runs.sort_unstable();
-    let mut out: Vec<Window> = Vec::with_capacity(runs.len());
-    for &w in runs.iter() {
-        match out.last_mut() {
-            Some(last) if w.open <= last.close.saturating_add(1) => {
-                last.close = last.close.max(w.close)
-            }
-            _ => out.push(w),
+/// The first `k` in `0..len` where `below(k)` is false (`below` true then false along
+/// `0..len`), `len` when none.
+fn binary_search(len: usize, below: impl Fn(usize) -> bool) -> usize {
+    let (mut a, mut b) = (0, len);
+    while a < b {
+        let mid = (a + b) / 2;
+        if below(mid) {
+            a = mid + 1;
+        } else {
+            b = mid;
         }
     }
-    out
+    a
+}
+
+/// `runs` sorted and merged, in place, where they meet or touch: the merged runs.
+fn merge(runs: &mut Vec<Window>) -> &[Window] {
+    runs.sort_unstable();
+    let mut k = 0;
+    for i in 0..runs.len() {
+        if k > 0 && runs[i].open <= runs[k - 1].close.saturating_add(1) {
+            runs[k - 1].close = runs[k - 1].close.max(runs[i].close);
+        } else {
+            runs[k] = runs[i];
+            k += 1;
+        }
+    }
+    runs.truncate(k);
+    runs
 }
 
 #[cfg(test)]
@@ -525,6 +651,16 @@ mod tests {
             let route = RouteState::with_stops(&pr, slot, stops);
             let order: Vec<_> = rest.iter().map(|&n| (n, None)).collect();
             prop_assert_eq!(route.is_consistent(), feasible(&pr, &order));
+            // Built a visit at a time (the rows kept in step, checked in debug builds
+            // against a full recomputation), and a visit taken out again.
+            let mut inc = RouteState::new(&pr, slot);
+            for (k, &n) in rest.iter().enumerate() {
+                let at = if k % 2 == 0 { inc.stops().len() } else { inc.stops().len() - 1 };
+                inc.insert(&pr, n, at, None);
+            }
+            let order_inc: Vec<_> = inc.stops().iter().map(|s| (s.need, None)).collect();
+            prop_assert_eq!(inc.is_consistent(), feasible(&pr, &order_inc));
+            inc.remove(&pr, rest.len() / 2);
             if !route.is_consistent() {
                 return Ok(());
             }
@@ -537,6 +673,21 @@ mod tests {
                     o.insert(pos, (*x, Some(t)));
                     let listed = found.iter().any(|i| i.pos == pos && i.earliest <= t && t <= i.latest);
                     prop_assert_eq!(listed, feasible(&pr, &o), "pos {} start {}", pos, t);
+                }
+            }
+            // A segment check: stop i replaced by x.
+            let x_stop = StopState { need: *x, fixed: None, within: None };
+            for i in 0..rest.len() {
+                let (after, before) = (i.checked_sub(1), (i + 1 < rest.len()).then_some(i + 1));
+                let mut o = order.clone();
+                o[i] = (*x, None);
+                prop_assert_eq!(route.gap(&pr, after, before, &[x_stop]).is_some(), feasible(&pr, &o), "gap at {}", i);
+                // The join of the route's head to its own tail from i + 1 (one profile,
+                // the same breaks): stop i left out.
+                let mut o = order.clone();
+                o.remove(i);
+                if i + 1 < rest.len() {
+                    prop_assert_eq!(route.join(&pr, after, &route, i + 1, true).is_some(), feasible(&pr, &o), "join at {}", i);
                 }
             }
             // What the route shows takes every break inside its window.

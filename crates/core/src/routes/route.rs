@@ -42,6 +42,16 @@ pub(super) fn stop_windows<'a>(
     }
 }
 
+/// Provider `p`'s travel times from place `here`, read from one row of the table
+/// when it has one.
+pub(super) fn from_place(problem: &Problem, p: ProviderIdx, here: u32) -> impl Fn(u32) -> i64 + '_ {
+    let row = problem.times_from(p, here);
+    move |x: u32| match row.and_then(|r| r.get(x as usize)) {
+        Some(&t) if t != crate::model::FAR => i64::from(t),
+        _ => problem.time(p, here, x),
+    }
+}
+
 /// The parts of `windows` inside `w`.
 pub(crate) fn restrict(windows: &[Window], w: Window) -> Vec<Window> {
     windows
@@ -263,15 +273,7 @@ impl RouteState {
         let symmetric = problem.symmetric_travel();
         // With symmetric travel, every time this scan needs is from the visit's place:
         // one row of the table.
-        let row = if symmetric {
-            problem.times_from(p, here)
-        } else {
-            None
-        };
-        let from_here = |x: u32| match row.and_then(|r| r.get(x as usize)) {
-            Some(&t) if t != crate::model::FAR => i64::from(t),
-            _ => problem.time(p, here, x),
-        };
+        let from_here = from_place(problem, p, here);
         // Travel from the visit to the previous position's next stop: with symmetric
         // travel, this position's travel to the visit.
         let mut carry: Option<(usize, i64)> = None;
@@ -369,7 +371,7 @@ impl RouteState {
             self.forward_from(problem, pos);
             self.backward_from(problem, pos);
         } else {
-            self.time_breaks(problem);
+            self.retime_breaks(problem, pos, false);
         }
         self.tally_lateness(problem);
         self.debug_assert_fresh(problem);
@@ -400,7 +402,7 @@ impl RouteState {
             let leg = problem.time(p, prev, next);
             self.legs.splice(pos..pos + 2, [leg]);
             self.travel += leg - old;
-            self.time_breaks(problem);
+            self.retime_breaks(problem, pos, true);
         } else {
             let prev = if pos == 0 { start } else { self.loc(pos - 1) };
             let next = if pos == len { end } else { self.loc(pos) };
@@ -528,6 +530,7 @@ impl RouteState {
                 (&fresh.e, &fresh.l, &fresh.legs, fresh.travel, fresh.late),
                 (&self.e, &self.l, &self.legs, self.travel, self.late)
             );
+            debug_assert_eq!((&fresh.eb, &fresh.lb), (&self.eb, &self.lb));
             debug_assert!(self
                 .stops
                 .iter()

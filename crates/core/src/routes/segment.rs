@@ -99,7 +99,10 @@ impl RouteState {
         if from >= other.stops().len() {
             return self.gap(problem, after, None, &[]).map(|t| head + t);
         }
-        // With breaks, the other route's latest starts are for its own breaks.
+        // With breaks, the other route's latest starts hold for the same breaks only.
+        if same_profile && !self.brk.is_empty() && self.brk == other.brk {
+            return self.join_breaks(problem, after, other, from);
+        }
         if same_profile && self.brk.is_empty() && other.brk.is_empty() {
             let p = self.slot.provider;
             let (loc, t) = self.leave(problem, after);
