@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Lunch breaks (`providers[].breaks`): each instance solved without breaks and with a
-30-minute break starting between 12:00 and 13:00 for every carer (`generate --lunch
-30`), 2 threads, seed 1, the search stopped by its default iterations, `--runs` runs
-each (median of the solve time), same machine, same run. Every plan is checked by
-`carematch check`.
+"""Lunch breaks (`providers[].breaks`): each instance solved as generated (no breaks;
+the city's staff work two shifts a day, cut in two at lunch, and go home between them)
+and with `generate --lunch 30` (each carer's shifts of a day joined into one, with a
+30-minute break starting between 12:00 and 13:00 taken wherever she is), 2 threads,
+seed 1, the search stopped by its default iterations, `--runs` runs each (median of
+the solve time), same machine, same run. Every plan is checked by `carematch check`.
 
 Instances: the one-station generator of the issue (`--stations 1 --windows wide
 --layout mixed --seed 3`, 1,000 needs), the generated city (`--needs 2000 --seed 7`) and

@@ -225,10 +225,10 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
-/// `generate --lunch M`: a break of `duration` seconds starting in 12:00–13:00 for
-/// every carer whose shifts that meet the hour (on their day) can all hold it.
+/// `generate --lunch M`: every carer's shifts of one day become one shift, from the
+/// first start to the last end, with a break of `duration` seconds starting in
+/// 12:00–13:00: lunch taken where she is instead of a shift cut in two.
 fn lunch(p: &mut carematch_core::wire::ProblemInput, duration: i64) {
-    const NOON: [i64; 2] = [43_200, 46_800];
     let day = p
         .options
         .as_ref()
@@ -236,17 +236,23 @@ fn lunch(p: &mut carematch_core::wire::ProblemInput, duration: i64) {
         .filter(|&d| d > 0);
     let start = p.options.as_ref().and_then(|o| o.day_start).unwrap_or(0);
     for c in &mut p.providers {
-        let fits = c.shifts.iter().all(|&[open, close]| {
-            let at = day.map_or(0, |d| (open - start).div_euclid(d) * d);
-            let (a, b) = (NOON[0] + at, NOON[1] + at);
-            close < a || open > b || open.max(a) + duration <= close
-        });
-        if fits {
-            c.breaks = vec![carematch_core::wire::BreakInput {
-                window: NOON,
-                duration,
-            }];
+        let mut days: Vec<[i64; 2]> = Vec::new();
+        for &[open, close] in &c.shifts {
+            let same = |d: &[i64; 2]| {
+                day.is_none_or(|len| {
+                    (d[0] - start).div_euclid(len) == (open - start).div_euclid(len)
+                })
+            };
+            match days.iter_mut().find(|d| same(d)) {
+                Some(d) => *d = [d[0].min(open), d[1].max(close)],
+                None => days.push([open, close]),
+            }
         }
+        c.shifts = days;
+        c.breaks = vec![carematch_core::wire::BreakInput {
+            window: [43_200, 46_800],
+            duration,
+        }];
     }
 }
 

@@ -211,9 +211,9 @@ struct GenerateArgs {
     /// `under_hours`.
     #[arg(long, value_name = "SECONDS")]
     regular_work: Option<i64>,
-    /// A lunch break: every carer takes one of MINUTES starting between 12:00 and
-    /// 13:00 on every shift that meets that hour (each day of a programme); a carer
-    /// with a shift too short to hold it keeps none.
+    /// A lunch break: every carer's shifts of one day become one shift (first start
+    /// to last end) with a break of MINUTES starting between 12:00 and 13:00 (each day
+    /// of a programme), taken where she is instead of a shift cut in two.
     #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=240))]
     lunch: Option<i64>,
 }

@@ -1,6 +1,7 @@
 //! `providers[].breaks` (v1.2): a floating break is taken inside its window, between
 //! visits, wherever the carer is — never by sending her home and back; the checker
-//! refuses a plan that skips, misplaces or squeezes one; bad breaks are input errors.
+//! refuses a plan that skips, misplaces or squeezes one; a shift that cannot hold a
+//! break takes none; bad breaks are input errors.
 
 use carematch_core::check::Rule;
 use carematch_core::wire::Plan;
@@ -138,18 +139,28 @@ fn the_checker_refuses_a_skipped_misplaced_or_squeezed_break() {
 }
 
 #[test]
-fn breaks_that_cannot_be_taken_are_input_errors_naming_the_field() {
+fn a_shift_too_short_for_a_break_takes_none() {
+    // The break would end after the shift: the shift takes none, and serves.
+    let v = tight_day(
+        json!([{"window": [60_000, 61_000], "duration": 1_800}]),
+        json!([[28_800, 61_200]]),
+    );
+    let (_, plan) = solved(&v);
+    assert!(plan.routes.iter().all(|r| r.breaks.is_empty()));
+    // A shift that ends as the window opens takes none either.
+    let v = tight_day(lunch(), json!([[28_800, 43_200]]));
+    let (_, plan) = solved(&v);
+    assert!(plan.summary.assigned > 0 && plan.routes.iter().all(|r| r.breaks.is_empty()));
+}
+
+#[test]
+fn bad_breaks_are_input_errors_naming_the_field() {
     let err = |breaks: Value| {
         let v = tight_day(breaks, json!([[28_800, 61_200]]));
         Problem::from_json(v.to_string().as_bytes())
             .unwrap_err()
             .to_string()
     };
-    let e = err(json!([{"window": [60_000, 61_000], "duration": 1_800}]));
-    assert!(
-        e.contains("providers[0].breaks[0]") && e.contains("does not fit"),
-        "{e}"
-    );
     let e = err(json!([{"window": [50_000, 40_000], "duration": 600}]));
     assert!(e.contains("providers[0].breaks[0].window"), "{e}");
     let e = err(json!([{"window": [43_200, 46_800], "duration": -1}]));

@@ -225,8 +225,10 @@ impl Problem {
     }
 
     /// The breaks provider `p` takes on shift `shift` ([`Provider::breaks`]): each
-    /// break moved to the shift's day when the horizon has days, kept when its window
-    /// meets the shift, in window order. Empty (no allocation) for most carers.
+    /// break moved to the shift's day when the horizon has days, in window order, kept
+    /// when it can be taken in the shift after the ones kept before it (a shift that
+    /// ends as the window opens, or too short to hold the break, takes none). Empty
+    /// (no allocation) for most carers.
     ///
     /// ```
     /// use carematch_core::model::{Problem, Slot};
@@ -253,17 +255,27 @@ impl Problem {
             Some(len) if len > 0 => super::day_of(&self.options, shift.open) * len,
             _ => 0,
         };
-        prov.breaks
-            .iter()
-            .map(|b| Break {
-                window: Window {
-                    open: b.window.open + offset,
-                    close: b.window.close + offset,
-                },
-                duration: b.duration,
-            })
-            .filter(|b| b.window.open <= shift.close && shift.open <= b.window.close)
-            .collect()
+        let mut t = shift.open;
+        let mut out = Vec::new();
+        for b in &prov.breaks {
+            let window = Window {
+                open: b.window.open + offset,
+                close: b.window.close + offset,
+            };
+            // The break can be taken in the shift, after the ones before it.
+            let start = t.max(window.open);
+            if window.open < shift.close
+                && start <= window.close
+                && start + b.duration <= shift.close
+            {
+                out.push(Break {
+                    window,
+                    duration: b.duration,
+                });
+                t = start + b.duration;
+            }
+        }
+        out
     }
 
     /// Whether slot `ri` shares its profile with another slot.

@@ -152,7 +152,8 @@ impl RouteState {
         let len = self.stops().len();
         let cells = len * self.states();
         // No old value can match: the passes run through.
-        (self.eb.clear(), self.lb.clear());
+        self.eb.clear();
+        self.lb.clear();
         self.eb.resize(cells, i64::MIN);
         self.lb.resize(cells, i64::MIN);
         if len > 0 {

@@ -174,7 +174,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         input.providers,
         |p| &p.id,
         ProviderIdx,
-        |path, p| parts::provider(&ctx, &options, path, p, &mut skills),
+        |path, p| parts::provider(&ctx, path, p, &mut skills),
     )?;
     let (elders, elder_ids) = list(
         &root,

@@ -548,58 +548,24 @@ fn prices(path: &FieldPath, p: &crate::wire::ProviderInput) -> R<Vec<(String, i6
 }
 
 /// A provider's `breaks`, sorted by window: each window in bounds and not inverted,
-/// and the breaks of every shift they fall in able to fit in it one after another.
-fn breaks(
-    options: &Options,
-    path: &FieldPath,
-    list: &[crate::wire::BreakInput],
-    shifts: &[Window],
-) -> R<Vec<crate::model::Break>> {
+/// each duration at most a day.
+fn breaks(path: &FieldPath, list: &[crate::wire::BreakInput]) -> R<Vec<crate::model::Break>> {
     let bpath = path.key("breaks");
     too_many(&bpath, list.len(), crate::limits::MAX_BREAKS)?;
     let mut out = Vec::with_capacity(list.len());
     for (j, b) in list.iter().enumerate() {
         let at = bpath.index(j);
-        let w = intervals(&at.key("window"), &[b.window], 1, false)?[0];
-        let duration = bounded(&at.key("duration"), b.duration, 0, MAX_DURATION)?;
-        out.push((
-            crate::model::Break {
-                window: w,
-                duration,
-            },
-            j,
-        ));
+        let window = intervals(&at.key("window"), &[b.window], 1, false)?[0];
+        let duration = bounded(&at.key("duration"), b.duration, 0, 86_400)?;
+        out.push(crate::model::Break { window, duration });
     }
     out.sort_unstable();
-    let day = options.day_length.filter(|&l| l > 0);
-    for (k, shift) in shifts.iter().enumerate() {
-        let offset = day.map_or(0, |len| crate::model::day_of(options, shift.open) * len);
-        let mut t = shift.open;
-        for (b, j) in &out {
-            let (open, close) = (b.window.open + offset, b.window.close + offset);
-            if open > shift.close || close < shift.open {
-                continue;
-            }
-            t = t.max(open);
-            if t > close || t + b.duration > shift.close {
-                return Err(Error::invalid(
-                    &bpath.index(*j),
-                    format!(
-                        "does not fit in shift {k} [{}, {}] with the breaks before it",
-                        shift.open, shift.close
-                    ),
-                ));
-            }
-            t += b.duration;
-        }
-    }
-    Ok(out.into_iter().map(|(b, _)| b).collect())
+    Ok(out)
 }
 
 /// One provider (its id's uniqueness is the caller's), its skills interned.
 pub(super) fn provider(
     ctx: &Ctx,
-    options: &Options,
     path: &FieldPath,
     p: crate::wire::ProviderInput,
     skills: &mut Interner,
@@ -646,7 +612,7 @@ pub(super) fn provider(
         }
     }
     let prices = prices(path, &p)?;
-    let breaks = breaks(options, path, &p.breaks, &shifts)?;
+    let breaks = breaks(path, &p.breaks)?;
     Ok(Provider {
         breaks,
         prices,
