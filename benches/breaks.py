@@ -13,7 +13,7 @@ the generated week (`--days 7` of it).
 Prints served needs, travel and its ratio, routes used, breaks taken and the median
 solve time with its ratio.
 
-    python3 benches/breaks.py [--bin target/release/carematch] [--runs 3]
+    python3 benches/breaks.py [--bin target/release/carematch] [--runs 3] [--only week]
 """
 
 import argparse
@@ -51,8 +51,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default="target/release/carematch")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", help="run the instances whose name contains this")
     a = ap.parse_args()
     for name, args in INSTANCES.items():
+        if a.only and a.only not in name:
+            continue
         gen = lambda *extra: json.loads(subprocess.run(
             [a.bin, "generate", *args, *extra], capture_output=True, text=True, check=True).stdout)
         plain, with_lunch = gen(), gen("--lunch", "30")

@@ -21,7 +21,10 @@ median over seeds of carematch's travel over PyVRP's and over VROOM's.
 
     benches/peers.sh station [--needs 1000,4000] [--windows tight,wide]
                              [--layout random] [--seeds 1,2,3] [--seconds 60]
-                             [--engines carematch,pyvrp,vroom]
+                             [--engines carematch,pyvrp,vroom] [--lunch 30]
+
+With `--lunch M` every carer takes an M-minute break starting 12:00–13:00 (VROOM's
+vehicle `breaks`; PyVRP has none, so only carematch and VROOM run).
 """
 
 import argparse
@@ -133,8 +136,13 @@ def main():
     ap.add_argument("--seconds", type=float, default=60.0, help="every engine's wall time")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engines", default="carematch,pyvrp,vroom")
+    ap.add_argument("--lunch", type=int, help="minutes of a lunch break for every carer "
+                    "(generate --lunch): carematch and VROOM only, PyVRP has no breaks")
     a = ap.parse_args()
     engines = a.engines.split(",")
+    if a.lunch and "pyvrp" in engines:
+        raise SystemExit("PyVRP has no breaks: --engines carematch,vroom with --lunch")
+    lunch = ["--lunch", str(a.lunch)] if a.lunch else []
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "carematch", "--example", "to_vroom"],
                    cwd=ROOT, check=True)
     groups = {}
@@ -146,7 +154,7 @@ def main():
                     for seed in [int(s) for s in a.seeds.split(",")]:
                         name = f"{n}-{w}-{layout}-s{seed}"
                         problem = json.loads(run([os.path.join(BIN, "carematch"), "generate", "--needs", n,
-                                                  "--windows", w, "--layout", layout, "--seed", str(seed)]).stdout)
+                                                  "--windows", w, "--layout", layout, "--seed", str(seed), *lunch]).stdout)
                         pfile, vjson, profile, m = load(tmp, name, problem)
                         res = {}
                         for e in engines:

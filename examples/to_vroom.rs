@@ -3,6 +3,7 @@
 //! - one VROOM vehicle per provider shift (`time_window` = the shift, `start`/`end` =
 //!   the provider's), `capacity`, `max_tasks` = `max_visits` and `max_travel_time` =
 //!   `max_work` per shift (looser than carematch's per-day limits: in VROOM's favour);
+//! - a carer's breaks on a shift (v1.2) as the vehicle's `breaks` (window, service);
 //! - one job per need: its windows (service start), duration, priority, load;
 //! - rule 2 (skills, level, volunteer rule, avoids, carer gender) as VROOM skills: job
 //!   `i` requires skill `i + 1`, which every qualified provider's vehicles have;
@@ -138,6 +139,19 @@ fn main() {
             }
             if let Some(m) = p.max_work {
                 v["max_travel_time"] = json!(m);
+            }
+            let slot = carematch_core::model::Slot {
+                provider: pi,
+                shift: s as u16,
+            };
+            let breaks: Vec<Value> = (problem.breaks_of(slot).iter().enumerate())
+                .map(|(k, b)| {
+                    json!({"id": k, "time_windows": [[b.window.open, b.window.close]],
+                           "service": b.duration})
+                })
+                .collect();
+            if !breaks.is_empty() {
+                v["breaks"] = json!(breaks);
             }
             vehicles.push(v);
         }

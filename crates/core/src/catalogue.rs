@@ -65,6 +65,9 @@ pub const CATALOGUE: &[ServiceSpec] = &[
     spec("medical_escort", "陪诊助医", 7200, 1, false, 30),
     spec("check_in", "探访巡访", 900, 0, true, 15),
     spec("rehab", "康复护理", 2700, 3, false, 20),
+    // Level 0 and the base priority of a custom service, as before it was listed:
+    // a station sets its nurses' level in `services`.
+    spec("nursing", "上门护理", 2700, 0, false, 10),
     spec("companionship", "精神慰藉", 3600, 0, true, 10),
     spec("haircut", "助理发", 1200, 1, false, 5),
     spec("recreation", "文体娱乐", 3600, 0, true, 5),

@@ -18,7 +18,9 @@
 //!   bathing 80, haircut 15, home safety 50, medical escort 60, rehab 100, emergency
 //!   free; a social organisation's professionals charge 100 for a bath and 120 for
 //!   rehab; volunteers charge nothing but the meal they bring (15 yuan).
-//! - **Vouchers**: 300 yuan a month (the figure the field's cases cite), that is
+//! - **Vouchers**: 300 yuan a month (the figure the field's cases cite — there a
+//!   district subsidy paid to the operator per elder served, modelled here as a
+//!   budget the plan may spend on the elder), that is
 //!   10 yuan a day of the horizon, for elders aged 80 or more, of ability level 3 or 4,
 //!   or of low income; with it an agreed co-payment of 70 yuan a day (20 for low
 //!   income): a bath's price a day in all. Other elders pay as they go: no budget.

@@ -53,7 +53,8 @@ pub struct ProfileInput {
     /// Low income (低保 / 特困).
     #[serde(default)]
     pub low_income: bool,
-    /// Diagnosed dementia.
+    /// Dementia or cognitive decline, as the elder's care assessment records it: a
+    /// yes/no flag, never a diagnosis.
     #[serde(default)]
     pub dementia: bool,
 }
