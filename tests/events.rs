@@ -10,7 +10,27 @@ use carematch_core::{check, solve, Problem};
 use serde_json::json;
 
 fn city(needs: usize, seed: u64) -> (Problem, Plan, ProblemInput) {
-    let mut input = carematch_synth::generate(needs, seed);
+    city_with(carematch_synth::generate(needs, seed))
+}
+
+/// `input` with every carer's shifts joined into one and a 30-minute lunch break
+/// starting 12:00–13:00 (as `generate --lunch 30` does).
+fn with_lunch(mut input: ProblemInput) -> ProblemInput {
+    for p in &mut input.providers {
+        let (open, close) = (
+            p.shifts.iter().map(|s| s[0]).min(),
+            p.shifts.iter().map(|s| s[1]).max(),
+        );
+        p.shifts = vec![[open.unwrap(), close.unwrap()]];
+        p.breaks = vec![carematch_core::wire::BreakInput {
+            window: [43_200, 46_800],
+            duration: 1_800,
+        }];
+    }
+    input
+}
+
+fn city_with(mut input: ProblemInput) -> (Problem, Plan, ProblemInput) {
     let o = input.options.get_or_insert_with(Default::default);
     o.iterations = Some(300);
     o.threads = Some(1);
@@ -178,9 +198,22 @@ proptest::proptest! {
     }
 }
 
-/// A day of random events on city `seed`: every batch keeps what [`kept`] checks.
+/// One such day where every carer has a lunch break, always run.
+#[test]
+fn a_day_of_random_events_keeps_every_carers_lunch_break() {
+    event_stream(7);
+}
+
+/// A day of random events on city `seed` (with a lunch break for every carer on odd
+/// seeds): every batch keeps what [`kept`] checks.
 fn event_stream(seed: u64) {
-    let (mut problem, mut plan, input) = city(300, seed);
+    let input = carematch_synth::generate(300, seed);
+    let input = if seed % 2 == 1 {
+        with_lunch(input)
+    } else {
+        input
+    };
+    let (mut problem, mut plan, input) = city_with(input);
     let elders: Vec<String> = input.elders.iter().map(|e| e.id.clone()).collect();
     let providers: Vec<String> = input.providers.iter().map(|p| p.id.clone()).collect();
     let (mut rng, mut accepted, mut changed) = (seed * 7919, 0, 0);

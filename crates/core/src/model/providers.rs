@@ -232,10 +232,10 @@ impl Problem {
     ///
     /// ```
     /// use carematch_core::model::{Problem, Slot};
-    /// let problem = Problem::from_json(r#"{
+    /// let problem = Problem::from_json(br#"{
     ///   "elders": [], "needs": [],
     ///   "providers": [{"id": "p", "kind": "staff", "skills": [],
-    ///     "start": {"lat": 31.2, "lon": 121.4},
+    ///     "start": [121.4, 31.2],
     ///     "shifts": [[28800, 61200], [115200, 147600]],
     ///     "breaks": [{"window": [43200, 46800], "duration": 1800}]}],
     ///   "options": {"day_length": 86400}
