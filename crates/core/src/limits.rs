@@ -15,6 +15,8 @@ pub const MAX_SERVICES: usize = 10_000;
 pub const MAX_WINDOWS: usize = 64;
 /// Most shifts of one provider.
 pub const MAX_SHIFTS: usize = 64;
+/// Most entries of `history`.
+pub const MAX_HISTORY: usize = 2_000_000;
 /// Most breaks of one provider (`breaks`).
 pub const MAX_BREAKS: usize = 8;
 /// Most skills of one need or provider.

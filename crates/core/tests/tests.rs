@@ -5,6 +5,7 @@ mod breaks;
 mod checker;
 mod common;
 mod exact;
+mod history;
 mod horizon;
 mod kernel;
 mod max_travel;

@@ -176,13 +176,19 @@ fn validate(input: ProblemInput) -> R<Problem> {
         ProviderIdx,
         |path, p| parts::provider(&ctx, path, p, &mut skills),
     )?;
-    let (elders, elder_ids) = list(
+    let (mut elders, elder_ids) = list(
         &root,
         ("elders", "elder", MAX_ELDERS),
         input.elders,
         |e| &e.id,
         ElderIdx,
         |path, e| parts::elder(&ctx, path, e, &provider_ids),
+    )?;
+    parts::history(
+        &root.key("history"),
+        &input.history,
+        (&elder_ids, &provider_ids),
+        &mut elders,
     )?;
     let tables = parts::Tables {
         elder_ids: &elder_ids,

@@ -547,6 +547,40 @@ fn prices(path: &FieldPath, p: &crate::wire::ProviderInput) -> R<Vec<(String, i6
     Ok(prices)
 }
 
+/// `history` (v1.2): every entry's elder and carer known, its time and rating in
+/// bounds; a complaint not lifted adds the carer to the elder's `avoids` (never
+/// overridden: rule 2 then keeps them apart).
+pub(super) fn history(
+    path: &FieldPath,
+    list: &[crate::wire::HistoryEntry],
+    (elder_ids, provider_ids): (&HashMap<String, ElderIdx>, &HashMap<String, ProviderIdx>),
+    elders: &mut [Elder],
+) -> R<()> {
+    too_many(path, list.len(), MAX_HISTORY)?;
+    for (i, h) in list.iter().enumerate() {
+        let at = path.index(i);
+        let e = *elder_ids.get(&h.elder).ok_or_else(|| {
+            Error::invalid(&at.key("elder"), format!("unknown elder '{}'", h.elder))
+        })?;
+        let p = *provider_ids.get(&h.provider).ok_or_else(|| {
+            Error::invalid(
+                &at.key("provider"),
+                format!("unknown provider '{}'", h.provider),
+            )
+        })?;
+        bounded(&at.key("start"), h.start, -MAX_TIME, MAX_TIME)?;
+        opt_bounded(&at.key("rating"), h.rating, 1, 5)?;
+        if let Some(s) = &h.service {
+            id(&at.key("service"), s)?;
+        }
+        let avoids = &mut elders[e.ix()].avoids;
+        if let (true, false, Err(k)) = (h.complaint, h.lifted, avoids.binary_search(&p)) {
+            avoids.insert(k, p);
+        }
+    }
+    Ok(())
+}
+
 /// A provider's `breaks`, sorted by window: each window in bounds and not inverted,
 /// each duration at most a day.
 fn breaks(path: &FieldPath, list: &[crate::wire::BreakInput]) -> R<Vec<crate::model::Break>> {

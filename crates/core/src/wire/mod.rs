@@ -35,7 +35,8 @@ pub use funding::{Funding, FundingByArea, FundingByGroup, FundingByProvider, Fun
 pub use needs::{LinkInput, LinkKind, LinkProvider, NeedInput, PinnedInput};
 pub use plan::{BreakTaken, LedgerEntry, Plan, Reason, Route, Stop, Unassigned, VenueVisit};
 pub use problem::{
-    Location, Metric, OptionsInput, ProblemInput, ServiceInput, TravelInput, WeightsInput,
+    HistoryEntry, Location, Metric, OptionsInput, Outcome, ProblemInput, ServiceInput, TravelInput,
+    WeightsInput,
 };
 pub use providers::{BreakInput, Mode, ProviderInput, ProviderKind};
 pub use summary::{

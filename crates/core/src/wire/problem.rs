@@ -27,9 +27,61 @@ pub struct ProblemInput {
     /// — with seats per session: a need met there takes a seat and no carer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub venues: Vec<VenueInput>,
+    /// v1.2: past visits (who served whom, how it went). A `complaint` that is not
+    /// `lifted` keeps that carer from that elder, as `avoids` does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryEntry>,
     /// Solver options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionsInput>,
+}
+
+/// v1.2: one past visit: elder, carer, when (seconds on the plan's clock, negative
+/// before it), and optionally the service, the outcome, the elder's rating and a
+/// complaint.
+///
+/// ```
+/// let h: carematch_core::wire::HistoryEntry = serde_json::from_str(
+///     r#"{"elder": "e-1", "provider": "p-3", "service": "bathing", "start": -604800,
+///         "outcome": "done", "rating": 5, "complaint": false}"#).unwrap();
+/// assert_eq!(h.rating, Some(5));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HistoryEntry {
+    /// The elder's id.
+    pub elder: String,
+    /// The carer's id.
+    pub provider: String,
+    /// The service, if recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// When the visit started.
+    pub start: i64,
+    /// `done` or `missed`; default `done`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// The elder's rating, 1 to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<i64>,
+    /// The elder complained about the carer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complaint: bool,
+    /// The coordinator lifted the complaint: the carer may serve the elder again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lifted: bool,
+}
+
+/// v1.2: how a past visit went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The visit was made.
+    Done,
+    /// The carer came, or was due, and the visit did not happen.
+    Missed,
 }
 
 /// The weights of the cost (level 3 of the objective, v1.1): integers >= 0.
