@@ -46,6 +46,8 @@ struct Spec {
     /// opens (per cent of the room the shift leaves), how long the window is, and the
     /// break's duration.
     breaks: Vec<Option<(u8, i64, i64)>>,
+    /// Complaints in the history: (elder, provider, lifted), both by index (cycled).
+    complaints: Vec<(usize, usize, bool)>,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -90,9 +92,10 @@ fn spec() -> impl Strategy<Value = Spec> {
             proptest::option::weighted(0.4, (0u8..=100, 0i64..3_000, 0i64..1_800)),
             6,
         ),
+        proptest::collection::vec((0usize..6, 0usize..6, proptest::bool::weighted(0.3)), 0..3),
     )
         .prop_map(
-            |(elders, needs, providers, pin, candidates, travel_caps, breaks)| Spec {
+            |(elders, needs, providers, pin, candidates, travel_caps, breaks, complaints)| Spec {
                 elders,
                 needs,
                 providers,
@@ -100,6 +103,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 candidates,
                 travel_caps,
                 breaks,
+                complaints,
             },
         )
 }
@@ -191,6 +195,13 @@ fn to_json(s: &Spec, with_pin: bool) -> Value {
         // matching side always finishes inside its share of the limit.
         "options": {"candidates": s.candidates, "time_limit_ms": 600_000}
     });
+    let history: Vec<Value> = (s.complaints.iter())
+        .map(|&(e, p, lifted)| {
+            json!({"elder": format!("e{}", e % s.elders.len()), "provider": format!("p{}", p % np),
+                   "start": -86_400, "rating": 1, "complaint": true, "lifted": lifted})
+        })
+        .collect();
+    v["history"] = json!(history);
     if let (true, Some((n, p))) = (with_pin, s.pin) {
         let n = n % s.needs.len();
         let start = s.needs[n].2;
@@ -326,6 +337,11 @@ proptest! {
         };
         let auto = solve(&pr).ok();
         if let Some(auto) = &auto {
+            // A complaint not lifted is never overridden: that carer never visits that elder.
+            for &(e, p, _) in s.complaints.iter().filter(|c| !c.2) {
+                let (elder, carer) = (format!("e{}", e % s.elders.len()), format!("p{}", p % s.providers.len()));
+                prop_assert!(!auto.routes.iter().any(|r| r.provider == carer && r.stops.iter().any(|x| x.elder == elder)));
+            }
             let violations = check(&pr, auto);
             prop_assert!(violations.is_empty(), "auto: {:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
             assert_reasons_sound(&pr, auto);
