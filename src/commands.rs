@@ -9,8 +9,8 @@ use carematch_core::{check as check_plan, Error, ErrorKind, FieldPath, Problem};
 
 use crate::files::{input_error, print_json, read_input, write_file, write_json};
 use crate::{
-    demo, import as sheets, AlgorithmArg, CheckArgs, ExportArgs, Failure, GenerateArgs, ImportArgs,
-    LayoutArg, ReplanArgs, ServeArgs, SolveArgs, ViewArgs, WindowsArg,
+    demo, import as sheets, AccountArgs, AlgorithmArg, CheckArgs, ExportArgs, Failure,
+    GenerateArgs, ImportArgs, LayoutArg, ReplanArgs, ServeArgs, SolveArgs, ViewArgs, WindowsArg,
 };
 
 /// `carematch demo [--week] [--out DIR]`.
@@ -80,6 +80,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<u8, Failure> {
         needs: &args.needs,
         providers: &args.providers,
         services: args.services.as_deref(),
+        history: args.history.as_deref(),
     })?;
     eprintln!(
         "imported {} elders, {} needs, {} providers",
@@ -175,6 +176,28 @@ pub(crate) fn replan(args: ReplanArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// `carematch account`: the statement of a time-bank account, as JSON (what `GET
+/// /v1/accounts/{account}` answers).
+pub(crate) fn account(args: &AccountArgs) -> Result<u8, Failure> {
+    if args.store == "memory" {
+        return Err(Failure::Input(input_error(
+            "--store memory is gone with its process: give sqlite or postgres://…",
+        )));
+    }
+    if args.store == "sqlite" && !args.data.join("carematch.db").exists() {
+        return Err(Failure::Input(input_error(&format!(
+            "no store in {} (serve --data)",
+            args.data.display()
+        ))));
+    }
+    let store = carematch_server::store::open(&args.store, &args.data)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let statement = carematch_server::store::statement(store.as_ref(), &args.owner, &args.account)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    print_json(&statement)?;
+    Ok(0)
+}
+
 /// `carematch generate`.
 pub(crate) fn generate(args: GenerateArgs) -> Result<u8, Failure> {
     let needs = args.needs;
@@ -214,6 +237,9 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<u8, Failure> {
     }
     if let Some(m) = args.lunch {
         lunch(&mut p, m * 60);
+    }
+    if let Some(w) = args.history {
+        p.history = carematch_synth::history::past_weeks(&p, usize::from(w), args.seed);
     }
     print_json(&p)?;
     eprintln!(
@@ -444,11 +470,15 @@ pub(crate) fn export_sheets(args: &ExportArgs) -> Result<u8, Failure> {
 
 /// `carematch export`: CSV of `[PLAN]` or GeoJSON of `[PROBLEM, PLAN]`.
 pub(crate) fn export(args: &ExportArgs) -> Result<u8, Failure> {
-    let (csv, files, output) = (args.csv, &args.files, args.output.as_deref());
+    let (csv, files, output) = (
+        args.csv || args.quality,
+        &args.files,
+        args.output.as_deref(),
+    );
     let want = if csv { 1 } else { 2 };
     if files.len() != want {
         return Err(Failure::Input(input_error(if csv {
-            "--csv takes one file: PLAN"
+            "--csv and --quality take one file: PLAN"
         } else {
             "--geojson takes two files: PROBLEM PLAN"
         })));
@@ -456,7 +486,10 @@ pub(crate) fn export(args: &ExportArgs) -> Result<u8, Failure> {
     let plan_path = &files[want - 1];
     let plan = carematch_core::check::parse_plan(&read_input(Some(plan_path), "plan")?)?;
     let mut bytes = Vec::new();
-    if csv {
+    if args.quality {
+        carematch_present::export::quality_csv(&plan, &mut bytes)
+            .map_err(|e| Failure::Other(e.to_string()))?;
+    } else if csv {
         carematch_present::export::csv(&plan, &mut bytes)
             .map_err(|e| Failure::Other(e.to_string()))?;
     } else {

@@ -15,6 +15,11 @@
 //!   day), `capacity`, `time_bank`, `station`, `group`.
 //! - **services.csv**: `id` (required); `duration` (minutes), `min_level`,
 //!   `volunteer_ok`, `price` (fen).
+//! - **history.csv** (v1.2, the station's visit log): `elder`, `provider`, `start`
+//!   (required; `d-7 09:30` is 09:30 seven days before day 0); `service`, `outcome`
+//!   (`done`, `missed`), `rating` (1–5), `complaint`, `lifted`.
+//!
+//! elders.csv may also give `primary` (a provider id) and `primary_only`.
 //!
 //! Times (`windows`, `shifts`) are `HH:MM-HH:MM` pieces joined by `;`, each optionally
 //! after a day, `d2 09:00-11:00` (day 2); with any day given, `options.day_length` is
@@ -42,6 +47,8 @@ pub struct Files<'a> {
     pub providers: &'a Path,
     /// services.csv, optional.
     pub services: Option<&'a Path>,
+    /// history.csv, optional.
+    pub history: Option<&'a Path>,
 }
 
 /// How a column's cells become JSON.
@@ -58,6 +65,8 @@ enum Cell {
     Hours,
     /// `HH:MM-HH:MM;…`, to windows.
     Times,
+    /// `[dN ]HH:MM`, N possibly negative (before day 0), to seconds.
+    Instant,
 }
 
 /// One file's columns: (column, wire field, kind, required).
@@ -78,6 +87,8 @@ const ELDERS: Columns = &[
     ("caregiver_gender", "caregiver_gender", Cell::Text, false),
     ("walk_limit", "walk_limit", Cell::Minutes, false),
     ("budget", "budget", Cell::Int, false),
+    ("primary", "primary", Cell::Text, false),
+    ("primary_only", "primary_only", Cell::Bool, false),
 ];
 
 const NEEDS: Columns = &[
@@ -116,6 +127,17 @@ const PROVIDERS: Columns = &[
     ("group", "group", Cell::Text, false),
 ];
 
+const HISTORY: Columns = &[
+    ("elder", "elder", Cell::Text, true),
+    ("provider", "provider", Cell::Text, true),
+    ("start", "start", Cell::Instant, true),
+    ("service", "service", Cell::Text, false),
+    ("outcome", "outcome", Cell::Text, false),
+    ("rating", "rating", Cell::Int, false),
+    ("complaint", "complaint", Cell::Bool, false),
+    ("lifted", "lifted", Cell::Bool, false),
+];
+
 const SERVICES: Columns = &[
     ("id", "id", Cell::Text, true),
     ("duration", "duration", Cell::Minutes, false),
@@ -148,9 +170,16 @@ pub fn import(files: &Files) -> Result<ProblemInput, Error> {
         Some(f) => read(f, SERVICES, &mut days)?.0,
         None => Vec::new(),
     };
+    let (history, history_rows) = match files.history {
+        Some(f) => read(f, HISTORY, &mut days)?,
+        None => (Vec::new(), Vec::new()),
+    };
     let mut problem = json!({"elders": elders, "needs": needs, "providers": providers});
     if !services.is_empty() {
         problem["services"] = Value::Array(services);
+    }
+    if !history.is_empty() {
+        problem["history"] = Value::Array(history);
     }
     if days {
         problem["options"] = json!({"day_length": DAY});
@@ -158,6 +187,7 @@ pub fn import(files: &Files) -> Result<ProblemInput, Error> {
     // From the value, not its text: a coordinate keeps every bit of its cell.
     let input: ProblemInput = serde_json::from_value(problem)
         .map_err(|e| Error::new(ErrorKind::InvalidProblem, FieldPath::root(), e.to_string()))?;
+    let history_file = files.history.unwrap_or(Path::new("history.csv"));
     // Validation errors name a JSON path; report them at the row they come from.
     if let Err(e) = Problem::from_input(input.clone()) {
         let path = e.path().to_string();
@@ -165,6 +195,7 @@ pub fn import(files: &Files) -> Result<ProblemInput, Error> {
             ("elders[", files.elders, &elder_rows),
             ("needs[", files.needs, &need_rows),
             ("providers[", files.providers, &provider_rows),
+            ("history[", history_file, &history_rows),
         ];
         for (prefix, file, rows) in rows {
             // A path such as `needs[2].elder`: row 2 of needs.csv, column elder.
@@ -368,6 +399,7 @@ fn parse(cell: &str, kind: Cell, days: &mut bool) -> Result<Value, String> {
             };
             json!((x * unit).round() as i64)
         }
+        Cell::Instant => json!(instant(cell)?),
         Cell::Times => {
             let mut out = Vec::new();
             for piece in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
@@ -378,33 +410,51 @@ fn parse(cell: &str, kind: Cell, days: &mut bool) -> Result<Value, String> {
     })
 }
 
+/// `[dN ]HH:MM` as seconds, day N from −365 to 365 (a past visit's day does not make
+/// the problem one of several days).
+fn instant(piece: &str) -> Result<i64, String> {
+    let (day, time) = day_and_rest(piece, -365, &mut false)?;
+    Ok(day * DAY + clock(time, piece)?)
+}
+
+/// `dN rest` as (N, rest) with N from `min_day` to 365 (`days` then set), or (0,
+/// `piece`).
+fn day_and_rest<'p>(
+    piece: &'p str,
+    min_day: i64,
+    days: &mut bool,
+) -> Result<(i64, &'p str), String> {
+    let Some((d, rest)) = piece.split_once(' ') else {
+        return Ok((0, piece));
+    };
+    let n: i64 = d
+        .strip_prefix('d')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("'{piece}' does not start with a day such as d2"))?;
+    if !(min_day..=365).contains(&n) {
+        return Err(format!("day {n} is not {min_day} to 365"));
+    }
+    *days = true;
+    Ok((n, rest.trim()))
+}
+
+/// `HH:MM` as seconds of the day.
+fn clock(s: &str, piece: &str) -> Result<i64, String> {
+    let bad = || format!("'{piece}': '{s}' is not HH:MM");
+    let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (i64, i64) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(0..=24).contains(&h) || !(0..60).contains(&m) || (h == 24 && m > 0) {
+        return Err(format!("'{s}' is not a time of day"));
+    }
+    Ok(h * 3600 + m * 60)
+}
+
 /// `[dN ]HH:MM-HH:MM` as `[open, close]` seconds.
 fn window(piece: &str, days: &mut bool) -> Result<[i64; 2], String> {
     let bad = || format!("'{piece}' is not HH:MM-HH:MM (or d2 HH:MM-HH:MM)");
-    let (day, times) = match piece.split_once(' ') {
-        Some((d, t)) => {
-            let n: i64 = d
-                .strip_prefix('d')
-                .and_then(|n| n.parse().ok())
-                .ok_or_else(bad)?;
-            if !(0..=365).contains(&n) {
-                return Err(format!("day {n} is not 0 to 365"));
-            }
-            *days = true;
-            (n, t.trim())
-        }
-        None => (0, piece),
-    };
+    let (day, times) = day_and_rest(piece, 0, days)?;
     let (a, b) = times.split_once('-').ok_or_else(bad)?;
-    let clock = |s: &str| -> Result<i64, String> {
-        let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
-        let (h, m): (i64, i64) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-        if !(0..=24).contains(&h) || !(0..60).contains(&m) || (h == 24 && m > 0) {
-            return Err(format!("'{s}' is not a time of day"));
-        }
-        Ok(h * 3600 + m * 60)
-    };
-    Ok([day * DAY + clock(a)?, day * DAY + clock(b)?])
+    Ok([day * DAY + clock(a, piece)?, day * DAY + clock(b, piece)?])
 }
 
 /// `problem` as the three sheets [`import`] reads (elders, needs, providers), so a
@@ -501,6 +551,15 @@ fn cell(v: &Value, kind: Cell, days: bool) -> Result<String, String> {
             (s / 60).to_string()
         }
         Cell::Hours => (int()? as f64 / 3600.0).to_string(),
+        Cell::Instant => {
+            let t = int()?;
+            let day = t.div_euclid(DAY);
+            let x = t - day * DAY;
+            if x % 60 != 0 {
+                return Err(format!("{t} is not on a whole minute"));
+            }
+            format!("d{day} {:02}:{:02}", x / 3600, x % 3600 / 60)
+        }
         Cell::Times => {
             let mut out = Vec::new();
             for w in v.as_array().into_iter().flatten() {
@@ -621,7 +680,7 @@ mod tests {
                 p
             };
             let (e, n, p) = (write("elders.csv", &elders), write("needs.csv", &needs), write("providers.csv", &providers));
-            let back = import(&Files { elders: &e, needs: &n, providers: &p, services: None })
+            let back = import(&Files { elders: &e, needs: &n, providers: &p, services: None, history: None })
                 .unwrap_or_else(|err| panic!("{err}\n{needs}"));
             prop_assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&input).unwrap());
         }

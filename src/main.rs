@@ -60,6 +60,9 @@ enum Command {
     Generate(GenerateArgs),
     /// Run the HTTP service until SIGTERM or Ctrl-C (then finish the requests in flight).
     Serve(ServeArgs),
+    /// Print a time-bank account's statement from the service's store: balance
+    /// (minutes earned less spent) and every entry of the stored plan sessions.
+    Account(AccountArgs),
     /// Make a new API key: prints the key (give it to the client, once) and its line
     /// for the key file of `serve --keys` (which never holds the key itself).
     Key {
@@ -105,6 +108,9 @@ struct ImportArgs {
     /// services.csv (optional)
     #[arg(long, value_name = "CSV")]
     services: Option<PathBuf>,
+    /// history.csv (optional): past visits, ratings, complaints
+    #[arg(long, value_name = "CSV")]
+    history: Option<PathBuf>,
     /// Write the problem here instead of standard output (nothing on error).
     #[arg(short = 'o', long = "output", value_name = "PROBLEM")]
     output: Option<PathBuf>,
@@ -114,15 +120,19 @@ struct ImportArgs {
 #[derive(clap::Args)]
 struct ExportArgs {
     /// CSV, one row per visit, for printing.
-    #[arg(long, conflicts_with_all = ["geojson", "sheets"], required_unless_present_any = ["geojson", "sheets"])]
+    #[arg(long, conflicts_with_all = ["geojson", "sheets", "quality"], required_unless_present_any = ["geojson", "sheets", "quality"])]
     csv: bool,
+    /// CSV of the plan's quality report over the history: a row per carer, station
+    /// and group (visits done and missed, ratings, complaints, elders).
+    #[arg(long, conflicts_with_all = ["geojson", "sheets"])]
+    quality: bool,
     /// GeoJSON FeatureCollection, for a map.
     #[arg(long, conflicts_with = "sheets")]
     geojson: bool,
     /// elders.csv, needs.csv and providers.csv of a problem, into the folder `-o`.
     #[arg(long, requires = "output")]
     sheets: bool,
-    /// `--csv PLAN`, `--geojson PROBLEM PLAN` or `--sheets PROBLEM` (`-`: standard
+    /// `--csv PLAN`, `--quality PLAN`, `--geojson PROBLEM PLAN` or `--sheets PROBLEM` (`-`: standard
     /// input, once).
     #[arg(value_name = "FILE", num_args = 1..=2, required = true)]
     files: Vec<PathBuf>,
@@ -216,6 +226,27 @@ struct GenerateArgs {
     /// of a programme), taken where she is instead of a shift cut in two.
     #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=240))]
     lunch: Option<i64>,
+    /// W weeks (1 to 8) of past visits as `history`: each need's visits repeated on
+    /// each week before the plan by one of the four nearest carers qualified for it
+    /// (mostly the elder's last one), with outcomes, ratings and a few complaints.
+    #[arg(long, value_name = "W", value_parser = clap::value_parser!(u8).range(1..=8))]
+    history: Option<u8>,
+}
+
+/// The arguments of `account`.
+#[derive(clap::Args)]
+struct AccountArgs {
+    /// The account: a time-bank volunteer's id, or an elder's `time_bank_account`.
+    account: String,
+    /// The store `serve` uses: `sqlite` (in --data) or `postgres://…`.
+    #[arg(long, default_value = "sqlite")]
+    store: String,
+    /// The folder of the SQLite store.
+    #[arg(long, value_name = "DIR", default_value = "carematch-data")]
+    data: PathBuf,
+    /// Whose sessions: the API key id (empty: a service without keys).
+    #[arg(long, default_value = "")]
+    owner: String,
 }
 
 /// The flags of `serve` (defaults: [`carematch_server::Config::default`]).
@@ -350,6 +381,7 @@ fn run(command: Command) -> Result<u8, Failure> {
         Command::Replan(args) => commands::replan(args),
         Command::Generate(args) => commands::generate(args),
         Command::Serve(args) => commands::serve(args),
+        Command::Account(args) => commands::account(&args),
         Command::Key { id } => commands::key(&id),
     }
 }

@@ -416,6 +416,82 @@ fn bad_csv_is_refused_at_its_file_row_and_column_and_nothing_is_written() {
 }
 
 #[test]
+fn a_history_sheet_imports_past_visits_and_its_complaints_keep_carers_away() {
+    let dir = sheets(str::to_owned);
+    let history = "elder,provider,start,service,outcome,rating,complaint,lifted
+e-2,p-2,d-7 09:30,bathing,done,5,,
+e-3,p-1,d-14 14:00,check_in,missed,,,
+e-3,p-1,d-7 14:00,check_in,done,2,yes,no
+";
+    std::fs::write(dir.path().join("history.csv"), history).unwrap();
+    let elders: String = ELDERS_CSV
+        .lines()
+        .map(|l| match l {
+            _ if l.starts_with("id,") => format!("{l},primary,primary_only\n"),
+            _ if l.starts_with("e-2,") => format!("{l},p-2,yes\n"),
+            _ => format!("{l},,\n"),
+        })
+        .collect();
+    std::fs::write(dir.path().join("elders.csv"), elders).unwrap();
+    carematch()
+        .current_dir(dir.path())
+        .args(["import", "--elders", "elders.csv", "--needs", "needs.csv"])
+        .args(["--providers", "providers.csv", "--history", "history.csv"])
+        .args(["-o", "problem.json"])
+        .assert()
+        .success();
+    let problem: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("problem.json")).unwrap()).unwrap();
+    let h = &problem["history"];
+    assert_eq!(
+        h[0],
+        json!({"elder": "e-2", "provider": "p-2", "start": -7 * 86_400 + 34_200,
+                            "service": "bathing", "outcome": "done", "rating": 5})
+    );
+    assert_eq!(h[1]["outcome"], json!("missed"));
+    assert_eq!(h[2]["complaint"], json!(true));
+    assert_eq!(problem["elders"][1]["primary"], json!("p-2"));
+    assert_eq!(problem["elders"][1]["primary_only"], json!(true));
+    // The complaint keeps p-1 from e-3; e-2's visits are p-2's (primary_only).
+    carematch()
+        .current_dir(dir.path())
+        .args(["solve", "problem.json", "-o", "plan.json"])
+        .assert()
+        .success();
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    for r in plan["routes"].as_array().unwrap() {
+        for s in r["stops"].as_array().unwrap() {
+            assert!(!(r["provider"] == "p-1" && s["elder"] == "e-3"), "{plan}");
+            assert!(s["elder"] != "e-2" || r["provider"] == "p-2", "{plan}");
+        }
+    }
+    assert_eq!(plan["summary"]["trust"]["primary_share"], json!(1.0));
+    // A bad cell is refused at its row and column.
+    for (from, to, message) in [
+        ("d-7 09:30", "d-7 9h30", "history.csv:2:start"),
+        (
+            "e-3,p-1,d-14",
+            "e-3,p-9,d-14",
+            "history.csv:3:provider: unknown provider 'p-9'",
+        ),
+    ] {
+        std::fs::write(
+            dir.path().join("history.csv"),
+            history.replacen(from, to, 1),
+        )
+        .unwrap();
+        carematch()
+            .current_dir(dir.path())
+            .args(["import", "--elders", "elders.csv", "--needs", "needs.csv"])
+            .args(["--providers", "providers.csv", "--history", "history.csv"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
 fn solve_shows_progress_on_a_terminal_only() {
     // A solve of about 2.5 s: on a terminal (a pseudo-terminal from util-linux's
     // `script`), its best plan so far on standard error; piped, nothing of it.

@@ -73,3 +73,42 @@ fn every_example_of_the_reference_holds() {
         }
     }
 }
+
+/// The problem example of the reference that contains `marker`, solved and checked.
+fn example_plan(marker: &str, edit: impl Fn(&mut Value)) -> Plan {
+    let (_, text) = examples()
+        .into_iter()
+        .find(|(k, t)| k == "problem" && t.contains(marker))
+        .unwrap_or_else(|| panic!("no example with {marker}"));
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut v);
+    let problem = Problem::from_json(v.to_string().as_bytes()).unwrap();
+    let plan = solve(&problem).unwrap();
+    assert!(check(&problem, &plan).is_empty());
+    plan
+}
+
+#[test]
+fn the_trust_example_does_what_its_text_says() {
+    // The trusted p-2 comes; without the weight, the nearer p-1; never p-3.
+    let plan = example_plan("\"complaint\": true},\n", |_| {});
+    assert_eq!(plan.routes[0].provider, "p-2");
+    let t = plan.summary.trust.unwrap();
+    assert_eq!((t.by_known, t.by_trusted, t.by_primary), (1, 1, 1));
+    let plan = example_plan("\"complaint\": true},\n", |v| {
+        v["options"]["weights"]["preferred"] = 0.into();
+    });
+    assert_eq!(plan.routes[0].provider, "p-1");
+}
+
+#[test]
+fn the_basic_first_example_does_what_its_text_says() {
+    let plan = example_plan("basic_first", |_| {});
+    assert_eq!(plan.summary.objective.priority, 100);
+    assert_eq!(plan.summary.elders.unwrap().left_with_nothing, 0);
+    let plan = example_plan("basic_first", |v| {
+        v["options"]["basic_first"] = false.into()
+    });
+    assert_eq!(plan.summary.objective.priority, 170);
+    assert_eq!(plan.summary.elders.unwrap().left_with_nothing, 1);
+}

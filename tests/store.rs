@@ -454,3 +454,53 @@ fn a_job_running_when_the_server_is_killed_runs_again() {
     assert!(wait_until(60, || job(&server, &queued)["state"] == "done"));
     drop(data);
 }
+
+/// A volunteer who banks her time, visiting an elder whose family pays from its
+/// account: an hour.
+fn banked() -> Value {
+    json!({
+        "elders": [{"id": "e1", "location": [116.43, 39.92], "time_bank_account": "fam"}],
+        "needs": [{"id": "n1", "elder": "e1", "service": "companionship", "duration": 3600,
+                   "windows": [[36000, 39600]]}],
+        "providers": [{"id": "v1", "kind": "volunteer", "time_bank": true, "skills": ["companionship"],
+                       "start": [116.42, 39.92], "shifts": [[32400, 54000]]}],
+        "options": {"time_limit_ms": 1000}
+    })
+}
+
+/// `carematch account ACCOUNT --data DIR`: (status, statement).
+fn account_cli(account: &str, data: &str) -> (i32, Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carematch"))
+        .args(["account", account, "--data", data])
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), v)
+}
+
+#[cfg(unix)]
+#[test]
+fn time_bank_statements_survive_a_kill_and_the_command_line_reads_them() {
+    let mut server = Server::start(&[]);
+    let data = server.data.take().unwrap();
+    let path = data.path().display().to_string();
+    let id = session(&server, &banked());
+    let (status, over_http) = send(agent().get(&server.url("/v1/accounts/v1")), None);
+    assert_eq!((status, over_http["balance"].clone()), (200, json!(60)));
+    server.kill9();
+    // The store as the killed server left it: the same statement, from the CLI.
+    let (code, v1) = account_cli("v1", &path);
+    assert_eq!(code, 0);
+    assert_eq!(v1, over_http);
+    let (_, fam) = account_cli("fam", &path);
+    assert_eq!(
+        (fam["balance"].clone(), fam["spent"].clone()),
+        (json!(-60), json!(60))
+    );
+    assert_eq!(fam["entries"][0]["session"], json!(id));
+    // No store there: a clear error, exit status 2.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _) = account_cli("v1", &empty.path().display().to_string());
+    assert_eq!(code, 2);
+    drop(data);
+}

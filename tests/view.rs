@@ -296,40 +296,25 @@ fn rects(dom: &str, class: &str, name: &str) -> Vec<f64> {
         .collect()
 }
 
-#[test]
-fn the_timeline_draws_every_break_between_its_carers_visits_in_chromium() {
+/// `carematch generate ARGS`, solved and viewed in a new folder, and the DOM headless
+/// Chromium leaves of its page (its script finished): (folder, DOM, plan). `None`
+/// without Chromium (never under CI).
+fn generated_page(args: &[&str]) -> Option<(tempfile::TempDir, String, Value)> {
     if !Path::new(CHROMIUM).exists() {
         assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
         eprintln!("skipped: no {CHROMIUM} (apt-get install chromium)");
-        return;
+        return None;
     }
     let dir = tempfile::tempdir().unwrap();
-    let bin = env!("CARGO_BIN_EXE_carematch");
-    let run = |args: &[&str], out: &str| {
-        let o = Command::new(bin).args(args).output().unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        std::fs::write(dir.path().join(out), o.stdout).unwrap();
-    };
     let at = |f: &str| dir.path().join(f).display().to_string();
-    run(
-        &[
-            "generate",
-            "--stations",
-            "1",
-            "--windows",
-            "wide",
-            "--needs",
-            "120",
-            "--lunch",
-            "30",
-        ],
-        "problem.json",
-    );
-    run(&["solve", &at("problem.json")], "plan.json");
+    let mut generate = vec!["generate"];
+    generate.extend_from_slice(args);
+    carematch_to(&generate, &at("problem.json"));
+    carematch_to(&["solve", &at("problem.json")], &at("plan.json"));
     let page = at("plan.html");
-    run(
+    carematch_to(
         &["view", &at("problem.json"), &at("plan.json"), "-o", &page],
-        "stdout.txt",
+        &at("stdout.txt"),
     );
     let url = format!("file://{page}");
     let dom = chromium(&dir.path().join("profile"), &["--dump-dom", &url]);
@@ -339,6 +324,33 @@ fn the_timeline_draws_every_break_between_its_carers_visits_in_chromium() {
         "the page's script did not finish"
     );
     let plan: Value = serde_json::from_slice(&std::fs::read(at("plan.json")).unwrap()).unwrap();
+    Some((dir, dom, plan))
+}
+
+/// `carematch ARGS`, its standard output written to `out`.
+fn carematch_to(args: &[&str], out: &str) {
+    let o = Command::new(env!("CARGO_BIN_EXE_carematch"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(out, o.stdout).unwrap();
+}
+
+#[test]
+fn the_timeline_draws_every_break_between_its_carers_visits_in_chromium() {
+    let Some((_dir, dom, plan)) = generated_page(&[
+        "--stations",
+        "1",
+        "--windows",
+        "wide",
+        "--needs",
+        "120",
+        "--lunch",
+        "30",
+    ]) else {
+        return;
+    };
     let taken: usize = (plan["routes"].as_array().unwrap().iter())
         .map(|r| r["breaks"].as_array().map_or(0, Vec::len))
         .sum();
@@ -361,4 +373,46 @@ fn the_timeline_draws_every_break_between_its_carers_visits_in_chromium() {
             assert!(!overlap, "break {i} drawn over visit {j}");
         }
     }
+}
+
+#[test]
+fn the_quality_table_shows_a_row_per_carer_station_and_group_in_chromium() {
+    let Some((dir, dom, plan)) =
+        generated_page(&["--needs", "80", "--days", "2", "--history", "2"])
+    else {
+        return;
+    };
+    let q = &plan["quality"];
+    let rows: usize = ["by_provider", "by_station", "by_group"]
+        .iter()
+        .map(|k| q[k].as_array().unwrap().len())
+        .sum();
+    assert!(rows > 3, "{q}");
+    let start = dom
+        .find("<table id=\"quality\">")
+        .expect("the quality table");
+    let table = &dom[start..start + dom[start..].find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("<tr>").count(),
+        1 + rows,
+        "a header and a row each"
+    );
+    // The first carer's row shows her figures as the plan has them.
+    let p0 = &q["by_provider"][0];
+    let cells = format!(
+        "<td>carer</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        p0["key"].as_str().unwrap(),
+        p0["visits"],
+        p0["done"],
+        p0["missed"]
+    );
+    assert!(table.contains(&cells), "{cells} not in {table}");
+    // The same report as CSV.
+    let at = |f: &str| dir.path().join(f).display().to_string();
+    carematch_to(
+        &["export", "--quality", &at("plan.json")],
+        &at("quality.csv"),
+    );
+    let csv = std::fs::read_to_string(at("quality.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + rows);
 }

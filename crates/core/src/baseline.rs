@@ -43,9 +43,11 @@ pub(crate) fn construct(
     }
 }
 
-/// The unpinned needs, most important first: priority (highest first), two-carer
+/// The unpinned needs, most important first: rank (highest first: priority, each
+/// elder's lead need first with `basic_first`, [`crate::objective::ranks`]), two-carer
 /// before one-carer, fewest candidate slots, earliest window close, index.
 pub(crate) fn priority_order(problem: &Problem, cands: &Candidates) -> Vec<NeedIdx> {
+    let ranks = crate::objective::ranks(problem);
     let mut order: Vec<NeedIdx> = (0..problem.needs().len() as u32)
         .map(NeedIdx)
         .filter(|&n| problem.need(n).pinned.is_none() && !cands.seated(n))
@@ -53,7 +55,7 @@ pub(crate) fn priority_order(problem: &Problem, cands: &Candidates) -> Vec<NeedI
     order.sort_by_key(|&n| {
         let need = problem.need(n);
         (
-            std::cmp::Reverse(need.priority),
+            std::cmp::Reverse(ranks[n.ix()]),
             std::cmp::Reverse(need.caregivers),
             cands.of(n).len(),
             need.windows.last().map_or(0, |w| w.close),

@@ -120,6 +120,7 @@ pub(crate) fn refresh(problem: &Problem, plan: &mut Plan) {
     summarize(problem, plan);
     plan.funding = None;
     plan.funding = crate::funding::funding(problem, plan);
+    plan.quality = crate::trust::quality(problem);
 }
 
 /// The summary's figures and objective, read off `plan`'s routes, venue visits and
@@ -150,14 +151,18 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
     let (lateness, max_lateness) = lateness(&plan.routes);
     let (workload, [overtime, under_hours, imbalance]) =
         crate::workload::workload(problem, &plan.routes);
+    let trust = crate::trust::matters(problem).then(|| crate::trust::trust(problem, plan));
+    let (not_preferred, not_primary) = trust.as_ref().map_or((0, 0), crate::trust::untrusted);
     let terms = Terms {
         travel,
         lateness,
         max_lateness,
-        carer_changes: crate::objective::carer_changes(&per_elder),
+        carer_changes: crate::objective::carer_changes(problem, &per_elder),
         overtime,
         under_hours,
         imbalance,
+        not_preferred,
+        not_primary,
         ..Terms::default()
     };
     let mut score = Score::without(
@@ -170,6 +175,7 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
     // (Series visits share their need's id and priority.)
     score.served = problem.needs().len() as i64 - plan.unassigned.len() as i64;
     let (carer_changes, carers_per_elder) = continuity(problem, &per_elder);
+    let elders = crate::trust::elder_counts(problem, plan);
     let s = &mut plan.summary;
     s.needs = problem.needs().len() as u64;
     s.assigned = score.served as u64;
@@ -181,9 +187,11 @@ fn summarize(problem: &Problem, plan: &mut Plan) {
     s.carer_changes = carer_changes;
     s.carers_per_elder = carers_per_elder;
     s.workload = Some(workload);
+    s.trust = trust;
+    s.elders = Some(elders);
     s.lateness = Some(lateness);
     s.max_lateness = Some(max_lateness);
-    s.objective = score.to_wire(travel);
+    s.objective = score.to_wire(problem, travel);
     s.at_venues = (!problem.venues().is_empty()).then_some(plan.venue_visits.len() as u64);
 }
 
@@ -236,19 +244,19 @@ fn number_visits(
 /// `None` otherwise.
 fn continuity(
     problem: &Problem,
-    per_elder: &[u32],
+    per_elder: &[(u32, u32)],
 ) -> (Option<i64>, Option<crate::wire::CarersPerElder>) {
     if !problem.has_horizon() {
         return (None, None);
     }
-    let seen: Vec<u32> = per_elder.iter().copied().filter(|&d| d > 0).collect();
+    let seen: Vec<u32> = per_elder.iter().map(|d| d.0).filter(|&d| d > 0).collect();
     let mean = if seen.is_empty() {
         0.0
     } else {
         f64::from(seen.iter().sum::<u32>()) / seen.len() as f64
     };
     (
-        Some(crate::objective::carer_changes(per_elder)),
+        Some(crate::objective::carer_changes(problem, per_elder)),
         Some(crate::wire::CarersPerElder {
             mean,
             max: u64::from(seen.iter().copied().max().unwrap_or(0)),

@@ -504,7 +504,9 @@ impl Tally {
                 continue;
             }
             match problem.disqualification(p, n) {
-                Some(d @ (Disqualified::Avoided | Disqualified::Gender)) => {
+                Some(
+                    d @ (Disqualified::Avoided | Disqualified::NotPrimary | Disqualified::Gender),
+                ) => {
                     self.excluded += 1;
                     *self.counts.entry(d).or_default() += 1;
                     continue;
@@ -564,8 +566,12 @@ impl Tally {
             Some((
                 Reason::Excluded,
                 format!(
-                    "the elder's avoids ({}) and caregiver_gender ({}) leave none of {excluded} otherwise qualified provider(s)",
+                    "the elder's avoids ({}){} and caregiver_gender ({}) leave none of {excluded} otherwise qualified provider(s)",
                     self.counts.get(&Disqualified::Avoided).unwrap_or(&0),
+                    match self.counts.get(&Disqualified::NotPrimary) {
+                        Some(k) => format!(", primary_only ({k})"),
+                        None => String::new(),
+                    },
                     self.counts.get(&Disqualified::Gender).unwrap_or(&0)
                 ),
             ))

@@ -42,6 +42,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod assign;
 mod baseline;
 pub mod catalogue;
@@ -66,6 +67,7 @@ mod routes;
 mod search;
 pub mod solve;
 pub mod travel;
+mod trust;
 mod validate;
 pub mod venues;
 pub mod wire;

@@ -13,7 +13,9 @@
 //!    `priority · A + B` with `B = 2·N·C + 2` (more than any travel difference, `C` the
 //!    largest edge cost) and `A = N·B + B` (more than any count difference). A two-carer
 //!    need spreads this over its two units. When these would not fit in 60 bits, the
-//!    travel level is dropped (costs 0; priority, then count, stay exact).
+//!    travel level is dropped (costs 0; priority, then count, stay exact). With
+//!    `options.basic_first` the priority is the need's rank
+//!    ([`crate::objective::ranks`]): each elder's lead need first.
 //! 4. **Routes, and the repair loop.** Pins are placed first. Then, in priority order,
 //!    each need is inserted into the routes of the provider(s) the assignment chose.
 //!    A need that does not fit there (the capacity estimate was optimistic) loses
@@ -96,13 +98,14 @@ fn build(
     let mut st = Builder::with_pins(problem);
     st.at_venues(cands);
     let mut pending = baseline::priority_order(problem, cands);
+    let ranks = crate::objective::ranks(problem);
     let mut placed_by = vec![0u32; problem.providers().len()];
     // The repair loop: needs the routes could not take on the providers the
     // assignment chose lose those edges, and the kernel is solved again for what is
     // left, with what is left of each provider's capacity, until a round places
     // nothing or REPAIR_ROUNDS have run.
     for round in 0..REPAIR_ROUNDS {
-        set_penalties(problem, &mut inst);
+        set_penalties(problem, &ranks, &mut inst);
         let Some(sol) = assign::solve_parallel_until(&inst, deadline) else {
             if round == 0 {
                 return None;
@@ -122,7 +125,7 @@ fn build(
                 failed.push(n);
                 continue;
             }
-            if cut.is_some_and(|c| problem.need(n).priority < c) {
+            if cut.is_some_and(|c| ranks[n.ix()] < c) {
                 failed.push(n);
                 continue;
             }
@@ -140,7 +143,7 @@ fn build(
             } else {
                 banned.extend(chosen.iter().map(|p| (n.ix(), p.0)));
                 failed.push(n);
-                cut.get_or_insert(problem.need(n).priority);
+                cut.get_or_insert(ranks[n.ix()]);
             }
         }
         pending = failed;
@@ -407,13 +410,18 @@ fn node_members(problem: &Problem, n: NeedIdx) -> Vec<NeedIdx> {
 }
 
 /// Lexicographic penalties per component (see the module docs).
-fn set_penalties(problem: &Problem, inst: &mut Instance) {
+fn set_penalties(problem: &Problem, ranks: &[u32], inst: &mut Instance) {
     let comps = assign::components(inst);
+    let top = if problem.options().basic_first {
+        crate::objective::MAX_RANK
+    } else {
+        100
+    };
     let fits = comps.iter().all(|c| {
         let n = c.needs.len() as i128;
         let b = 2 * n * C as i128 + 2;
         let a = n * b + b;
-        100 * a + b < LIMIT
+        i128::from(top) * a + b < LIMIT
     });
     if !fits {
         inst.costs.iter_mut().for_each(|c| *c = 0);
@@ -431,7 +439,7 @@ fn set_penalties(problem: &Problem, inst: &mut Instance) {
             let d = i64::from(inst.demand[i].max(1));
             let priority: i64 = node_members(problem, NeedIdx(i as u32))
                 .iter()
-                .map(|&m| i64::from(problem.need(m).priority))
+                .map(|&m| i64::from(ranks[m.ix()]))
                 .sum();
             inst.penalty[i] = (priority * a + b) / d;
         }

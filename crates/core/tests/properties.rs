@@ -48,6 +48,10 @@ struct Spec {
     breaks: Vec<Option<(u8, i64, i64)>>,
     /// Complaints in the history: (elder, provider, lifted), both by index (cycled).
     complaints: Vec<(usize, usize, bool)>,
+    /// Trust: a provider (by index, cycled) who visited elder 0 and was rated 5, and is
+    /// its primary carer; whether `primary_only`; `weights.preferred`, `.primary`,
+    /// `.carer_changes` on (bits 0–2); `options.basic_first`.
+    trust: Option<(usize, bool, u8, bool)>,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -93,9 +97,29 @@ fn spec() -> impl Strategy<Value = Spec> {
             6,
         ),
         proptest::collection::vec((0usize..6, 0usize..6, proptest::bool::weighted(0.3)), 0..3),
+        proptest::option::weighted(
+            0.4,
+            (
+                0usize..6,
+                proptest::bool::weighted(0.3),
+                0u8..8,
+                proptest::bool::ANY,
+            ),
+        ),
     )
         .prop_map(
-            |(elders, needs, providers, pin, candidates, travel_caps, breaks, complaints)| Spec {
+            |(
+                elders,
+                needs,
+                providers,
+                pin,
+                candidates,
+                travel_caps,
+                breaks,
+                complaints,
+                trust,
+            )| Spec {
+                trust,
                 elders,
                 needs,
                 providers,
@@ -202,6 +226,19 @@ fn to_json(s: &Spec, with_pin: bool) -> Value {
         })
         .collect();
     v["history"] = json!(history);
+    if let Some((p, only, weights, basic)) = s.trust {
+        let p = format!("p{}", p % np);
+        v["history"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"elder": "e0", "provider": p, "start": -3_600, "rating": 5}));
+        v["elders"][0]["primary"] = json!(p);
+        v["elders"][0]["primary_only"] = json!(only);
+        let on = |bit: u8, w: i64| if weights & (1 << bit) != 0 { w } else { 0 };
+        v["options"]["weights"] = json!({"preferred": on(0, 3_600), "primary": on(1, 1_800),
+                                          "carer_changes": on(2, 1_000)});
+        v["options"]["basic_first"] = json!(basic);
+    }
     if let (true, Some((n, p))) = (with_pin, s.pin) {
         let n = n % s.needs.len();
         let start = s.needs[n].2;
@@ -285,8 +322,12 @@ fn assert_reasons_sound(pr: &Problem, plan: &Plan) {
             Reason::Excluded => {
                 assert!(qualified.is_empty(), "{u:?}");
                 assert!(
-                    d.iter()
-                        .any(|x| matches!(x, Some(Disqualified::Avoided | Disqualified::Gender))),
+                    d.iter().any(|x| matches!(
+                        x,
+                        Some(
+                            Disqualified::Avoided | Disqualified::NotPrimary | Disqualified::Gender
+                        )
+                    )),
                     "{u:?}"
                 );
             }
@@ -333,7 +374,7 @@ proptest! {
         let pr = problem(&s);
         let key = |p: &Plan| {
             let o = p.summary.objective;
-            (o.priority, o.served, -o.travel)
+            (o.elders.unwrap_or(0), o.priority, o.served, -o.cost.unwrap_or(o.travel))
         };
         let auto = solve(&pr).ok();
         if let Some(auto) = &auto {
@@ -341,6 +382,13 @@ proptest! {
             for &(e, p, _) in s.complaints.iter().filter(|c| !c.2) {
                 let (elder, carer) = (format!("e{}", e % s.elders.len()), format!("p{}", p % s.providers.len()));
                 prop_assert!(!auto.routes.iter().any(|r| r.provider == carer && r.stops.iter().any(|x| x.elder == elder)));
+            }
+            // primary_only: elder 0's one-carer visits are made by its primary carer.
+            if let Some((p, true, ..)) = s.trust {
+                let primary = format!("p{}", p % s.providers.len());
+                for r in auto.routes.iter().filter(|r| r.provider != primary) {
+                    prop_assert!(!r.stops.iter().any(|x| x.elder == "e0" && pr.need(pr.need_by_id(&x.need).unwrap()).caregivers == 1));
+                }
             }
             let violations = check(&pr, auto);
             prop_assert!(violations.is_empty(), "auto: {:#?}", violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());

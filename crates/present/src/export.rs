@@ -32,6 +32,67 @@ fn clock(t: i64) -> String {
     format!("{:02}:{:02}", s / 3600, (s % 3600) / 60)
 }
 
+/// The columns of [`quality_csv`].
+pub const QUALITY_COLUMNS: [&str; 10] = [
+    "by",
+    "key",
+    "visits",
+    "done",
+    "missed",
+    "rated",
+    "mean_rating",
+    "complaints",
+    "open_complaints",
+    "elders",
+];
+
+/// Writes the plan's quality report (v1.2, `plan.quality`) as CSV: [`QUALITY_COLUMNS`],
+/// one row per carer (`by` `provider`), then per station and per group; `key` empty for
+/// carers without a station or group, `mean_rating` empty (or to two decimals) — only
+/// the header when the plan has no report.
+///
+/// ```
+/// let plan: carematch_core::wire::Plan = serde_json::from_str(r#"{"summary": {"needs": 0,
+///   "assigned": 0, "unassigned": 0, "priority_served": 1.0, "travel": 0, "service": 0,
+///   "waiting": 0, "objective": {"priority": 0, "served": 0, "travel": 0}, "solve_ms": 0,
+///   "threads": 1}, "routes": [], "unassigned": [],
+///   "quality": {"by_provider": [{"key": "p-1", "visits": 2, "done": 2, "missed": 0,
+///     "rated": 2, "mean_rating": 4.5, "complaints": 0, "open_complaints": 0, "elders": 1}],
+///     "by_station": [], "by_group": []}}"#).unwrap();
+/// let mut out = Vec::new();
+/// carematch_present::export::quality_csv(&plan, &mut out).unwrap();
+/// assert!(String::from_utf8(out).unwrap().ends_with("provider,p-1,2,2,0,2,4.50,0,0,1\n"));
+/// ```
+pub fn quality_csv(plan: &Plan, out: impl Write) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(QUALITY_COLUMNS)?;
+    let Some(q) = &plan.quality else {
+        return w.flush().map_err(Into::into);
+    };
+    for (by, rows) in [
+        ("provider", &q.by_provider),
+        ("station", &q.by_station),
+        ("group", &q.by_group),
+    ] {
+        for r in rows {
+            let n = |x: u64| x.to_string();
+            w.write_record([
+                by.to_owned(),
+                r.key.clone().unwrap_or_default(),
+                n(r.visits),
+                n(r.done),
+                n(r.missed),
+                n(r.rated),
+                r.mean_rating.map_or(String::new(), |m| format!("{m:.2}")),
+                n(r.complaints),
+                n(r.open_complaints),
+                n(r.elders),
+            ])?;
+        }
+    }
+    w.flush().map_err(Into::into)
+}
+
 /// Writes `plan` as CSV, one row per visit (`kind` `visit`) and per break (`kind`
 /// `break`, v1.2: no need, elder or arrival, `order` empty), routes in plan order,
 /// each route's rows in time order: [`CSV_COLUMNS`]; `day` and the clocks read the

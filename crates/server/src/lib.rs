@@ -201,6 +201,7 @@ pub struct AppState {
         api::events,
         api::coverage,
         api::recommend,
+        api::account,
         api::healthz,
         api::metrics,
         api::openapi
@@ -294,6 +295,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/check", post(api::check))
         .route("/v1/dispatch", post(api::dispatch))
         .route("/v1/recommend", post(api::recommend))
+        .route("/v1/accounts/{account}", get(api::account))
         .route("/metrics", get(api::metrics))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -413,6 +413,7 @@ fn stored(
     plan: &Plan,
 ) -> Result<Stored, crate::store::StoreError> {
     let json = |e: serde_json::Error| crate::store::StoreError(e.to_string());
+    let accounts = carematch_core::accounts::entries(problem, plan);
     let plan = serde_json::to_vec(plan).map_err(json)?;
     let now = now_ms();
     Ok(Stored {
@@ -428,6 +429,7 @@ fn stored(
         snapshot: plan.clone(),
         plan,
         snapshot_version: 1,
+        accounts,
     })
 }
 

@@ -815,16 +815,23 @@ async fn events_change_a_session_as_little_as_they_must_and_survive_a_restart() 
     })
     .await;
     // The same on PostgreSQL, when the tests have one (CI does).
-    match std::env::var("CAREMATCH_TEST_POSTGRES") {
-        Ok(url) => {
-            events_on(|| Config {
-                store: url.clone(),
-                ..config()
-            })
-            .await
-        }
-        Err(_) => assert!(std::env::var("CI").is_err(), "CI runs the PostgreSQL half"),
+    if let Some(url) = postgres() {
+        events_on(|| Config {
+            store: url.clone(),
+            ..config()
+        })
+        .await
     }
+}
+
+/// The tests' PostgreSQL address, when they have one; CI must.
+fn postgres() -> Option<String> {
+    let url = std::env::var("CAREMATCH_TEST_POSTGRES").ok();
+    assert!(
+        url.is_some() || std::env::var("CI").is_err(),
+        "CI runs the PostgreSQL half"
+    );
+    url
 }
 
 /// Events into a session of a service made by `stored`, read back by another one.
@@ -938,4 +945,221 @@ async fn recommend_at_now_offers_nothing_before_it() {
     assert_eq!(status, StatusCode::OK, "{after}");
     assert!(!starts(&after).is_empty(), "{after}");
     assert!(starts(&after).iter().all(|&s| s >= 46000), "{after}");
+}
+
+/// Two elders paying from one family's time-bank account, a volunteer who banks her
+/// time, and a staff carer; each visit an hour.
+fn banked() -> Value {
+    json!({
+        "elders": [
+            {"id": "e1", "location": [116.43, 39.92], "time_bank_account": "fam"},
+            {"id": "e2", "location": [116.44, 39.92], "time_bank_account": "fam"}
+        ],
+        "needs": [
+            {"id": "n1", "elder": "e1", "service": "companionship", "duration": 3600, "windows": [[36000, 39600]]},
+            {"id": "n2", "elder": "e2", "service": "companionship", "duration": 3600, "windows": [[43200, 46800]]}
+        ],
+        "providers": [{"id": "v1", "kind": "volunteer", "time_bank": true, "skills": ["companionship"],
+                       "start": [116.42, 39.92], "shifts": [[32400, 54000]]}],
+        "options": {"time_limit_ms": 100}
+    })
+}
+
+/// `req` with `key` as its bearer token, when there is one.
+fn bearer(req: Request<Body>, key: Option<&str>) -> Request<Body> {
+    match key {
+        Some(k) => with_headers(req, &[("authorization", &format!("Bearer {k}"))]),
+        None => req,
+    }
+}
+
+/// `GET /v1/accounts/{account}`: (balance, earned, spent, entries), checking that the
+/// balance is the sum of the entries.
+async fn balance(app: &Router, account: &str, key: Option<&str>) -> (i64, i64, i64, usize) {
+    let (status, _, s) = call(app, bearer(get(&format!("/v1/accounts/{account}")), key)).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    let entries = s["entries"].as_array().unwrap();
+    let signed: i64 = entries
+        .iter()
+        .map(|e| {
+            let m = e["minutes"].as_i64().unwrap();
+            if e["kind"] == "earned" {
+                m
+            } else {
+                -m
+            }
+        })
+        .sum();
+    let b = s["balance"].as_i64().unwrap();
+    assert_eq!(b, signed, "the balance is the sum of its entries: {s}");
+    (
+        b,
+        s["earned"].as_i64().unwrap(),
+        s["spent"].as_i64().unwrap(),
+        entries.len(),
+    )
+}
+
+#[tokio::test]
+async fn time_bank_balances_follow_the_sessions_plans_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    accounts_on(|| Config {
+        store: "sqlite".into(),
+        data: dir.path().to_path_buf(),
+        ..config()
+    })
+    .await;
+    if let Some(url) = postgres() {
+        // The database may hold other tests' accounts: a key of its own.
+        let key = format!("accounts-{}-{}", std::process::id(), now_ns());
+        accounts_on(|| Config {
+            store: url.clone(),
+            api_key: Some(key.clone()),
+            ..config()
+        })
+        .await
+    }
+}
+
+/// Nanoseconds since the epoch (a fresh key per run).
+fn now_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Accounts over sessions of a service made by `stored`, read back by another one.
+async fn accounts_on(stored: impl Fn() -> Config) {
+    let app = app(stored()).unwrap();
+    let key = stored().api_key;
+    let key = key.as_deref();
+    let (status, headers, _) = call(&app, bearer(post_json("/v1/plans", &banked()), key)).await;
+    assert_eq!(status, StatusCode::OK);
+    let a = session_id(&headers);
+    assert_eq!(balance(&app, "v1", key).await, (120, 120, 0, 1));
+    assert_eq!(balance(&app, "fam", key).await, (-120, 0, 120, 1));
+    assert_eq!(balance(&app, "nobody", key).await, (0, 0, 0, 0));
+    // An event cancels n1: the session's entries are replaced, never added to.
+    let cancel = json!({"now": 30000, "events": [{"kind": "need_cancelled", "need": "n1"}]});
+    let events = bearer(post_json(&format!("/v1/plans/{a}/events"), &cancel), key);
+    let (status, _, out) = call(&app, events).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(balance(&app, "v1", key).await, (60, 60, 0, 1));
+    assert_eq!(balance(&app, "fam", key).await, (-60, 0, 60, 1));
+    // A second session adds its own entries; deleting the first takes its away.
+    let (_, headers, _) = call(&app, bearer(post_json("/v1/plans", &banked()), key)).await;
+    let b = session_id(&headers);
+    assert_ne!(a, b);
+    assert_eq!(balance(&app, "v1", key).await, (180, 180, 0, 2));
+    let del = Request::delete(format!("/v1/plans/{a}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&app, bearer(del, key)).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(balance(&app, "v1", key).await, (120, 120, 0, 1));
+    drop(app);
+    // Another process on the same store: the same statement.
+    let again = carematch_server::app(stored()).unwrap();
+    assert_eq!(balance(&again, "fam", key).await, (-120, 0, 120, 1));
+    let del = Request::delete(format!("/v1/plans/{b}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        call(&again, bearer(del, key)).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(balance(&again, "fam", key).await, (0, 0, 0, 0));
+}
+
+/// A step of the ledger property: a new session of [`banked`] with three more needs
+/// (durations from the byte), an event cancelling a need of a session, or a deletion.
+#[derive(Debug, Clone)]
+enum Step {
+    Create(u8),
+    Cancel(usize, usize),
+    Delete(usize),
+}
+
+fn steps() -> impl proptest::strategy::Strategy<Value = Vec<Step>> {
+    use proptest::prelude::*;
+    proptest::collection::vec(
+        prop_oneof![
+            3 => any::<u8>().prop_map(Step::Create),
+            3 => (0usize..4, 0usize..5).prop_map(|(s, n)| Step::Cancel(s, n)),
+            1 => (0usize..4).prop_map(Step::Delete),
+        ],
+        1..8,
+    )
+}
+
+/// [`banked`] with three more needs whose durations `seed` picks.
+fn banked_with(seed: u8) -> Value {
+    let mut p = banked();
+    let needs = p["needs"].as_array_mut().unwrap();
+    for k in 0..3u8 {
+        let minutes = 20 + i64::from((seed >> (2 * k)) & 3) * 17;
+        needs.push(
+            json!({"id": format!("m{k}"), "elder": if k % 2 == 0 { "e1" } else { "e2" },
+                          "service": "companionship", "duration": minutes * 60 + i64::from(k) * 7,
+                          "windows": [[36000, 50000]]}),
+        );
+    }
+    p
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// After any sequence of sessions created, changed by events and deleted, every
+    /// account's balance is the sum of its entries, and its entries are exactly what
+    /// the sessions' current plans make ([`carematch_core::accounts::entries`]): a
+    /// change replaces its session's entries, never adds to them.
+    #[test]
+    fn balances_are_the_sum_of_the_entries_of_the_current_plans(steps in steps()) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let app = app(Config { store: "sqlite".into(), data: dir.path().to_path_buf(), ..config() }).unwrap();
+            // (session id, problem)
+            let mut live: Vec<(String, Value)> = Vec::new();
+            for step in steps {
+                match step {
+                    Step::Create(seed) => {
+                        let p = banked_with(seed);
+                        let (status, headers, _) = call(&app, post_json("/v1/plans", &p)).await;
+                        assert_eq!(status, StatusCode::OK);
+                        live.push((session_id(&headers), p));
+                    }
+                    Step::Cancel(s, n) if !live.is_empty() => {
+                        let (id, p) = &live[s % live.len()];
+                        let need = p["needs"][n % 5]["id"].clone();
+                        let batch = json!({"now": 30000, "events": [{"kind": "need_cancelled", "need": need}]});
+                        let (status, _, out) = call(&app, post_json(&format!("/v1/plans/{id}/events"), &batch)).await;
+                        // Cancelling a need cancelled before is refused, and changes nothing.
+                        assert!(status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+                    }
+                    Step::Delete(s) if !live.is_empty() => {
+                        let (id, _) = live.remove(s % live.len());
+                        let del = Request::delete(format!("/v1/plans/{id}")).body(Body::empty()).unwrap();
+                        assert_eq!(call(&app, del).await.0, StatusCode::NO_CONTENT);
+                    }
+                    _ => {}
+                }
+                // What the current plans make, account by account.
+                let mut want: std::collections::BTreeMap<String, (i64, usize)> = Default::default();
+                for (id, p) in &live {
+                    let (_, _, plan) = call(&app, get(&format!("/v1/plans/{id}"))).await;
+                    let problem = carematch_core::Problem::from_json(p.to_string().as_bytes()).unwrap();
+                    let plan: carematch_core::Plan = serde_json::from_value(plan).unwrap();
+                    for e in carematch_core::accounts::entries(&problem, &plan) {
+                        let w = want.entry(e.account.clone()).or_default();
+                        *w = (w.0 + e.signed(), w.1 + 1);
+                    }
+                }
+                for account in ["v1", "fam"] {
+                    let (b, _, _, n) = balance(&app, account, None).await;
+                    assert_eq!((b, n), want.get(account).copied().unwrap_or_default(), "{account}");
+                }
+            }
+        });
+    }
 }

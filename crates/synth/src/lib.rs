@@ -27,6 +27,7 @@
 
 pub mod community;
 pub mod healthcare;
+pub mod history;
 pub mod kernel;
 pub mod station;
 pub mod week;

@@ -7,6 +7,7 @@ use super::{Checker, Rule};
 use crate::error::FieldPath;
 use crate::model::Problem;
 use crate::wire::Plan;
+use std::collections::HashMap;
 
 /// Checks the summary; `served` is the served needs' priority and count.
 pub(super) fn figures(
@@ -75,17 +76,9 @@ pub(super) fn figures(
 fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
     let (s, sp) = (&plan.summary, FieldPath::root().key("summary"));
     let w = &problem.options().weights;
-    // Carer changes: per elder, distinct providers minus one.
-    let mut pairs: Vec<(crate::model::ElderIdx, crate::model::ProviderIdx)> = walked
-        .visits
-        .iter()
-        .flat_map(|(n, vs)| vs.iter().map(move |v| (problem.need(*n).elder, v.provider)))
-        .filter(|v| v.1 != super::routes::AT_VENUE)
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let elders_served = pairs.chunk_by(|a, b| a.0 == b.0).count() as i64;
-    let changes = pairs.len() as i64 - elders_served;
+    let changes = carer_changes(problem, walked);
+    let [_, trusted_visits, by_trusted, primary_visits, by_primary] = trust(problem, plan, c);
+    elders(problem, plan, walked, c);
     let (overtime, under) = contracted(problem, walked);
     let spread = spread(problem, walked);
     let cost = w.travel * walked.travel
@@ -94,7 +87,9 @@ fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
         + w.carer_changes * changes
         + w.overtime * overtime
         + w.under_hours * under
-        + w.balance * spread;
+        + w.balance * spread
+        + w.preferred * (trusted_visits - by_trusted)
+        + w.primary * (primary_visits - by_primary);
     let work = s.workload.as_ref();
     let contract = [
         (
@@ -125,6 +120,142 @@ fn costs(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
                 Rule::Consistency,
                 path,
                 format!("is {}; the plan's visits give {want}", got.unwrap_or(0)),
+            );
+        }
+    }
+}
+
+/// Carer changes: per elder, the distinct carers visiting them at home that they do
+/// not know from history, less one for an elder who knows nobody.
+fn carer_changes(problem: &Problem, walked: &Walked) -> i64 {
+    let mut pairs: Vec<(crate::model::ElderIdx, crate::model::ProviderIdx)> = walked
+        .visits
+        .iter()
+        .flat_map(|(n, vs)| vs.iter().map(move |v| (problem.need(*n).elder, v.provider)))
+        .filter(|v| v.1 != super::routes::AT_VENUE)
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|carers| {
+            let known = &problem.elder(carers[0].0).known;
+            let strangers = carers.iter().filter(|(_, p)| !known.contains(p)).count() as i64;
+            strangers - i64::from(known.is_empty())
+        })
+        .sum()
+}
+
+/// `summary.trust`, when the plan gives it, against the routes' visits; returns the
+/// counts (visits, by known carers, to elders with trusted carers, by them, to elders
+/// with a primary carer, by the primary).
+fn trust(problem: &Problem, plan: &Plan, c: &mut Checker) -> [i64; 5] {
+    let mut n = [0i64; 5];
+    let mut shares: HashMap<crate::model::ElderIdx, (i64, i64)> = HashMap::new();
+    for r in &plan.routes {
+        let Some(p) = problem.provider_by_id(&r.provider) else {
+            continue;
+        };
+        for stop in &r.stops {
+            let Some(need) = problem.need_by_id(&stop.need) else {
+                continue;
+            };
+            let e = problem.need(need).elder;
+            let elder = problem.elder(e);
+            n[0] += 1;
+            n[1] += i64::from(elder.known.contains(&p));
+            n[2] += i64::from(!elder.trusted.is_empty());
+            n[3] += i64::from(elder.trusted.contains(&p));
+            if let Some(q) = elder.primary {
+                n[4] += 1;
+                let x = shares.entry(e).or_default();
+                *x = (x.0 + 1, x.1 + i64::from(q == p));
+            }
+        }
+    }
+    let by_primary: i64 = shares.values().map(|x| x.1).sum();
+    let share = if shares.is_empty() {
+        1.0
+    } else {
+        shares
+            .values()
+            .map(|&(v, b)| b as f64 / v as f64)
+            .sum::<f64>()
+            / shares.len() as f64
+    };
+    if let Some(t) = &plan.summary.trust {
+        let tp = FieldPath::root().key("summary").key("trust");
+        let got = [
+            ("visits", t.visits as i64, n[0]),
+            ("by_known", t.by_known as i64, n[1]),
+            ("trusted_visits", t.trusted_visits as i64, n[2]),
+            ("by_trusted", t.by_trusted as i64, n[3]),
+            ("primary_visits", t.primary_visits as i64, n[4]),
+            ("by_primary", t.by_primary as i64, by_primary),
+        ];
+        for (field, got, want) in got {
+            if got != want {
+                c.flag(
+                    Rule::Consistency,
+                    tp.key(field),
+                    format!("is {got}; the routes give {want}"),
+                );
+            }
+        }
+        if (t.primary_share - share).abs() > 1e-9 {
+            c.flag(
+                Rule::Consistency,
+                tp.key("primary_share"),
+                format!("is {}; the routes give {share}", t.primary_share),
+            );
+        }
+    }
+    [n[0], n[2], n[3], n[4], by_primary]
+}
+
+/// `summary.elders` and, with `basic_first`, `summary.objective.elders`, when the
+/// plan gives them, against the needs served.
+fn elders(problem: &Problem, plan: &Plan, walked: &Walked, c: &mut Checker) {
+    let mut per = vec![(0u64, 0u64); problem.elders().len()];
+    for (i, need) in problem.needs().iter().enumerate() {
+        let x = &mut per[need.elder.ix()];
+        x.0 += 1;
+        x.1 += u64::from(walked.visits.contains_key(&crate::model::NeedIdx(i as u32)));
+    }
+    let with: Vec<(u64, u64)> = per.into_iter().filter(|x| x.0 > 0).collect();
+    let served = with.iter().filter(|x| x.1 > 0).count() as u64;
+    let sp = FieldPath::root().key("summary");
+    if let Some(e) = &plan.summary.elders {
+        let want = [
+            ("with_needs", e.with_needs, with.len() as u64),
+            ("served", e.served, served),
+            (
+                "left_with_nothing",
+                e.left_with_nothing,
+                with.len() as u64 - served,
+            ),
+            (
+                "served_twice_or_more",
+                e.served_twice_or_more,
+                with.iter().filter(|x| x.1 >= 2).count() as u64,
+            ),
+        ];
+        for (field, got, want) in want {
+            if got != want {
+                c.flag(
+                    Rule::Consistency,
+                    sp.key("elders").key(field),
+                    format!("is {got}; the plan serves {want}"),
+                );
+            }
+        }
+    }
+    if let Some(got) = plan.summary.objective.elders {
+        if got != served as i64 {
+            c.flag(
+                Rule::Consistency,
+                sp.key("objective").key("elders"),
+                format!("is {got}; {served} elders have a need served"),
             );
         }
     }

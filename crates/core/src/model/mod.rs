@@ -25,7 +25,7 @@ mod places;
 mod providers;
 
 pub(crate) use elders::area_levels;
-pub use elders::Elder;
+pub use elders::{Elder, PastVisit};
 pub(crate) use horizon::Days;
 pub use horizon::{day_of, earliest_in, latest_in, Window};
 pub(crate) use lookup::{Interner, Lookup, ServiceRule, Services};
@@ -138,6 +138,8 @@ pub struct Problem {
     pub(crate) budgets: bool,
     /// v1.1: whether any price is set (service or provider).
     pub(crate) priced: bool,
+    /// v1.2: the past visits of `history`, in input order.
+    pub(crate) history: Vec<PastVisit>,
 }
 
 impl Problem {

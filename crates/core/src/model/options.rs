@@ -19,6 +19,10 @@ pub struct Weights {
     pub under_hours: i64,
     /// Per second by which a carer's work lies from the mean of her kind.
     pub balance: i64,
+    /// Per visit to an elder with trusted carers made by none of them.
+    pub preferred: i64,
+    /// Per visit to an elder with a primary carer made by another.
+    pub primary: i64,
 }
 
 impl Default for Weights {
@@ -32,6 +36,8 @@ impl Default for Weights {
             overtime: 0,
             under_hours: 0,
             balance: 0,
+            preferred: 0,
+            primary: 0,
         }
     }
 }
@@ -63,6 +69,8 @@ pub struct Options {
     /// Seconds by which an event batch's re-optimisation may move a visit still to
     /// come from its start before the batch.
     pub change_tolerance: i64,
+    /// Elders served before priority served (`options.basic_first`).
+    pub basic_first: bool,
 }
 
 impl Options {
@@ -93,6 +101,7 @@ impl Default for Options {
             day_start: 0,
             response_target: 900,
             change_tolerance: 900,
+            basic_first: false,
         }
     }
 }

@@ -88,8 +88,10 @@ pub enum Disqualified {
     Level,
     /// A volunteer, and the service is not `volunteer_ok`.
     Volunteer,
-    /// In the elder's `avoids`.
+    /// In the elder's `avoids` (or complained of in `history`, not lifted).
     Avoided,
+    /// Not the elder's `primary`, for an elder with `primary_only` (one-carer needs).
+    NotPrimary,
     /// Does not match `caregiver_gender` (an unknown gender never matches).
     Gender,
 }
@@ -157,7 +159,7 @@ fn key(p: &Provider, shift: &Window) -> String {
 
 impl Problem {
     /// Rule 2 of the spec, in a fixed order: skills, level, volunteer rule (these make
-    /// `no_qualified_provider`), then avoids and gender (these make `excluded`).
+    /// `no_qualified_provider`), then avoids, `primary_only` and gender (these make `excluded`).
     ///
     /// Returns the first rule that disqualifies `p` from `n`.
     pub fn disqualification(&self, p: ProviderIdx, n: NeedIdx) -> Option<Disqualified> {
@@ -179,6 +181,9 @@ impl Problem {
         let elder = &self.elders[need.elder.ix()];
         if elder.avoids.binary_search(&p).is_ok() {
             return Some(Disqualified::Avoided);
+        }
+        if elder.primary_only && need.caregivers == 1 && elder.primary.is_some_and(|q| q != p) {
+            return Some(Disqualified::NotPrimary);
         }
         if let Some(g) = elder.caregiver_gender {
             if prov.gender != Some(g) {

@@ -2,7 +2,8 @@
 //! (`rules/`): limits per day and over the horizon (`limits.rs`), load per route
 //! (`capacity.rs`), elders' budgets (`budgets.rs`), the carers an elder sees
 //! (`continuity.rs`), soft windows (`lateness.rs`), travel per carer and day
-//! (`max_travel.rs`), contracted hours (`workload.rs`), fair shares of work (`balance.rs`), and, while an event batch re-optimises a plan, the visits handed
+//! (`max_travel.rs`), contracted hours (`workload.rs`), fair shares of work (`balance.rs`), trusted and primary carers
+//! (`trusted.rs`), and, while an event batch re-optimises a plan, the visits handed
 //! to another carer than before (`changes.rs`).
 //!
 //! A route's own timing — travel, windows, the shift, fixed starts of pins, links and
@@ -28,6 +29,7 @@ mod continuity;
 mod lateness;
 mod limits;
 mod max_travel;
+mod trusted;
 mod workload;
 
 use crate::feasibility::Candidates;
@@ -52,6 +54,7 @@ pub(crate) const RULES: &[Make] = &[
     changes::make,
     workload::make,
     balance::make,
+    trusted::make,
 ];
 
 /// One rule a plan keeps. Every method but [`Rule::apply`] has a default that says

@@ -64,9 +64,10 @@ use operators::reassign;
 const ELDER_RUIN: f64 = 0.3;
 
 /// Per elder, its needs, where a rule prices who serves an elder across visits and
-/// days ([`Builder::per_elder`]); else empty.
+/// days ([`Builder::per_elder`]) or the objective counts elders served
+/// (`basic_first`); else empty.
 fn needs_by_elder(problem: &Problem, per_elder: bool) -> Vec<Vec<u32>> {
-    if !per_elder {
+    if !per_elder && !problem.options().basic_first {
         return Vec::new();
     }
     let mut out = vec![Vec::new(); problem.elders().len()];
@@ -445,7 +446,7 @@ impl<'a> Search<'a> {
                 if let Some(tell) = observer {
                     tell(crate::progress::Progress::Best {
                         iterations: stats.iterations,
-                        score: self.best.score.to_wire(0),
+                        score: self.best.score.to_wire(self.problem, 0),
                     });
                 }
             }
@@ -461,7 +462,7 @@ impl<'a> Search<'a> {
         let before = self.score;
         self.begin();
         let seed = self.rng.random_range(0..n);
-        let by_elder = !self.by_elder.is_empty() && self.rng.random_bool(ELDER_RUIN);
+        let by_elder = self.per_elder && self.rng.random_bool(ELDER_RUIN);
         let ruined = if by_elder {
             self.ruin_elders(seed)
         } else {
@@ -538,6 +539,17 @@ impl<'a> Search<'a> {
         }
         self.score.cost = self.st.cost();
         self.score.serve(self.problem, n, -1);
+        if self.problem.options().basic_first && !self.elder_served(n) {
+            self.score.elders -= 1;
+        }
+    }
+
+    /// With `basic_first`, whether need `n`'s elder has a need served.
+    fn elder_served(&self, n: NeedIdx) -> bool {
+        let e = self.problem.need(n).elder;
+        self.by_elder[e.ix()]
+            .iter()
+            .any(|&m| self.st.at(NeedIdx(m)).is_served())
     }
 
     /// The day (as its route's shift opening) visit `n` of a series last left, if any.

@@ -50,7 +50,9 @@ impl Search<'_> {
         // once placed (a synchronised or linked one) does not always come before an
         // earlier, less important visit that it would then block.
         let rule = self.rng.random_range(0..12u32);
-        let mut keyed: Vec<(u32, i64, u32)> = pool
+        // With basic_first, the needs of elders served nothing come first.
+        let basic = problem.options().basic_first;
+        let mut keyed: Vec<(u64, i64, u32)> = pool
             .iter()
             .map(|&n| {
                 let need = problem.need(NeedIdx(n));
@@ -66,8 +68,9 @@ impl Search<'_> {
                 let first = if rule >= 10 {
                     0
                 } else {
-                    u32::MAX - need.priority
+                    u64::from(u32::MAX - need.priority)
                 };
+                let first = first + (u64::from(basic && self.elder_served(NeedIdx(n))) << 32);
                 (first, k, n)
             })
             .collect();
@@ -128,8 +131,22 @@ impl Search<'_> {
                 (None, None) => {}
             }
         }
-        for m in members {
+        let basic = problem.options().basic_first;
+        for (k, &m) in members.iter().enumerate() {
             self.score.serve(problem, m, 1);
+            // An elder whose only served needs are these is newly served.
+            let e = problem.need(m).elder;
+            if basic && !members[..k].iter().any(|&x| problem.need(x).elder == e) {
+                let served = self.by_elder[e.ix()]
+                    .iter()
+                    .filter(|&&x| self.st.at(NeedIdx(x)).is_served())
+                    .count();
+                let mine = members
+                    .iter()
+                    .filter(|&&x| problem.need(x).elder == e)
+                    .count();
+                self.score.elders += i64::from(served == mine);
+            }
         }
         self.score.cost = self.st.cost();
         true

@@ -184,7 +184,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         ElderIdx,
         |path, e| parts::elder(&ctx, path, e, &provider_ids),
     )?;
-    parts::history(
+    let history = parts::history(
         &root.key("history"),
         &input.history,
         (&elder_ids, &provider_ids),
@@ -242,6 +242,7 @@ fn validate(input: ProblemInput) -> R<Problem> {
         venues,
         budgets,
         priced,
+        history,
     };
     problem.pinned_routes = pins::place(&problem)?;
     Ok(problem)

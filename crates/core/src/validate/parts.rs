@@ -39,7 +39,30 @@ pub(super) fn elder(
     avoids.dedup();
     let walk_limit = opt_bounded(&path.key("walk_limit"), e.walk_limit, 0, MAX_DURATION)?;
     let budget = opt_bounded(&path.key("budget"), e.budget, 0, MAX_MONEY)?;
+    let primary = match &e.primary {
+        Some(id) => Some(*provider_ids.get(id).ok_or_else(|| {
+            Error::invalid(&path.key("primary"), format!("unknown provider '{id}'"))
+        })?),
+        None if e.primary_only => {
+            return Err(Error::invalid(
+                &path.key("primary_only"),
+                "is true, but the elder has no primary carer",
+            ))
+        }
+        None => None,
+    };
+    if let Some(a) = &e.time_bank_account {
+        id(&path.key("time_bank_account"), a)?;
+    }
+    let mut trusted = prefers.clone();
+    trusted.sort_unstable();
+    trusted.retain(|p| avoids.binary_search(p).is_err());
     Ok(Elder {
+        known: Vec::new(),
+        trusted,
+        primary,
+        primary_only: e.primary_only,
+        time_bank_account: e.time_bank_account,
         walk_limit: walk_limit.unwrap_or(0),
         budget,
         id: e.id,
@@ -488,6 +511,7 @@ pub(super) fn options(path: &FieldPath, o: crate::wire::OptionsInput) -> R<Optio
             MAX_RESPONSE,
         )?
         .unwrap_or(d.change_tolerance),
+        basic_first: o.basic_first.unwrap_or(d.basic_first),
     })
 }
 
@@ -505,6 +529,8 @@ fn weights(path: &FieldPath, w: crate::wire::WeightsInput) -> R<Weights> {
         overtime: one("overtime", w.overtime, d.overtime)?,
         under_hours: one("under_hours", w.under_hours, d.under_hours)?,
         balance: one("balance", w.balance, d.balance)?,
+        preferred: one("preferred", w.preferred, d.preferred)?,
+        primary: one("primary", w.primary, d.primary)?,
     })
 }
 
@@ -548,15 +574,20 @@ fn prices(path: &FieldPath, p: &crate::wire::ProviderInput) -> R<Vec<(String, i6
 }
 
 /// `history` (v1.2): every entry's elder and carer known, its time and rating in
-/// bounds; a complaint not lifted adds the carer to the elder's `avoids` (never
-/// overridden: rule 2 then keeps them apart).
+/// bounds. A complaint not lifted adds the carer to the elder's `avoids` (never
+/// overridden: rule 2 then keeps them apart); a visit not missed makes the carer known
+/// to the elder; a mean rating of 4 or more makes the carer trusted
+/// ([`Elder::known`], [`Elder::trusted`]: neither holds an avoided carer).
 pub(super) fn history(
     path: &FieldPath,
     list: &[crate::wire::HistoryEntry],
     (elder_ids, provider_ids): (&HashMap<String, ElderIdx>, &HashMap<String, ProviderIdx>),
     elders: &mut [Elder],
-) -> R<()> {
+) -> R<Vec<PastVisit>> {
     too_many(path, list.len(), MAX_HISTORY)?;
+    let mut past = Vec::with_capacity(list.len());
+    // (elder, carer) → (ratings summed, rated visits)
+    let mut ratings: std::collections::BTreeMap<(u32, u32), (i64, i64)> = Default::default();
     for (i, h) in list.iter().enumerate() {
         let at = path.index(i);
         let e = *elder_ids.get(&h.elder).ok_or_else(|| {
@@ -569,16 +600,42 @@ pub(super) fn history(
             )
         })?;
         bounded(&at.key("start"), h.start, -MAX_TIME, MAX_TIME)?;
-        opt_bounded(&at.key("rating"), h.rating, 1, 5)?;
+        let rating = opt_bounded(&at.key("rating"), h.rating, 1, 5)?;
         if let Some(s) = &h.service {
             id(&at.key("service"), s)?;
         }
-        let avoids = &mut elders[e.ix()].avoids;
-        if let (true, false, Err(k)) = (h.complaint, h.lifted, avoids.binary_search(&p)) {
-            avoids.insert(k, p);
+        let elder = &mut elders[e.ix()];
+        if let (true, false, Err(k)) = (h.complaint, h.lifted, elder.avoids.binary_search(&p)) {
+            elder.avoids.insert(k, p);
+        }
+        if h.outcome != Some(crate::wire::Outcome::Missed) {
+            elder.known.push(p);
+        }
+        if let Some(r) = rating {
+            let x = ratings.entry((e.0, p.0)).or_default();
+            *x = (x.0 + r, x.1 + 1);
+        }
+        past.push(PastVisit {
+            elder: e,
+            provider: p,
+            missed: h.outcome == Some(crate::wire::Outcome::Missed),
+            rating: rating.map(|r| r as u8),
+            complaint: h.complaint.then_some(h.lifted),
+        });
+    }
+    for ((e, p), (sum, count)) in ratings {
+        if sum >= 4 * count {
+            elders[e as usize].trusted.push(ProviderIdx(p));
         }
     }
-    Ok(())
+    for elder in elders.iter_mut() {
+        for list in [&mut elder.known, &mut elder.trusted] {
+            list.sort_unstable();
+            list.dedup();
+            list.retain(|p| elder.avoids.binary_search(p).is_err());
+        }
+    }
+    Ok(past)
 }
 
 /// A provider's `breaks`, sorted by window: each window in bounds and not inverted,

@@ -34,6 +34,19 @@ pub struct ElderInput {
     /// horizon, in the smallest currency unit (default unlimited): rule 9.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<i64>,
+    /// v1.2: the elder's primary carer (包户: the one neighbour or carer who pairs up with
+    /// the household). Soft — priced by `weights.primary` per visit another carer
+    /// makes — unless `primary_only`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// v1.2: hard: the elder's one-carer visits go to `primary` or to nobody (a
+    /// two-carer visit takes the primary as one of its carers or any two).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary_only: bool,
+    /// v1.2: the time-bank account that pays for the visits time-bank volunteers make
+    /// to the elder (the elder's own, or a family member's): see `accounts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_bank_account: Option<String>,
 }
 
 /// The elder's profile: what the default priority formula reads.

@@ -76,3 +76,43 @@ pub struct FundingByProvider {
     /// Their prices summed.
     pub spend: i64,
 }
+
+/// v1.2: the quality report over the problem's `history` (`plan.quality`): per carer,
+/// per station and per group of carers, what the records say.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Quality {
+    /// Per carer with a past visit, in the problem's order of carers.
+    pub by_provider: Vec<QualityRow>,
+    /// Per station (`providers[].station`; null: carers without one), by name.
+    pub by_station: Vec<QualityRow>,
+    /// Per group (`providers[].group`; null: carers without one), by name.
+    pub by_group: Vec<QualityRow>,
+}
+
+/// v1.2: one row of the quality report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QualityRow {
+    /// The carer's id, the station or the group (null: carers without one).
+    pub key: Option<String>,
+    /// Past visits recorded.
+    pub visits: u64,
+    /// Of those, done.
+    pub done: u64,
+    /// Of those, missed.
+    pub missed: u64,
+    /// Visits the elder rated.
+    pub rated: u64,
+    /// Their mean rating, 1 to 5 (absent when none was rated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_rating: Option<f64>,
+    /// Complaints.
+    pub complaints: u64,
+    /// Of those, not lifted (each keeps the carer from the elder).
+    pub open_complaints: u64,
+    /// Distinct elders visited (done).
+    pub elders: u64,
+}

@@ -31,7 +31,9 @@ pub use booking::{BookingOption, Recommendation};
 pub use coverage::{AreaCoverage, Coverage, CoverageSlot};
 pub use elders::{ElderInput, Gender, ProfileInput};
 pub use events::{Event, EventBatch, Placement, PlanChange};
-pub use funding::{Funding, FundingByArea, FundingByGroup, FundingByProvider, FundingFigures};
+pub use funding::{
+    Funding, FundingByArea, FundingByGroup, FundingByProvider, FundingFigures, Quality, QualityRow,
+};
 pub use needs::{LinkInput, LinkKind, LinkProvider, NeedInput, PinnedInput};
 pub use plan::{BreakTaken, LedgerEntry, Plan, Reason, Route, Stop, Unassigned, VenueVisit};
 pub use problem::{
@@ -40,7 +42,7 @@ pub use problem::{
 };
 pub use providers::{BreakInput, Mode, ProviderInput, ProviderKind};
 pub use summary::{
-    Bound, CarersPerElder, Gap, KindWork, Objective, OperatorStats, SearchSummary, Stopped,
-    Summary, Workload,
+    Bound, CarersPerElder, ElderCounts, Gap, KindWork, Objective, OperatorStats, SearchSummary,
+    Stopped, Summary, Trust, Workload,
 };
 pub use venues::{SessionInput, VenueInput};

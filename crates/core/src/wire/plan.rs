@@ -50,6 +50,9 @@ pub struct Plan {
     /// venue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding: Option<Funding>,
+    /// v1.2: the quality report over the problem's `history` (absent without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<super::Quality>,
 }
 
 /// v1.1: a need met at a venue (`plan.venue_visits`).

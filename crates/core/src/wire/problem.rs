@@ -115,6 +115,16 @@ pub struct WeightsInput {
     /// has a shift (carers paid for their hours); default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub under_hours: Option<i64>,
+    /// v1.2: per visit to an elder who has trusted carers — `prefers`, and carers the
+    /// elder rated 4 or more on average in `history` — made by none of them; default 0
+    /// (`prefers` then only breaks ties). 3,600 makes a stranger's visit cost as much
+    /// as an hour of travel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<i64>,
+    /// v1.2: per visit to an elder with a `primary` carer made by another carer;
+    /// default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<i64>,
     /// v1.2: per second by which a carer's work (travel + service over the plan) lies
     /// away from the mean of the carers of her kind (fair shares: 1 makes a second of
     /// imbalance cost as much as a second of travel); default 0.
@@ -309,4 +319,10 @@ pub struct OptionsInput {
     /// needs, may go anywhere in their windows (never before `now`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_tolerance: Option<i64>,
+    /// v1.2: basic service first (保基本): no elder gets a second need served while an
+    /// elder with a need that could be served gets none. The objective then compares
+    /// the elders served (with at least one need served) before the priority served
+    /// (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic_first: Option<bool>,
 }

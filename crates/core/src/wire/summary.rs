@@ -63,6 +63,47 @@ pub struct CarersPerElder {
     pub max: u64,
 }
 
+/// v1.2: who the elders' carers are to them (`summary.trust`): every visit made at
+/// home counted once per carer, so a two-carer visit counts twice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Trust {
+    /// Visits made at home.
+    pub visits: u64,
+    /// Of those, made by a carer the elder knows from `history`.
+    pub by_known: u64,
+    /// Visits to elders with trusted carers (`prefers`, or rated 4 or more in
+    /// `history`).
+    pub trusted_visits: u64,
+    /// Of those, made by a trusted carer (the rest is what `weights.preferred`
+    /// prices).
+    pub by_trusted: u64,
+    /// Visits to elders with a `primary` carer.
+    pub primary_visits: u64,
+    /// Of those, made by the primary carer (the rest is what `weights.primary`
+    /// prices).
+    pub by_primary: u64,
+    /// Over the elders with a primary carer and a visit, the mean share of their
+    /// visits made by the primary carer (1 when there is no such elder).
+    pub primary_share: f64,
+}
+
+/// v1.2: the elders and what they were served (`summary.elders`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ElderCounts {
+    /// Elders with at least one need.
+    pub with_needs: u64,
+    /// Elders with at least one need served (what `options.basic_first` puts first).
+    pub served: u64,
+    /// Elders with needs and none of them served.
+    pub left_with_nothing: u64,
+    /// Elders with two or more needs (visits) served.
+    pub served_twice_or_more: u64,
+}
+
 /// v1.2: how the work (travel + service) is shared among carers
 /// (`summary.workload`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -124,13 +165,21 @@ pub struct Summary {
     /// Seconds of waiting before a stop's start, all routes.
     pub waiting: i64,
     /// v1.1, with `options.day_length` or a need of several visits: per elder, the
-    /// distinct providers who visit them minus one, summed (absent otherwise).
+    /// distinct providers who visit them minus one, summed (absent otherwise). v1.2:
+    /// for an elder who knows carers from `history`, the carers they do not know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carer_changes: Option<i64>,
     /// carematch extension, with `carer_changes`: distinct providers per elder served,
     /// mean and largest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carers_per_elder: Option<CarersPerElder>,
+    /// v1.2: elders with needs, served, left with nothing, served twice or more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elders: Option<ElderCounts>,
+    /// v1.2, when some elder has `history`, `prefers` or a `primary` carer: visits by
+    /// known, trusted and primary carers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<Trust>,
     /// v1.2: the work per kind of carer (min, mean, max, standard deviation), and
     /// overtime and hours short of contract when some carer has `regular_work`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,9 +220,14 @@ pub struct Objective {
     pub travel: i64,
     /// v1.1: level 3, `travel·w.travel + lateness·w.lateness +
     /// max_lateness·w.max_lateness + carer_changes·w.carer_changes` (equal to travel
-    /// with the default weights and no soft windows; absent in v1 plans).
+    /// with the default weights and no soft windows; absent in v1 plans) and v1.2's
+    /// terms (see the docs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<i64>,
+    /// v1.2, with `options.basic_first`: elders with a need served, compared before
+    /// `priority`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elders: Option<i64>,
 }
 
 /// A proven bound.

@@ -265,6 +265,7 @@ pub(super) fn commit(
             change,
             needs: live.problem.needs().len() as i64,
             keep,
+            accounts: carematch_core::accounts::entries(&live.problem, &live.plan),
         };
         Ok(Some((append, out)))
     });

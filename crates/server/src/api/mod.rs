@@ -1,7 +1,7 @@
 //! The handlers: extract → validate → run the engine and the store off the runtime →
 //! map the result. One file per resource: `plans.rs` (sessions), `jobs.rs` (solve
 //! jobs), `dispatch.rs` (urgent needs and bookings), `events.rs` (the day as it happens),
-//! `check.rs`; here what they share:
+//! `check.rs`, `accounts.rs` (time-bank balances); here what they share:
 //! the body, the caller, idempotency keys, versions in `ETag`/`If-Match`, and the
 //! small routes (health, metrics, OpenAPI, the start page).
 //!
@@ -9,12 +9,14 @@
 //! engine's parser (so errors carry field paths), applies the server's limits, and
 //! hands the CPU and store work to a [`crate::JobPool`], never the async runtime.
 
+mod accounts;
 mod check;
 mod dispatch;
 mod events;
 mod jobs;
 mod plans;
 
+pub use accounts::*;
 pub use check::*;
 pub use dispatch::*;
 pub use events::*;

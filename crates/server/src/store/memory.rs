@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use super::{
-    Append, Change, Current, Idem, Job, JobState, Kept, Outcome, SessionInfo, Store, StoreError,
-    Stored, WriteError,
+    AccountEntry, Accounts, Append, Change, Current, Idem, Job, JobState, Kept, Outcome, Posted,
+    SessionInfo, Store, StoreError, Stored, WriteError,
 };
 use crate::error::ApiError;
 
@@ -24,6 +24,8 @@ struct State {
     sessions: BTreeMap<String, (Stored, Vec<Change>)>,
     jobs: BTreeMap<String, Held>,
     kept: HashMap<(String, String), Kept>,
+    /// Per session, the version and the time-bank entries of its plan.
+    accounts: BTreeMap<String, (i64, Vec<AccountEntry>)>,
 }
 
 /// The store in memory.
@@ -62,6 +64,8 @@ impl Store for MemoryStore {
         st.keep(keep)?;
         st.sessions
             .insert(s.info.id.clone(), (s.clone(), Vec::new()));
+        st.accounts
+            .insert(s.info.id.clone(), (s.info.version, s.accounts.clone()));
         Ok(())
     }
 
@@ -114,6 +118,7 @@ impl Store for MemoryStore {
             .is_some_and(|(s, _)| s.info.owner == owner);
         if mine {
             st.sessions.remove(id);
+            st.accounts.remove(id);
         }
         Ok(mine)
     }
@@ -130,6 +135,10 @@ impl Store for MemoryStore {
         let n = st.sessions.len();
         st.sessions
             .retain(|_, (s, _)| s.info.touched_ms >= before_ms);
+        let State {
+            sessions, accounts, ..
+        } = &mut *st;
+        accounts.retain(|id, _| sessions.contains_key(id));
         Ok(n - st.sessions.len())
     }
 
@@ -172,6 +181,8 @@ impl Store for MemoryStore {
             version,
             ..append.change
         });
+        st.accounts
+            .insert(id.to_owned(), (version, append.accounts));
         Ok(Some(version))
     }
 
@@ -320,6 +331,33 @@ impl Store for MemoryStore {
             }
         }
         Ok(n)
+    }
+}
+
+impl Accounts for MemoryStore {
+    fn account(&self, owner: &str, account: &str) -> Result<Vec<Posted>, StoreError> {
+        let st = self.state();
+        let mut out = Vec::new();
+        for (id, (version, entries)) in &st.accounts {
+            if st
+                .sessions
+                .get(id)
+                .is_none_or(|(s, _)| s.info.owner != owner)
+            {
+                continue;
+            }
+            out.extend(
+                entries
+                    .iter()
+                    .filter(|e| e.account == account)
+                    .map(|e| Posted {
+                        session: id.clone(),
+                        version: *version,
+                        entry: e.clone(),
+                    }),
+            );
+        }
+        Ok(out)
     }
 }
 

@@ -9,7 +9,9 @@
 //! [`Store::write`], which holds the session against every other writer (in this
 //! process and, with PostgreSQL, in every replica) while the caller catches up with the
 //! changes it has not seen, decides, and hands back the change to append. Jobs
-//! (`POST /v1/jobs`) and the responses kept under an `Idempotency-Key` live here too.
+//! (`POST /v1/jobs`) and the responses kept under an `Idempotency-Key` live here too,
+//! and the time-bank entries of each session's current plan (`GET /v1/accounts/…`),
+//! replaced with every change the session accepts.
 //!
 //! Every method blocks: the service calls them off the async runtime. The schema is
 //! created and migrated by the store itself when it opens.
@@ -23,6 +25,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::error::ApiError;
+pub use carematch_core::accounts::AccountEntry;
 
 pub use memory::MemoryStore;
 pub use postgres::PostgresStore;
@@ -103,6 +106,23 @@ pub struct Stored {
     pub snapshot_version: i64,
     /// The plan at `snapshot_version` (`Plan` JSON).
     pub snapshot: Vec<u8>,
+    /// What the plan as created puts on time-bank accounts
+    /// ([`carematch_core::accounts::entries`]); written by [`Store::create`], read back by
+    /// [`Store::account`] (not by [`Store::load`]).
+    pub accounts: Vec<AccountEntry>,
+}
+
+/// One time-bank entry as a session posts it: what its plan at `version` puts on the
+/// account. A session's entries are replaced whole by each change it accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Posted {
+    /// The session.
+    pub session: String,
+    /// The session's version whose plan made the entry.
+    pub version: i64,
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: AccountEntry,
 }
 
 /// One accepted change of a session.
@@ -129,6 +149,9 @@ pub struct Append {
     pub needs: i64,
     /// The response to keep under an idempotency key, with the change.
     pub keep: Option<(Idem, Kept)>,
+    /// What the session's plan after the change puts on time-bank accounts: replaces
+    /// the session's entries in the same transaction.
+    pub accounts: Vec<AccountEntry>,
 }
 
 /// What the writer was told: the session's version now, and the changes after the
@@ -278,11 +301,16 @@ pub enum Outcome {
     Cancelled,
 }
 
-/// A store of plan sessions, jobs and kept responses. Every method blocks.
-pub trait Store: Send + Sync {
-    /// `sqlite`, `postgres` or `memory`.
-    fn kind(&self) -> &'static str;
+/// The time-bank entries a store keeps with its sessions (written by
+/// [`Store::create`] and [`Store::write`]), read back. Blocks.
+pub trait Accounts {
+    /// The entries `owner`'s sessions post on time-bank account `account`, by session
+    /// then kind (earned before spent).
+    fn account(&self, owner: &str, account: &str) -> Result<Vec<Posted>, StoreError>;
+}
 
+/// A store of plan sessions, jobs and kept responses. Every method blocks.
+pub trait Store: Accounts + Send + Sync {
     /// Stores a new session (and the response kept under an idempotency key, in the
     /// same transaction). [`WriteError::Raced`] when the key was taken meanwhile.
     fn create(&self, s: &Stored, keep: Option<&(Idem, Kept)>) -> Result<(), WriteError>;
@@ -377,6 +405,67 @@ pub trait Store: Send + Sync {
     /// Running jobs whose heartbeat is older than `stale_ms` (their process is gone)
     /// go back to the queue, or fail after `max_attempts` starts; how many.
     fn requeue_stale(&self, stale_ms: i64, max_attempts: i64) -> Result<usize, StoreError>;
+
+    /// `sqlite`, `postgres` or `memory`.
+    fn kind(&self) -> &'static str;
+}
+
+/// A time-bank account's statement: its balance (earned less spent) over the caller's
+/// sessions, and every entry that makes it (`GET /v1/accounts/{account}`,
+/// `carematch account`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Statement {
+    /// The account.
+    pub account: String,
+    /// Minutes earned less minutes spent (may be below zero).
+    pub balance: i64,
+    /// Minutes earned.
+    pub earned: i64,
+    /// Minutes spent.
+    pub spent: i64,
+    /// The entries, by session then kind.
+    pub entries: Vec<Posted>,
+}
+
+/// The statement of `owner`'s time-bank account `account`: its balance is the sum of
+/// its entries, by construction.
+pub fn statement(store: &dyn Store, owner: &str, account: &str) -> Result<Statement, StoreError> {
+    let entries = store.account(owner, account)?;
+    let sum = |k| {
+        entries
+            .iter()
+            .filter(|p| p.entry.kind == k)
+            .map(|p| p.entry.minutes)
+            .sum::<i64>()
+    };
+    let (earned, spent) = (
+        sum(carematch_core::accounts::EntryKind::Earned),
+        sum(carematch_core::accounts::EntryKind::Spent),
+    );
+    Ok(Statement {
+        account: account.to_owned(),
+        balance: earned - spent,
+        earned,
+        spent,
+        entries,
+    })
+}
+
+/// The stored name of an entry's kind.
+pub(crate) fn kind_name(k: carematch_core::accounts::EntryKind) -> &'static str {
+    match k {
+        carematch_core::accounts::EntryKind::Earned => "earned",
+        carematch_core::accounts::EntryKind::Spent => "spent",
+    }
+}
+
+/// The kind of a stored name.
+pub(crate) fn kind_of(s: &str) -> Result<carematch_core::accounts::EntryKind, StoreError> {
+    match s {
+        "earned" => Ok(carematch_core::accounts::EntryKind::Earned),
+        "spent" => Ok(carematch_core::accounts::EntryKind::Spent),
+        other => Err(StoreError(format!("unknown entry kind {other}"))),
+    }
 }
 
 /// How to open a store: `memory`, `postgres://…`, or a folder for SQLite.

@@ -10,13 +10,14 @@ use r2d2_postgres::PostgresConnectionManager;
 
 use super::memory::{finish, requeue};
 use super::{
-    Append, Change, Current, Idem, Job, JobState, Kept, Outcome, SessionInfo, Store, StoreError,
-    Stored, WriteError,
+    AccountEntry, Accounts, Append, Change, Current, Idem, Job, JobState, Kept, Outcome, Posted,
+    SessionInfo, Store, StoreError, Stored, WriteError,
 };
 use crate::error::ApiError;
 
-/// The schema, version by version.
-const MIGRATIONS: &[&str] = &["
+/// The schema, version by version (2: the time-bank entries of each session's plan).
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE sessions (
   id TEXT PRIMARY KEY, owner TEXT NOT NULL, version BIGINT NOT NULL, needs BIGINT NOT NULL,
   created_ms BIGINT NOT NULL, touched_ms BIGINT NOT NULL,
@@ -37,7 +38,16 @@ CREATE INDEX jobs_queue ON jobs (state, created_ms);
 CREATE TABLE kept (
   owner TEXT NOT NULL, key TEXT NOT NULL, hash BYTEA NOT NULL, status INTEGER NOT NULL,
   location TEXT, etag TEXT, body BYTEA, PRIMARY KEY (owner, key));
-"];
+",
+    "
+CREATE TABLE accounts (
+  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  owner TEXT NOT NULL, account TEXT NOT NULL, kind TEXT NOT NULL,
+  minutes BIGINT NOT NULL, visits BIGINT NOT NULL, version BIGINT NOT NULL,
+  PRIMARY KEY (session, account, kind));
+CREATE INDEX accounts_of ON accounts (owner, account);
+",
+];
 
 /// The schema version this build writes: the number of [`MIGRATIONS`].
 const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -123,7 +133,24 @@ fn session_row(r: &postgres::Row) -> Stored {
         plan: r.get(7),
         snapshot_version: r.get(8),
         snapshot: r.get(9),
+        accounts: Vec::new(),
     }
+}
+
+/// Replaces session `id`'s time-bank entries by `entries`, made by its `version`.
+fn post(
+    tx: &mut Transaction<'_>,
+    (id, owner, version): (&str, &str, i64),
+    entries: &[AccountEntry],
+) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM accounts WHERE session = $1", &[&id])?;
+    for e in entries {
+        tx.execute(
+            "INSERT INTO accounts (session, owner, account, kind, minutes, visits, version) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&id, &owner, &e.account, &super::kind_name(e.kind), &e.minutes, &(e.visits as i64), &version],
+        )?;
+    }
+    Ok(())
 }
 
 fn job_row(r: &postgres::Row) -> Result<Job, StoreError> {
@@ -159,6 +186,7 @@ fn insert_session(tx: &mut Transaction<'_>, s: &Stored) -> Result<(), StoreError
         &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
         &[&i.id, &i.owner, &i.version, &i.needs, &i.created_ms, &i.touched_ms, &s.problem, &s.plan, &s.snapshot_version, &s.snapshot],
     )?;
+    post(tx, (&i.id, &i.owner, i.version), &s.accounts)?;
     Ok(())
 }
 
@@ -295,14 +323,14 @@ impl Store for PostgresStore {
     ) -> Result<Option<i64>, WriteError> {
         let mut c = self.client()?;
         let mut tx = c.transaction().map_err(StoreError::from)?;
-        let version: i64 = tx
+        let row = tx
             .query_opt(
-                "SELECT version FROM sessions WHERE id = $1 FOR UPDATE",
+                "SELECT version, owner FROM sessions WHERE id = $1 FOR UPDATE",
                 &[&id],
             )
             .map_err(StoreError::from)?
-            .ok_or(WriteError::NotFound)?
-            .get(0);
+            .ok_or(WriteError::NotFound)?;
+        let (version, owner): (i64, String) = (row.get(0), row.get(1));
         let changes = tx
             .query(
                 "SELECT version, kind, at_ms, request, patch FROM changes WHERE session = $1 AND version > $2 ORDER BY version",
@@ -327,6 +355,7 @@ impl Store for PostgresStore {
             &[&id, &next, &append.needs, &ch.at_ms],
         )
         .map_err(StoreError::from)?;
+        post(&mut tx, (id, &owner, next), &append.accounts)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(Some(next))
     }
@@ -492,5 +521,29 @@ impl Store for PostgresStore {
         }
         tx.commit()?;
         Ok(stale.len())
+    }
+}
+
+impl Accounts for PostgresStore {
+    fn account(&self, owner: &str, account: &str) -> Result<Vec<Posted>, StoreError> {
+        let mut c = self.client()?;
+        let rows = c.query(
+            "SELECT session, version, kind, minutes, visits FROM accounts WHERE owner = $1 AND account = $2 ORDER BY session, kind",
+            &[&owner, &account],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Posted {
+                    session: r.get(0),
+                    version: r.get(1),
+                    entry: AccountEntry {
+                        account: account.to_owned(),
+                        kind: super::kind_of(r.get(2))?,
+                        minutes: r.get(3),
+                        visits: r.get::<_, i64>(4) as u64,
+                    },
+                })
+            })
+            .collect()
     }
 }

@@ -10,15 +10,16 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 
 use super::memory::{finish, requeue};
 use super::{
-    Append, Change, Current, Idem, Job, JobState, Kept, Outcome, SessionInfo, Store, StoreError,
-    Stored, WriteError,
+    AccountEntry, Accounts, Append, Change, Current, Idem, Job, JobState, Kept, Outcome, Posted,
+    SessionInfo, Store, StoreError, Stored, WriteError,
 };
 use crate::error::ApiError;
 
 /// The schema, version by version: each entry takes the previous version to the next.
 /// Version 2 keeps a session's blobs (its problem and plan as created, its snapshot)
 /// out of its row: SQLite rewrites a whole row on every update, and a session's
-/// version and times change with every change.
+/// version and times change with every change. Version 3 adds the time-bank entries of
+/// each session's current plan.
 const MIGRATIONS: &[&str] = &[
     "
 CREATE TABLE sessions (
@@ -55,6 +56,14 @@ ALTER TABLE sessions DROP COLUMN problem;
 ALTER TABLE sessions DROP COLUMN plan;
 ALTER TABLE sessions DROP COLUMN snapshot_version;
 ALTER TABLE sessions DROP COLUMN snapshot;
+",
+    "
+CREATE TABLE accounts (
+  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  owner TEXT NOT NULL, account TEXT NOT NULL, kind TEXT NOT NULL,
+  minutes INTEGER NOT NULL, visits INTEGER NOT NULL, version INTEGER NOT NULL,
+  PRIMARY KEY (session, account, kind));
+CREATE INDEX accounts_of ON accounts (owner, account);
 ",
 ];
 
@@ -136,7 +145,32 @@ fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         plan: r.get(7)?,
         snapshot_version: r.get(8)?,
         snapshot: r.get(9)?,
+        accounts: Vec::new(),
     })
+}
+
+/// Replaces session `id`'s time-bank entries by `entries`, made by its `version`.
+fn post(
+    tx: &Transaction<'_>,
+    (id, owner, version): (&str, &str, i64),
+    entries: &[AccountEntry],
+) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM accounts WHERE session = ?1", params![id])?;
+    let mut q = tx.prepare_cached(
+        "INSERT INTO accounts (session, owner, account, kind, minutes, visits, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for e in entries {
+        q.execute(params![
+            id,
+            owner,
+            e.account,
+            super::kind_name(e.kind),
+            e.minutes,
+            e.visits as i64,
+            version
+        ])?;
+    }
+    Ok(())
 }
 
 fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Job, String)> {
@@ -182,6 +216,7 @@ fn insert_session(tx: &Transaction<'_>, s: &Stored) -> Result<(), StoreError> {
         "INSERT INTO snapshots (id, version, plan) VALUES (?1, ?2, ?3)",
         params![i.id, s.snapshot_version, s.snapshot],
     )?;
+    post(tx, (&i.id, &i.owner, i.version), &s.accounts)?;
     Ok(())
 }
 
@@ -382,6 +417,14 @@ impl Store for SqliteStore {
             params![id, next, append.needs, ch.at_ms],
         )
         .map_err(StoreError::from)?;
+        let owner: String = tx
+            .query_row(
+                "SELECT owner FROM sessions WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .map_err(StoreError::from)?;
+        post(&tx, (id, &owner, next), &append.accounts)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(Some(next))
     }
@@ -571,6 +614,39 @@ impl Store for SqliteStore {
     }
 }
 
+impl Accounts for SqliteStore {
+    fn account(&self, owner: &str, account: &str) -> Result<Vec<Posted>, StoreError> {
+        let c = self.reader();
+        let mut q = c.prepare_cached(
+            "SELECT session, version, kind, minutes, visits FROM accounts WHERE owner = ?1 AND account = ?2 ORDER BY session, kind",
+        )?;
+        let rows = q.query_map(params![owner, account], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (session, version, kind, minutes, visits) = row?;
+            out.push(Posted {
+                session,
+                version,
+                entry: AccountEntry {
+                    account: account.to_owned(),
+                    kind: super::kind_of(&kind)?,
+                    minutes,
+                    visits: visits as u64,
+                },
+            });
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,6 +665,7 @@ mod tests {
             plan: b"{\"plan\":1}".to_vec(),
             snapshot_version: 1,
             snapshot: b"{\"plan\":1}".to_vec(),
+            accounts: Vec::new(),
         }
     }
 
@@ -638,6 +715,7 @@ mod tests {
                     change: change(2),
                     needs: 4,
                     keep: None,
+                    accounts: Vec::new(),
                 }))
             })
             .unwrap();
