@@ -108,7 +108,7 @@ pub struct Stored {
     pub snapshot: Vec<u8>,
     /// What the plan as created puts on time-bank accounts
     /// ([`carematch_core::accounts::entries`]); written by [`Store::create`], read back by
-    /// [`Store::account`] (not by [`Store::load`]).
+    /// [`Accounts::account`] (not by [`Store::load`]).
     pub accounts: Vec<AccountEntry>,
 }
 
