@@ -14,12 +14,20 @@ linked visits, so the reference is exact:
   starts / gaps / distinct carers, every need served. Solved to proven optimality
   (within --mip-seconds); carematch gets --seconds (10) and its plan is checked with
   `carematch check`. Prints both objectives and whether carematch equals the optimum.
-- `--scale` (default 100,200,300 patients): carematch at 10 s and 60 s; prints
-  objective, travel, lateness, max lateness, served needs and wall time, and whether
-  the solve ended within 10 % of its time limit.
+  Per size: instances proven, how many carematch equals, its mean and worst gap to
+  the optimum and its mean wall time.
+- `--scale` (default 50,100,200,300 patients): carematch at each of `--limits`
+  (default 30,300 s); prints objective, travel, lateness, max lateness, served needs
+  and wall time, whether the solve ended within 10 % of its time limit, and per size
+  the mean objective at each limit and whether the longer run improved on the shorter.
+
+`--linked SHARE` and `--overlap SHARE` shape the instances (`generate --healthcare
+--linked --overlap`: the share of patients with two linked services, the share of
+carers who can do the other group's work).
 
     benches/peers.sh healthcare [--exact] [--scale] [--patients 6,8,10] [--seeds 1,2,3]
-                                [--seconds 10] [--mip-seconds 120]
+                                [--seconds 10] [--mip-seconds 120] [--limits 30,300]
+                                [--linked 0.33] [--overlap 0.25]
 """
 
 import argparse
@@ -35,9 +43,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "carematch")
 
 
+SHAPE = []
+
+
 def generate(patients, seed):
-    r = subprocess.run([BIN, "generate", "--healthcare", "--needs", str(patients), "--seed", str(seed)],
-                       check=True, capture_output=True)
+    r = subprocess.run([BIN, "generate", "--healthcare", "--needs", str(patients), "--seed", str(seed),
+                        *SHAPE], check=True, capture_output=True)
     return json.loads(r.stdout)
 
 
@@ -166,28 +177,47 @@ def exact(a):
                 equal = served and opt is not None and cost == opt
                 if opt is not None and served and cost < opt:
                     raise SystemExit(f"carematch beats a proven optimum ({cost} < {opt}): a bug")
-                rows.append((p, opt is not None, equal))
+                gap = 100.0 * (cost - opt) / opt if (opt and served) else None
+                rows.append((p, opt is not None, equal, gap, wall))
                 print(f"{p:>8} {seed:>4} {s['needs']:>5} {str(opt):>9} {mip_wall:>6.1f} {cost:>9} {wall:>5.1f}  "
-                      f"{'yes' if equal else ('n/a (not proven)' if opt is None else 'no')}", flush=True)
+                      f"{'yes' if equal else ('n/a (not proven)' if opt is None else f'no (+{gap:.2f} %)' if gap is not None else 'no (not all served)')}",
+                      flush=True)
     proven = [r for r in rows if r[1]]
     if proven:
         share = sum(r[2] for r in proven) / len(proven)
         print(f"\ncarematch equals the proven optimum on {sum(r[2] for r in proven)}/{len(proven)} "
               f"instances ({100 * share:.0f} %); {len(rows) - len(proven)} not proven within {a.mip_seconds} s")
+        print(f"{'patients':>8} {'proven':>6} {'equal':>5} {'mean gap %':>10} {'worst %':>8} {'mean s':>6}")
+        for p in sorted({r[0] for r in proven}):
+            rs = [r for r in proven if r[0] == p]
+            gaps = [r[3] for r in rs if r[3] is not None]
+            print(f"{p:>8} {len(rs):>6} {sum(r[2] for r in rs):>5} "
+                  f"{statistics.mean(gaps) if gaps else float('nan'):>10.2f} {max(gaps) if gaps else float('nan'):>8.2f} "
+                  f"{statistics.mean(r[4] for r in rs):>6.2f}")
 
 
 def scale(a):
+    limits = [float(x) for x in a.limits.split(",")]
     print(f"{'patients':>8} {'seed':>4} {'limit s':>7} {'objective':>10} {'travel':>9} {'lateness':>9} "
           f"{'max late':>8} {'served':>9} {'wall s':>6}  within 10 %")
+    by = {}
     with tempfile.TemporaryDirectory() as tmp:
         for p in [int(x) for x in a.patients.split(",")]:
             for seed in [int(x) for x in a.seeds.split(",")]:
                 problem = generate(p, seed)
-                for limit in (10, 60):
-                    s, wall = solve_carematch(problem, limit, tmp, f"h{p}-{seed}-{limit}")
-                    print(f"{p:>8} {seed:>4} {limit:>7} {s['objective']['cost']:>10} {s['travel']:>9} "
+                for limit in limits:
+                    s, wall = solve_carematch(problem, limit, tmp, f"h{p}-{seed}-{limit:g}")
+                    by.setdefault((p, seed), []).append(s["objective"]["cost"])
+                    print(f"{p:>8} {seed:>4} {limit:>7g} {s['objective']['cost']:>10} {s['travel']:>9} "
                           f"{s['lateness']:>9} {s['max_lateness']:>8} {s['assigned']:>4}/{s['needs']:<4} "
                           f"{wall:>6.1f}  {'yes' if wall <= 1.1 * limit else 'NO'}", flush=True)
+    print(f"\n{'patients':>8} " + " ".join(f"{'mean at ' + format(l, 'g') + ' s':>14}" for l in limits)
+          + "  longer run better (seeds)")
+    for p in sorted({k[0] for k in by}):
+        runs = [v for k, v in by.items() if k[0] == p]
+        means = [statistics.mean(r[i] for r in runs) for i in range(len(limits))]
+        better = sum(r[-1] < r[0] for r in runs)
+        print(f"{p:>8} " + " ".join(f"{m:>14.1f}" for m in means) + f"  {better}/{len(runs)}")
 
 
 def main():
@@ -198,7 +228,14 @@ def main():
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--seconds", type=float, default=10.0, help="carematch's time limit (exact mode)")
     ap.add_argument("--mip-seconds", type=float, default=120.0)
+    ap.add_argument("--limits", default="30,300", help="carematch's time limits (scale mode)")
+    ap.add_argument("--linked", type=float, help="share of patients with two linked services")
+    ap.add_argument("--overlap", type=float, help="share of carers who can do the other group's work")
     a = ap.parse_args()
+    if a.linked is not None:
+        SHAPE.extend(["--linked", str(a.linked)])
+    if a.overlap is not None:
+        SHAPE.extend(["--overlap", str(a.overlap)])
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "carematch"], cwd=ROOT, check=True)
     if not a.scale or a.exact:
         if a.patients is None:
@@ -207,7 +244,7 @@ def main():
         a.patients = None
     if a.scale:
         if a.patients is None:
-            a.patients = "100,200,300"
+            a.patients = "50,100,200,300"
         scale(a)
 
 

@@ -215,7 +215,18 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<u8, Failure> {
         }
         carematch_synth::week::generate(needs, days, args.seed)
     } else if args.healthcare {
-        carematch_synth::healthcare::generate(needs, args.seed)
+        let shape = carematch_synth::healthcare::Shape {
+            linked: args.linked,
+            overlap: args.overlap.unwrap_or(0.25),
+        };
+        for (flag, v) in [("--linked", args.linked), ("--overlap", args.overlap)] {
+            if v.is_some_and(|x| !(0.0..=1.0).contains(&x)) {
+                return Err(Failure::Input(input_error(&format!(
+                    "{flag}: give a share from 0 to 1"
+                ))));
+            }
+        }
+        carematch_synth::healthcare::generate_shaped(needs, args.seed, shape)
     } else if args.stations.is_some() || args.windows.is_some() || args.layout.is_some() {
         one_station(&args)?
     } else {

@@ -207,6 +207,14 @@ struct GenerateArgs {
     /// about a quarter linked (together or in sequence), soft windows.
     #[arg(long, conflicts_with_all = ["stations", "windows", "layout"])]
     healthcare: bool,
+    /// Health care problems: the share of patients with two linked services (default
+    /// one in four).
+    #[arg(long, value_name = "SHARE", requires = "healthcare")]
+    linked: Option<f64>,
+    /// Health care problems: the share of carers who can also do the other group's
+    /// work (default 0.25).
+    #[arg(long, value_name = "SHARE", requires = "healthcare")]
+    overlap: Option<f64>,
     /// A care programme over D days (1 to 28) instead: the city's needs as series
     /// of visits (meals on weekdays, baths once or twice a week, daily check-ins
     /// for elders living alone), weekly hours, carer changes priced.

@@ -112,3 +112,17 @@ fn the_basic_first_example_does_what_its_text_says() {
     assert_eq!(plan.summary.objective.priority, 170);
     assert_eq!(plan.summary.elders.unwrap().left_with_nothing, 1);
 }
+
+#[test]
+fn the_primary_only_example_does_what_its_text_says() {
+    let plan = example_plan("\"primary_only\": true", |_| {});
+    assert_eq!(plan.routes[0].provider, "p-2");
+    let plan = example_plan("\"primary_only\": true", |v| {
+        v["providers"][1]["shifts"] = serde_json::json!([[60000, 70000]]);
+    });
+    assert!(plan.routes.is_empty());
+    assert_eq!(
+        serde_json::to_value(plan.unassigned[0].reason).unwrap(),
+        "no_time"
+    );
+}

@@ -36,8 +36,42 @@ const DAY: [i64; 2] = [8 * 3600, 18 * 3600];
 /// How late a visit may start, seconds.
 const LATE_BY: i64 = 3 * 3600;
 
-/// A home health care problem of `patients` patients, from `seed`.
+/// How a home health care problem is drawn beyond its size: the share of patients with
+/// two linked services, and the share of carers who can also do the other group's
+/// work.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shape {
+    /// Share of patients with two linked services (half `together`, half in
+    /// `sequence`); `None`: one in four, drawn as the benchmarks' shape always was.
+    pub linked: Option<f64>,
+    /// Share of carers who can also do the other group's work (0.25 by default).
+    pub overlap: f64,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            linked: None,
+            overlap: 0.25,
+        }
+    }
+}
+
+/// A home health care problem of `patients` patients, from `seed`, of the default
+/// [`Shape`].
 pub fn generate(patients: usize, seed: u64) -> ProblemInput {
+    generate_shaped(patients, seed, Shape::default())
+}
+
+/// A home health care problem of `patients` patients, from `seed`, of `shape`.
+///
+/// ```
+/// use carematch_synth::healthcare::{generate_shaped, Shape};
+/// let shape = Shape { linked: Some(1.0 / 3.0), overlap: 0.5 };
+/// let p = generate_shaped(90, 1, shape);
+/// assert!((20..=40).contains(&p.links.len()), "{}", p.links.len());
+/// ```
+pub fn generate_shaped(patients: usize, seed: u64, shape: Shape) -> ProblemInput {
     let mut r = Pcg64::seed_from_u64(seed ^ 0x4843_0000_0000_0000);
     let mut out = ProblemInput {
         travel: Some(TravelInput {
@@ -60,23 +94,23 @@ pub fn generate(patients: usize, seed: u64) -> ProblemInput {
     let station = (SIDE / 2.0, SIDE / 2.0);
     let carers = patients.div_ceil(5).max(3);
     for k in 0..carers {
-        out.providers.push(carer(&mut r, k, station));
+        out.providers.push(carer(&mut r, k, station, shape.overlap));
     }
     for i in 0..patients {
-        patient(&mut r, i, &mut out);
+        patient(&mut r, i, &mut out, shape.linked);
     }
     out
 }
 
-/// Carer `k`: a nurse, an aide or a therapist in turn, one in four able to do the other
-/// group's work too.
-fn carer(r: &mut Pcg64, k: usize, station: (f64, f64)) -> ProviderInput {
+/// Carer `k`: a nurse, an aide or a therapist in turn, a share `overlap` of them able
+/// to do the other group's work too.
+fn carer(r: &mut Pcg64, k: usize, station: (f64, f64), overlap: f64) -> ProviderInput {
     let (kind, mut skills): (&str, Vec<&str>) = match k % 3 {
         0 => ("nurse", vec!["nursing", "wound_care", "medication"]),
         1 => ("aide", vec!["personal_care", "bathing", "meals"]),
         _ => ("therapist", vec!["rehab", "personal_care"]),
     };
-    if r.random_bool(0.25) {
+    if r.random_bool(overlap.clamp(0.0, 1.0)) {
         skills.extend(match kind {
             "nurse" => ["personal_care", "bathing"].as_slice(),
             _ => ["nursing", "medication"].as_slice(),
@@ -93,8 +127,9 @@ fn carer(r: &mut Pcg64, k: usize, station: (f64, f64)) -> ProviderInput {
     }
 }
 
-/// Patient `i`, its needs and links, into `out`.
-fn patient(r: &mut Pcg64, i: usize, out: &mut ProblemInput) {
+/// Patient `i`, its needs and links, into `out`; linked with probability `linked` (one
+/// in four when `None`).
+fn patient(r: &mut Pcg64, i: usize, out: &mut ProblemInput, linked: Option<f64>) {
     let (x, y) = (
         r.random_range(0.0..SIDE).round(),
         r.random_range(0.0..SIDE).round(),
@@ -126,7 +161,12 @@ fn patient(r: &mut Pcg64, i: usize, out: &mut ProblemInput) {
         max_gap: gap.map(|g| g.1),
         ..Default::default()
     };
-    match r.random_range(0..8) {
+    let kind = match linked {
+        None => r.random_range(0..8),
+        Some(l) if r.random_bool(l.clamp(0.0, 1.0)) => r.random_range(0..2),
+        Some(_) => r.random_range(2..8),
+    };
+    match kind {
         // A bath by a nurse and an aide together.
         0 => {
             let d = minutes(r);
