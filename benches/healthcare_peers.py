@@ -31,6 +31,7 @@ carers who can do the other group's work).
 """
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -40,7 +41,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "carematch")
+# CAREMATCH_BIN: another build to run (e.g. one in its own target directory), not rebuilt.
+BIN = os.environ.get("CAREMATCH_BIN") or os.path.join(ROOT, "target", "release", "carematch")
 
 
 SHAPE = []
@@ -61,10 +63,14 @@ def travel(problem, a, b):
     return i + 1 if i < t else i
 
 
+ITERATIONS = [None]
+
+
 def solve_carematch(problem, seconds, tmp, name, threads=2):
     p = dict(problem)
-    p["options"] = dict(p.get("options", {}), time_limit_ms=int(seconds * 1000), threads=threads,
-                        iterations=1_000_000_000)
+    p["options"] = dict(p.get("options", {}), time_limit_ms=int(seconds * 1000), threads=threads)
+    if ITERATIONS[0] is not None:
+        p["options"]["iterations"] = ITERATIONS[0]
     pfile = os.path.join(tmp, name + ".json")
     plan_file = os.path.join(tmp, name + ".plan.json")
     with open(pfile, "w") as f:
@@ -163,6 +169,28 @@ def solve_cpsat(problem, seconds):
     return None, wall
 
 
+CACHE = os.path.join(ROOT, "target", "healthcare-optima.json")
+
+
+def cached_optimum(problem, seconds):
+    """`solve_cpsat`, remembered per problem (by content) in target/: a proven optimum
+    does not change, so a rerun of the series only solves what it has not proven."""
+    key = hashlib.sha256(json.dumps(problem, sort_keys=True).encode()).hexdigest()
+    try:
+        with open(CACHE) as f:
+            cache = json.load(f)
+    except (OSError, ValueError):
+        cache = {}
+    if key in cache:
+        return cache[key], 0.0
+    opt, wall = solve_cpsat(problem, seconds)
+    if opt is not None:
+        cache[key] = opt
+        with open(CACHE, "w") as f:
+            json.dump(cache, f)
+    return opt, wall
+
+
 def exact(a):
     rows = []
     print(f"{'patients':>8} {'seed':>4} {'needs':>5} {'optimum':>9} {'mip s':>6} {'carematch':>9} {'s':>5}  equal")
@@ -170,30 +198,36 @@ def exact(a):
         for p in [int(x) for x in a.patients.split(",")]:
             for seed in [int(x) for x in a.seeds.split(",")]:
                 problem = generate(p, seed)
-                opt, mip_wall = solve_cpsat(problem, a.mip_seconds)
+                opt, mip_wall = cached_optimum(problem, a.mip_seconds)
                 s, wall = solve_carematch(problem, a.seconds, tmp, f"h{p}-{seed}")
+                ours_proven = s.get("search", {}).get("optimal", False)
                 served = s["assigned"] == s["needs"]
                 cost = s["objective"]["cost"]
                 equal = served and opt is not None and cost == opt
                 if opt is not None and served and cost < opt:
                     raise SystemExit(f"carematch beats a proven optimum ({cost} < {opt}): a bug")
+                if ours_proven and opt is not None and cost != opt:
+                    raise SystemExit(f"carematch claims {cost} optimal, CP-SAT proves {opt}: a bug")
                 gap = 100.0 * (cost - opt) / opt if (opt and served) else None
-                rows.append((p, opt is not None, equal, gap, wall))
+                rows.append((p, opt is not None, equal, gap, wall, ours_proven))
                 print(f"{p:>8} {seed:>4} {s['needs']:>5} {str(opt):>9} {mip_wall:>6.1f} {cost:>9} {wall:>5.1f}  "
-                      f"{'yes' if equal else ('n/a (not proven)' if opt is None else f'no (+{gap:.2f} %)' if gap is not None else 'no (not all served)')}",
+                      f"{'yes' if equal else ('n/a (not proven)' if opt is None else f'no (+{gap:.2f} %)' if gap is not None else 'no (not all served)')}"
+                      f"{' (proven by carematch too)' if ours_proven else ''}",
                       flush=True)
     proven = [r for r in rows if r[1]]
     if proven:
         share = sum(r[2] for r in proven) / len(proven)
         print(f"\ncarematch equals the proven optimum on {sum(r[2] for r in proven)}/{len(proven)} "
               f"instances ({100 * share:.0f} %); {len(rows) - len(proven)} not proven within {a.mip_seconds} s")
-        print(f"{'patients':>8} {'proven':>6} {'equal':>5} {'mean gap %':>10} {'worst %':>8} {'mean s':>6}")
+        print(f"{'patients':>8} {'proven':>6} {'equal':>5} {'mean gap %':>10} {'worst %':>8} {'mean s':>6} "
+              f"{'max s':>6} {'ours proven':>11}")
         for p in sorted({r[0] for r in proven}):
             rs = [r for r in proven if r[0] == p]
             gaps = [r[3] for r in rs if r[3] is not None]
             print(f"{p:>8} {len(rs):>6} {sum(r[2] for r in rs):>5} "
                   f"{statistics.mean(gaps) if gaps else float('nan'):>10.2f} {max(gaps) if gaps else float('nan'):>8.2f} "
-                  f"{statistics.mean(r[4] for r in rs):>6.2f}")
+                  f"{statistics.mean(r[4] for r in rs):>6.2f} {max(r[4] for r in rs):>6.2f} "
+                  f"{sum(r[5] for r in rs):>11}")
 
 
 def scale(a):
@@ -231,12 +265,17 @@ def main():
     ap.add_argument("--limits", default="30,300", help="carematch's time limits (scale mode)")
     ap.add_argument("--linked", type=float, help="share of patients with two linked services")
     ap.add_argument("--overlap", type=float, help="share of carers who can do the other group's work")
+    ap.add_argument("--iterations", type=int, default=None,
+                    help="options.iterations for carematch (default: none, the engine's rounds; "
+                         "1000000000: one cooling over the whole time limit, as before v1.2's rounds)")
     a = ap.parse_args()
+    ITERATIONS[0] = a.iterations
     if a.linked is not None:
         SHAPE.extend(["--linked", str(a.linked)])
     if a.overlap is not None:
         SHAPE.extend(["--overlap", str(a.overlap)])
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "carematch"], cwd=ROOT, check=True)
+    if not os.environ.get("CAREMATCH_BIN"):
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "carematch"], cwd=ROOT, check=True)
     if not a.scale or a.exact:
         if a.patients is None:
             a.patients = "6,8,10,12,15"

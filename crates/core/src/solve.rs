@@ -198,8 +198,8 @@ impl Run<'_> {
     fn auto(&self, cands: &mut Candidates) -> Plan {
         let (problem, options) = (self.problem, self.problem.options());
         let (built, bound) = construct_auto(problem, cands, self.near, self.started);
-        let iterations = options.iterations_for(problem.needs().len());
-        if iterations == 0 || self.stop.load(Ordering::Relaxed) {
+        let budget = options.budget(problem.needs().len());
+        if budget.first() == 0 || self.stop.load(Ordering::Relaxed) {
             return self.plan(cands, &built, bound);
         }
         // The search gets what is left of 95 % of the time limit; the plan's assembly
@@ -211,7 +211,7 @@ impl Run<'_> {
             cands,
             self.near,
             built,
-            iterations,
+            budget,
             crate::search::Until {
                 deadline,
                 stop: self.stop,
@@ -229,6 +229,8 @@ impl Run<'_> {
                 Stopped::Iterations
             },
             operators: crate::search::operators(&stats),
+            rounds: stats.rounds,
+            optimal: stats.optimal,
         });
         p
     }

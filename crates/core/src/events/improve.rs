@@ -74,7 +74,7 @@ pub(super) fn improve(
             &cands,
             &near,
             copy.built.clone(),
-            iterations,
+            crate::model::Budget::Fixed(iterations),
             until,
             &|_| {},
         )

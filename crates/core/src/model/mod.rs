@@ -32,7 +32,7 @@ pub(crate) use lookup::{Interner, Lookup, ServiceRule, Services};
 pub use money::{Session, Venue};
 pub(crate) use needs::PinnedRoute;
 pub use needs::{Link, LinkRule, Need, Pin, Series};
-pub use options::{Options, Weights};
+pub use options::{Budget, Options, Weights};
 pub(crate) use places::{Places, FAR};
 pub(crate) use providers::Profiles;
 pub use providers::{Break, Disqualified, Provider, Slot};

@@ -53,8 +53,8 @@ pub struct Options {
     pub seed: u64,
     /// Nearest reachable providers kept per need; 0 = all (see [`crate::feasibility`]).
     pub candidates: usize,
-    /// Iterations of the improvement search; `None`: derived from the size (see
-    /// [`Options::iterations_for`]).
+    /// Iterations of the improvement search; `None`: rounds until one finds no better
+    /// plan (see [`Options::budget`]).
     pub iterations: Option<u64>,
     /// The weights of the cost.
     pub weights: Weights,
@@ -73,9 +73,53 @@ pub struct Options {
     pub basic_first: bool,
 }
 
+/// How long the improvement search goes on, besides the time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// Exactly this many iterations (`options.iterations`), cooling once.
+    Fixed(u64),
+    /// Rounds of cooling, the first of this many iterations and each next one twice
+    /// as long as the last, each from the plan the last left: the search stops after a
+    /// round that found no better plan (the default).
+    Rounds(u64),
+}
+
+impl Budget {
+    /// The iterations of the first (or only) cooling.
+    ///
+    /// ```
+    /// use carematch_core::model::Budget;
+    /// assert_eq!(Budget::Fixed(7).first(), 7);
+    /// assert_eq!(Budget::Rounds(1_000).first(), 1_000);
+    /// ```
+    pub fn first(self) -> u64 {
+        match self {
+            Budget::Fixed(k) | Budget::Rounds(k) => k,
+        }
+    }
+}
+
 impl Options {
-    /// The iteration budget of the improvement search for `needs` needs: the given
-    /// one, or `clamp(100 × needs, 1,000, 1,000,000)`.
+    /// The improvement search's budget for `needs` needs: the given iterations, or
+    /// rounds of which the first is `clamp(100 × needs, 1,000, 1,000,000)` iterations
+    /// ([`Options::iterations_for`]).
+    ///
+    /// ```
+    /// use carematch_core::model::{Budget, Options};
+    /// let mut o = Options::default();
+    /// assert_eq!(o.budget(50), Budget::Rounds(5_000));
+    /// o.iterations = Some(300);
+    /// assert_eq!(o.budget(50), Budget::Fixed(300));
+    /// ```
+    pub fn budget(&self, needs: usize) -> Budget {
+        match self.iterations {
+            Some(k) => Budget::Fixed(k),
+            None => Budget::Rounds(self.iterations_for(needs)),
+        }
+    }
+
+    /// The iterations of the improvement search's first cooling for `needs` needs: the
+    /// given ones, or `clamp(100 × needs, 1,000, 1,000,000)`.
     ///
     /// ```
     /// let o = carematch_core::model::Options::default();

@@ -27,6 +27,10 @@ const NODES: usize = 20_000;
 /// Places of a sequence's first need tried.
 const FIRSTS: usize = 16;
 
+/// How ways to place a sequence compare, smaller first: added cost, the first
+/// visit's start, its slot, the second's slot.
+type SequenceKey = (i64, i64, Slot, Slot);
+
 /// How places for a one-carer need compare, smaller first: added cost, then
 /// [`Builder::tie`], then the slot.
 pub(crate) type InsertKey = (i64, (bool, i64), Slot);
@@ -408,7 +412,13 @@ impl Builder<'_> {
                 .iter()
                 .any(|&s| !self.options(s, b, None, 1).is_empty());
         let (windows_a, windows_b) = (problem.allowed_starts(a), problem.allowed_starts(b));
-        let mut best: Option<((i64, i64, Slot, Slot), UnitMove)> = None;
+        // Where `b` could start at the earliest in each of its slots, on its own: a
+        // first visit that waits until that start less `gap.1` lets it follow.
+        let alone_b: Vec<i64> = slots_b
+            .iter()
+            .filter_map(|&s| self.options(s, b, None, 1).first().map(|i| i.earliest))
+            .collect();
+        let mut best: Option<(SequenceKey, UnitMove)> = None;
         for (sa, ia) in &first {
             // The earliest start of `a` from which `b`'s windows can still follow.
             let open_b = windows_b.first().map_or(i64::MAX, |w| w.open);
@@ -417,42 +427,67 @@ impl Builder<'_> {
             else {
                 continue;
             };
-            let within = Window {
-                open: ta + gap.0,
-                close: ta.saturating_add(gap.1),
-            };
-            let ra = self.route_ix(*sa);
-            let mut with_a = self.route(ra).clone();
-            with_a.insert(problem, a, ia.pos, Some(ta));
-            let cost_a = self.price(&self.pricing(ra, a), self.route(ra), a, ia, ta);
-            for &sb in slots_b {
-                let first = Leader {
-                    need: a,
-                    slot: *sa,
-                    ins: ia,
-                    route: &with_a,
-                };
-                let Some((tb, ib)) = self.follower(&first, (b, sb), within, rule) else {
-                    continue;
-                };
-                let cost = cost_a + ib.cost;
-                let key = (cost, ta, *sa, sb);
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    let a_ins = Insertion {
-                        cost: cost_a,
-                        ..ia.clone()
-                    };
-                    best = Some((
-                        key,
-                        UnitMove {
-                            places: vec![(a, *sa, a_ins, ta), (b, sb, ib, tb)],
-                            fixed: true,
-                        },
-                    ));
-                }
+            let mut starts: Vec<i64> = alone_b
+                .iter()
+                .filter_map(|&e| earliest_in(&windows_a, e.saturating_sub(gap.1)))
+                .filter(|&t| t > ta && t <= ia.latest)
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            for t in std::iter::once(ta).chain(starts) {
+                let first = (a, *sa, ia);
+                self.followers(first, t, (b, slots_b), gap, rule, &mut best);
             }
         }
         best.map(|(_, mv)| mv).ok_or(any)
+    }
+
+    /// [`Builder::best_sequence`] with the first need `a` placed as `ia` says in `sa`,
+    /// starting at `ta`: each place of `b` among `slots_b` that may follow, kept in
+    /// `best` when cheaper (then earlier, then by slots).
+    fn followers(
+        &self,
+        (a, sa, ia): (NeedIdx, Slot, &Insertion),
+        ta: i64,
+        (b, slots_b): (NeedIdx, &[Slot]),
+        gap: (i64, i64),
+        rule: LinkProvider,
+        best: &mut Option<(SequenceKey, UnitMove)>,
+    ) {
+        let within = Window {
+            open: ta + gap.0,
+            close: ta.saturating_add(gap.1),
+        };
+        let ra = self.route_ix(sa);
+        let mut with_a = self.route(ra).clone();
+        with_a.insert(self.problem, a, ia.pos, Some(ta));
+        let cost_a = self.price(&self.pricing(ra, a), self.route(ra), a, ia, ta);
+        for &sb in slots_b {
+            let first = Leader {
+                need: a,
+                slot: sa,
+                ins: ia,
+                route: &with_a,
+            };
+            let Some((tb, ib)) = self.follower(&first, (b, sb), within, rule) else {
+                continue;
+            };
+            let cost = cost_a + ib.cost;
+            let key = (cost, ta, sa, sb);
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                let a_ins = Insertion {
+                    cost: cost_a,
+                    ..ia.clone()
+                };
+                *best = Some((
+                    key,
+                    UnitMove {
+                        places: vec![(a, sa, a_ins, ta), (b, sb, ib, tb)],
+                        fixed: true,
+                    },
+                ));
+            }
+        }
     }
 
     /// The place of `b`, second of a sequence, in `sb`'s route, its start within

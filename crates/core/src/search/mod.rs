@@ -31,13 +31,22 @@
 //! the local search; ruin and recreate moves a two-carer need as a pair at one common
 //! start and never moves a pin.
 //!
+//! How long: by default in rounds ([`Budget::Rounds`]). The first round cools from hot
+//! to cold over `clamp(100 × needs, 1,000, 1,000,000)` iterations; a round that found a
+//! better plan earns another, twice as long, hot again from the plan it left; the search
+//! stops after a round that found none — a search that still improves goes on, a stuck
+//! one stops, and the reheat is its diversification. `options.iterations` gives a fixed
+//! count instead ([`Budget::Fixed`], one cooling). A round cools over its iterations or
+//! over the time left when it began, whichever is shorter.
+//!
 //! Parallelism and determinism: one search runs per thread, each sequential and seeded
-//! from `options.seed` and its thread number, and the best plan wins. Each stops after
-//! `options.iterations` iterations or at the deadline, whichever comes first. When the
-//! iterations run out first, the same input, seed and thread count give the same plan;
-//! a deadline that cuts the search short makes the plan depend on the machine.
-//! [`Stats::stopped_by_time`] says which happened.
+//! from `options.seed` and its thread number, and the best plan wins. Each stops by its
+//! budget or at the deadline, whichever comes first. When the budget ends it, the same
+//! input, seed and thread count give the same plan; a deadline that cuts the search
+//! short makes the plan depend on the machine. [`Stats::stopped_by_time`] says which
+//! happened.
 
+mod exact;
 mod local;
 mod operators;
 mod recreate;
@@ -52,7 +61,7 @@ use rand_pcg::Pcg64Mcg;
 
 use crate::baseline::{insert_one, priority_order};
 use crate::feasibility::Candidates;
-use crate::model::{NeedIdx, Problem};
+use crate::model::{Budget, NeedIdx, Problem};
 use crate::neighbours::Neighbours;
 use crate::objective::Score;
 use crate::routes::{Builder, Construction, RouteState, StopState, Teams};
@@ -155,6 +164,10 @@ pub struct Stats {
     pub improvements: u64,
     /// Whether the deadline, not the iteration budget, ended the search.
     pub stopped_by_time: bool,
+    /// Whether the exact polish proved the plan optimal (`exact.rs`).
+    pub optimal: bool,
+    /// Coolings the winning search began ([`Budget::Rounds`]; 1 with a fixed budget).
+    pub rounds: u64,
     /// Per operator ([`Op::ALL`]): moves tried and moves applied (for ruin and
     /// recreate: iterations and accepted iterations), summed over the searches.
     pub moves: [(u64, u64); Op::ALL.len()],
@@ -173,8 +186,7 @@ pub(crate) fn operators(stats: &Stats) -> Vec<crate::wire::OperatorStats> {
         .collect()
 }
 
-/// Improves `built` until `iterations` iterations have run or `deadline` has passed,
-/// and returns the best plan found with the reasons of the needs it leaves out
+/// Improves `built` until its `budget` is spent or `deadline` has passed, and returns the best plan found with the reasons of the needs it leaves out
 /// (recomputed: a last insertion pass tries each once more).
 ///
 /// One search runs per thread of the current rayon pool, each from `built` with its
@@ -185,7 +197,7 @@ pub(crate) fn improve(
     cands: &Candidates,
     g: &Neighbours,
     built: Construction,
-    iterations: u64,
+    budget: Budget,
     until: Until<'_>,
     observer: &crate::progress::Observer<'_>,
 ) -> (Construction, Stats) {
@@ -202,6 +214,17 @@ pub(crate) fn improve(
         return (built, stats);
     }
     let seed = problem.options().seed;
+    // A small plain day is polished exactly after the search, which then has a third
+    // of the time left (it ends by itself long before on most small days).
+    let day = exact::day(problem, cands);
+    let now = Instant::now();
+    let search_until = Until {
+        deadline: match day {
+            Some(_) => now + deadline.saturating_duration_since(now) / 3,
+            None => deadline,
+        },
+        ..until
+    };
     // Teams matter where a rule prices who serves an elder.
     let teams = if Builder::new(problem).per_elder() {
         Teams::new(problem)
@@ -215,8 +238,8 @@ pub(crate) fn improve(
             let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let mut s = Search::new(problem, cands, built.clone(), g, &teams, seed);
             // The first search tells the observer of its new best plans.
-            let stats = s.run(iterations, until, (i == 0).then_some(observer));
-            let plan = s.finish(deadline);
+            let stats = s.run(budget, search_until, (i == 0).then_some(observer));
+            let plan = s.finish(search_until.deadline);
             let score = plan.score(problem);
             (plan, stats, score)
         })
@@ -235,10 +258,16 @@ pub(crate) fn improve(
         }
         if best.as_ref().is_none_or(|(_, k)| key > *k) {
             total.improvements = stats.improvements;
+            total.rounds = stats.rounds;
             best = Some((plan, key));
         }
     }
-    let plan = best.map_or(built, |(plan, _)| plan);
+    let mut plan = best.map_or(built, |(plan, _)| plan);
+    if let Some(day) = day.filter(|_| !until.reached()) {
+        let polish = exact::polish(problem, &day, &plan, deadline);
+        total.optimal = polish.proven;
+        plan = polish.better.unwrap_or(plan);
+    }
     (plan, total)
 }
 
@@ -388,16 +417,17 @@ impl<'a> Search<'a> {
 
     fn run(
         &mut self,
-        iterations: u64,
+        budget: Budget,
         until: Until<'_>,
         observer: Option<&crate::progress::Observer<'_>>,
     ) -> Stats {
         let mut stats = Stats::default();
         let n = self.problem.needs().len() as u32;
-        if n == 0 || iterations == 0 {
+        if n == 0 || budget.first() == 0 {
             return stats;
         }
-        let clock = Clock::new(self, iterations, until);
+        let mut clock = Clock::new(self, budget.first(), until);
+        stats.rounds = 1;
         let mut since_gain: u64 = 0;
         // Where a rule prices who serves an elder, the served set grows a visit at a
         // time for long, and the familiar moves are worth starting early.
@@ -406,53 +436,84 @@ impl<'a> Search<'a> {
         } else {
             SETTLED
         };
-        while stats.iterations < iterations {
+        let mut gains_before_round = 0;
+        loop {
+            if clock.cooled(stats.iterations) {
+                // A round that found a better plan earns a longer one; one that found
+                // none ends the search, as does the end of a fixed budget.
+                let gained = stats.improvements > gains_before_round;
+                if !matches!(budget, Budget::Rounds(_)) || !gained {
+                    break;
+                }
+                gains_before_round = stats.improvements;
+                clock.reheat(stats.iterations);
+                stats.rounds += 1;
+            }
             let Some(temperature) = clock.temperature(stats.iterations) else {
                 stats.stopped_by_time = true;
                 break;
             };
             stats.iterations += 1;
-            if !self.teams.is_empty() && stats.iterations % REASSIGN_EVERY == 1 {
-                self.reassign();
-            }
-            let settled = self.unserved.is_empty() || since_gain >= settled_after;
-            if stats.iterations % FAMILIAR_EVERY == 0 && settled {
-                self.familiar_sweep();
-            }
-            let before = self.score;
-            if !self.iterate(n, settled_after, since_gain) {
-                self.undo(before);
-                self.count(Op::RuinRecreate, false);
-                continue;
-            }
-            let accept = self.accepts(before, temperature);
-            self.count(Op::RuinRecreate, accept);
-            self.st.debug_assert_at();
-            if !accept {
-                self.undo(before);
-                self.st.debug_assert_at();
-                since_gain += 1;
-                continue;
-            }
-            if self.score.service() > before.service() {
-                since_gain = 0;
-            } else {
-                since_gain += 1;
-            }
-            self.commit();
-            if self.score > self.best.score {
-                stats.improvements += 1;
-                self.save_best();
-                if let Some(tell) = observer {
-                    tell(crate::progress::Progress::Best {
-                        iterations: stats.iterations,
-                        score: self.best.score.to_wire(self.problem, 0),
-                    });
-                }
-            }
+            self.step(
+                &mut stats,
+                n,
+                (settled_after, &mut since_gain),
+                temperature,
+                observer,
+            );
         }
         stats.moves = self.moves;
         stats
+    }
+
+    /// One iteration at `temperature`, kept or undone; `settled` is
+    /// ([`SETTLED`] or [`SETTLED_PRICED`], iterations since the served set last grew).
+    fn step(
+        &mut self,
+        stats: &mut Stats,
+        n: u32,
+        (settled_after, since_gain): (u64, &mut u64),
+        temperature: f64,
+        observer: Option<&crate::progress::Observer<'_>>,
+    ) {
+        if !self.teams.is_empty() && stats.iterations % REASSIGN_EVERY == 1 {
+            self.reassign();
+        }
+        let settled = self.unserved.is_empty() || *since_gain >= settled_after;
+        if stats.iterations % FAMILIAR_EVERY == 0 && settled {
+            self.familiar_sweep();
+        }
+        let before = self.score;
+        if !self.iterate(n, settled_after, *since_gain) {
+            self.undo(before);
+            self.count(Op::RuinRecreate, false);
+            return;
+        }
+        let accept = self.accepts(before, temperature);
+        self.count(Op::RuinRecreate, accept);
+        self.st.debug_assert_at();
+        if !accept {
+            self.undo(before);
+            self.st.debug_assert_at();
+            *since_gain += 1;
+            return;
+        }
+        if self.score.service() > before.service() {
+            *since_gain = 0;
+        } else {
+            *since_gain += 1;
+        }
+        self.commit();
+        if self.score > self.best.score {
+            stats.improvements += 1;
+            self.save_best();
+            if let Some(tell) = observer {
+                tell(crate::progress::Progress::Best {
+                    iterations: stats.iterations,
+                    score: self.best.score.to_wire(self.problem, 0),
+                });
+            }
+        }
     }
 
     /// One iteration's moves: a ruin around a random visit, the recreate, and — once
@@ -653,9 +714,14 @@ impl Until<'_> {
 
 /// The search's clock: its iterations and deadline, and the annealing temperatures
 /// (relative to the mean leg of the construction — its cost but the workload terms,
-/// [`crate::objective::scale`] — from two legs down to a fiftieth of one).
+/// [`crate::objective::scale`] — from two legs down to a fiftieth of one). A round
+/// cools over its iterations or the time left when it began, whichever ends first;
+/// [`Clock::reheat`] begins the next, twice as long.
 struct Clock<'a> {
+    /// Iterations of the current round.
     iterations: u64,
+    /// Iterations done when the current round began.
+    begun: u64,
     started: Instant,
     until: Until<'a>,
     budget: f64,
@@ -671,12 +737,31 @@ impl<'a> Clock<'a> {
         let mean_leg = (scale as f64 / legs).max(1.0);
         Self {
             iterations,
+            begun: 0,
             started,
             until,
             budget: deadline.saturating_duration_since(started).as_secs_f64(),
             t0: 2.0 * mean_leg,
             t1: 0.02 * mean_leg,
         }
+    }
+
+    /// Whether the current round has run its iterations, `done` in all.
+    fn cooled(&self, done: u64) -> bool {
+        done - self.begun >= self.iterations
+    }
+
+    /// Begins the next round, twice as long as the last, after `done` iterations in
+    /// all: hot again, cooling over its iterations or the time left.
+    fn reheat(&mut self, done: u64) {
+        self.begun = done;
+        self.iterations = self.iterations.saturating_mul(2);
+        self.started = Instant::now();
+        self.budget = self
+            .until
+            .deadline
+            .saturating_duration_since(self.started)
+            .as_secs_f64();
     }
 
     /// The temperature after `done` iterations, or `None` once the deadline has passed.
@@ -686,7 +771,7 @@ impl<'a> Clock<'a> {
         {
             return None;
         }
-        let by_iter = done as f64 / self.iterations as f64;
+        let by_iter = (done - self.begun) as f64 / self.iterations as f64;
         let by_time = if self.budget > 0.0 {
             now.duration_since(self.started).as_secs_f64() / self.budget
         } else {

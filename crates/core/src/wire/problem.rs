@@ -293,9 +293,11 @@ pub struct OptionsInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<i64>,
     /// carematch extension: iterations of the improvement search (ruin and recreate)
-    /// after the construction. Absent: `clamp(100 × needs, 1,000, 1,000,000)`; 0: no
-    /// search. The search also stops at `time_limit_ms`; the plan is the same for the
-    /// same input, seed and thread count when the iterations run out first.
+    /// after the construction, cooling once; 0: no search. Absent: rounds, the first of
+    /// `clamp(100 × needs, 1,000, 1,000,000)` iterations and each next twice as long,
+    /// until a round finds no better plan. The search also stops at `time_limit_ms`;
+    /// the plan is the same for the same input, seed and thread count when the search
+    /// ends by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterations: Option<i64>,
     /// v1.1: the weights of the cost (level 3 of the objective).

@@ -24,6 +24,22 @@ pub struct SearchSummary {
     /// local-search moves evaluated and applied).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operators: Vec<OperatorStats>,
+    /// carematch extension: the coolings the winning search began. Without
+    /// `options.iterations` the search runs in rounds, each twice as long as the last,
+    /// until one finds no better plan; with it, one (0: not reported).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rounds: u64,
+    /// carematch extension: true when the plan is proven optimal — a small day (at most
+    /// 24 needs and 8 carer shifts, nothing but windows, skills, shifts, travel and
+    /// links, a cost of travel and lateness) whose exact polish closed within the time
+    /// limit. Absent: not proven (not that it is not optimal).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optimal: bool,
+}
+
+/// Whether `n` is 0 (a count not reported).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What one operator of the search did.
@@ -45,7 +61,9 @@ pub struct OperatorStats {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stopped {
-    /// The iteration budget ran out.
+    /// The search ended by its own budget: the iterations given, or (without
+    /// `options.iterations`) a round that found no better plan. The plan is then the
+    /// same for the same input, seed and thread count.
     #[default]
     Iterations,
     /// The time limit came first.
