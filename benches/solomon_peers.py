@@ -33,7 +33,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATASET = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "solomon")
-CAREMATCH = os.path.join(ROOT, "target", "release", "carematch")
+# CAREMATCH_BIN: another build to run (e.g. one in its own target directory), not rebuilt.
+CAREMATCH = os.environ.get("CAREMATCH_BIN") or os.path.join(ROOT, "target", "release", "carematch")
 
 
 def nint(x):
@@ -198,7 +199,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     engines = a.engines.split(",")
-    if "carematch" in engines:
+    if "carematch" in engines and not os.environ.get("CAREMATCH_BIN"):
         subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "carematch"], cwd=ROOT, check=True)
     with open(os.path.join(a.dataset, "bks-travel.json")) as f:
         bks = json.load(f)

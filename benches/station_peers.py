@@ -38,7 +38,9 @@ import time
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release")
+# CAREMATCH_TARGET: another build's target/release directory (with examples/to_vroom),
+# not rebuilt.
+BIN = os.environ.get("CAREMATCH_TARGET") or os.path.join(ROOT, "target", "release")
 
 
 def run(cmd):
@@ -143,8 +145,9 @@ def main():
     if a.lunch and "pyvrp" in engines:
         raise SystemExit("PyVRP has no breaks: --engines carematch,vroom with --lunch")
     lunch = ["--lunch", str(a.lunch)] if a.lunch else []
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "carematch", "--example", "to_vroom"],
-                   cwd=ROOT, check=True)
+    if not os.environ.get("CAREMATCH_TARGET"):
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "carematch", "--example", "to_vroom"],
+                       cwd=ROOT, check=True)
     groups = {}
     print(f"{'instance':28} " + " ".join(f"{e + ' travel':>17} {'served':>6} {'s':>6}" for e in engines), flush=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -126,3 +126,25 @@ fn the_primary_only_example_does_what_its_text_says() {
         "no_time"
     );
 }
+
+#[test]
+fn the_small_day_example_does_what_its_text_says() {
+    let plan = example_plan("\"max_gap\": 3600}]", |_| {});
+    let start = |need: &str| {
+        plan.routes
+            .iter()
+            .flat_map(|r| &r.stops)
+            .find(|s| s.need == need)
+            .map(|s| s.start)
+    };
+    // The aide waits so that the nurse, there at 6,000 s, follows within the hour.
+    assert_eq!((start("care"), start("meds")), (Some(2400), Some(6000)));
+    let search = plan.summary.search.as_ref().unwrap();
+    assert!(search.optimal);
+    assert!(search.rounds >= 1);
+    // Without the time to prove it, the plan is not said to be optimal.
+    let plan = example_plan("\"max_gap\": 3600}]", |v| {
+        v["options"] = serde_json::json!({"time_limit_ms": 0});
+    });
+    assert!(plan.summary.search.as_ref().is_none_or(|s| !s.optimal));
+}

@@ -23,9 +23,10 @@
 //!   input).
 //!
 //! Inside, a problem flows `validate → feasibility → routes → baseline / matching →
-//! search → explain`; `routes` owns the rules a route keeps while it is built and
-//! searched, `objective` what "better" means, and `check` stays independent of both
-//! (ARCHITECTURE.md walks through it).
+//! search (→ exact, on a small day) → explain`; `routes` owns the rules a route keeps
+//! while it is built and searched, `objective` what "better" means, `exact` the
+//! branch and bound that proves a small day's plan optimal, and `check` stays
+//! independent of both (ARCHITECTURE.md walks through it).
 //!
 //! ```
 //! use carematch_core::{check, solve, Problem};
@@ -51,6 +52,7 @@ pub mod coverage;
 pub mod dispatch;
 pub mod error;
 pub mod events;
+mod exact;
 mod explain;
 pub mod feasibility;
 pub mod funding;

@@ -26,6 +26,9 @@ const KEEP: usize = 4;
 const NODES: usize = 20_000;
 /// Places of a sequence's first need tried.
 const FIRSTS: usize = 16;
+/// Later starts of a sequence's first need tried per place (the soonest that let the
+/// second follow where it could start on its own).
+const WAITS: usize = 3;
 
 /// How ways to place a sequence compare, smaller first: added cost, the first
 /// visit's start, its slot, the second's slot.
@@ -413,10 +416,10 @@ impl Builder<'_> {
                 .any(|&s| !self.options(s, b, None, 1).is_empty());
         let (windows_a, windows_b) = (problem.allowed_starts(a), problem.allowed_starts(b));
         // Where `b` could start at the earliest in each of its slots, on its own: a
-        // first visit that waits until that start less `gap.1` lets it follow.
-        let alone_b: Vec<i64> = slots_b
+        // first visit that waits until that start less `gap.1` lets it follow there.
+        let alone_b: Vec<Option<i64>> = slots_b
             .iter()
-            .filter_map(|&s| self.options(s, b, None, 1).first().map(|i| i.earliest))
+            .map(|&s| self.options(s, b, None, 1).first().map(|i| i.earliest))
             .collect();
         let mut best: Option<(SequenceKey, UnitMove)> = None;
         for (sa, ia) in &first {
@@ -427,15 +430,18 @@ impl Builder<'_> {
             else {
                 continue;
             };
-            let mut starts: Vec<i64> = alone_b
+            let first = (a, *sa, ia);
+            self.followers(first, ta, (b, slots_b), gap, rule, &mut best);
+            // `a` may wait for `b`: the few soonest starts that let `b` follow where it
+            // could start on its own.
+            let mut later: Vec<i64> = alone_b
                 .iter()
-                .filter_map(|&e| earliest_in(&windows_a, e.saturating_sub(gap.1)))
+                .filter_map(|&e| earliest_in(&windows_a, e?.saturating_sub(gap.1)))
                 .filter(|&t| t > ta && t <= ia.latest)
                 .collect();
-            starts.sort_unstable();
-            starts.dedup();
-            for t in std::iter::once(ta).chain(starts) {
-                let first = (a, *sa, ia);
+            later.sort_unstable();
+            later.dedup();
+            for &t in later.iter().take(WAITS) {
                 self.followers(first, t, (b, slots_b), gap, rule, &mut best);
             }
         }

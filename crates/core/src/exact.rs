@@ -17,8 +17,11 @@
 //! known (the search's); or when a visit still to place has no shift left that could
 //! take it.
 //!
-//! The search runs first, with a third of the time left (a small day's search mostly
-//! ends by itself well before); the polish has the rest and at most [`NODES`] nodes.
+//! The search runs first, with a quarter of the time left (a small day's search mostly
+//! ends by itself well before); the polish has the rest. The branches of its root (the
+//! first visit of the first shift's route) run side by side on the solve's threads,
+//! each of at most [`NODES`] nodes against the search's cost: the plan it finds depends
+//! on the problem alone, not on which branch ends first.
 //! Its plan replaces the search's only when the routes, rebuilt from its stops, keep
 //! every rule and score better. When the branch and bound closes, the plan is proven
 //! optimal (`summary.search.optimal`); when it does not, the polish was one more
@@ -28,6 +31,8 @@
 
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::feasibility::Candidates;
 use crate::model::{LinkRule, NeedIdx, Problem, Slot};
 use crate::objective::{self, Terms};
@@ -35,20 +40,25 @@ use crate::routes::{Builder, Construction, RouteState, StopState};
 use crate::wire::LinkProvider;
 
 /// Most needs a day may have for the polish.
-pub(super) const MAX_NEEDS: usize = 24;
+pub(crate) const MAX_NEEDS: usize = 24;
 /// Most carer shifts that may serve them.
 const MAX_SLOTS: usize = 8;
-/// Nodes of the branch and bound before it gives up the proof.
-const NODES: u64 = 4_000_000;
-/// Rounds of the schedule's fixpoint before a plan is taken as infeasible (a cycle of
-/// links and routes that only pushes starts later).
-const ROUNDS: usize = 64;
+/// Nodes of each branch of the root before the branch and bound gives up the proof.
+const NODES: u64 = 2_000_000;
+/// Rounds of the schedule's fixpoint before a plan is taken as infeasible. Each round
+/// relaxes every constraint once (Bellman–Ford), so a plan with a schedule settles
+/// within as many rounds as it has visits ([`MAX_NEEDS`]); one still moving after more
+/// has a cycle of links and routes that only pushes starts later.
+const ROUNDS: usize = MAX_NEEDS + 2;
 
 /// What the polish found: a better plan, if any, and whether the plan it leaves (the
 /// better one or the search's) is proven optimal.
-pub(super) struct Polish {
-    pub(super) better: Option<Construction>,
-    pub(super) proven: bool,
+pub(crate) struct Polish {
+    pub(crate) better: Option<Construction>,
+    pub(crate) proven: bool,
+    /// Whether the deadline, not the node budget or the proof, ended it (the plan then
+    /// depends on the machine).
+    pub(crate) timed_out: bool,
 }
 
 /// How two visits' starts are tied.
@@ -67,15 +77,17 @@ enum Tie {
 }
 
 /// The day as the polish sees it: visits, shifts and the travel between them.
-pub(super) struct Day {
+pub(crate) struct Day {
     needs: Vec<NeedIdx>,
     slots: Vec<Slot>,
     /// Per slot: shift open and close.
     shift: Vec<(i64, i64)>,
     /// Per slot, `(m + 2)²` travel times: visits, then the start, then the end.
     tt: Vec<Vec<i64>>,
-    /// Per visit: duration, window open, latest start.
+    /// Per visit: duration, window open, latest start, and where lateness begins (its
+    /// window's close; `i64::MAX` for a need that may not be late).
     dur: Vec<i64>,
+    late_from: Vec<i64>,
     open: Vec<i64>,
     hard: Vec<i64>,
     /// Per visit, the slots that may serve it (bit per slot).
@@ -129,6 +141,17 @@ impl Day {
             hard: needs
                 .iter()
                 .map(|&n| problem.allowed_starts(n)[0].close)
+                .collect(),
+            late_from: needs
+                .iter()
+                .map(|&n| {
+                    let need = problem.need(n);
+                    if need.late_by > 0 {
+                        need.windows[0].close
+                    } else {
+                        i64::MAX
+                    }
+                })
                 .collect(),
             qual,
             ties: ties(problem),
@@ -389,11 +412,11 @@ impl Partial {
     }
 
     /// Lateness (sum, largest) of the placed visits at their least starts.
-    fn lateness(&self, problem: &Problem, day: &Day) -> (i64, i64) {
+    fn lateness(&self, day: &Day) -> (i64, i64) {
         let (mut sum, mut max) = (0, 0);
         for (v, &k) in self.slot.iter().enumerate() {
-            if k != usize::MAX {
-                let l = problem.lateness(day.needs[v], self.start[v]);
+            if k != usize::MAX && day.late_from[v] < i64::MAX {
+                let l = (self.start[v] - day.late_from[v]).max(0);
                 sum += l;
                 max = max.max(l);
             }
@@ -410,85 +433,123 @@ struct Bnb<'a> {
     best_cost: i64,
     best: Option<Vec<Vec<usize>>>,
     nodes: u64,
-    /// Set when the search stopped before it closed (nodes, deadline, or a schedule
-    /// that did not settle).
+    /// Nodes it may take.
+    budget: u64,
+    /// Visits not placed yet.
+    left: usize,
+    /// Set when the search stopped before it closed (nodes or deadline).
     gave_up: bool,
+    /// Set when the deadline stopped it.
+    timed_out: bool,
     deadline: Instant,
 }
 
-impl Bnb<'_> {
-    /// Extends the plan with slot `k`'s route open (its travel so far in `travel`, the
-    /// closed routes' in `closed`).
-    fn branch(&mut self, k: usize, closed: i64) {
-        self.nodes += 1;
-        if self.nodes >= NODES || (self.nodes % 4096 == 0 && Instant::now() >= self.deadline) {
-            self.gave_up = true;
+impl<'a> Bnb<'a> {
+    /// A search of `day` with nothing placed, `best_cost` the cost to beat, at most
+    /// `budget` nodes.
+    fn new(
+        problem: &'a Problem,
+        day: &'a Day,
+        best_cost: i64,
+        deadline: Instant,
+        budget: u64,
+    ) -> Self {
+        let m = day.m();
+        Bnb {
+            problem,
+            day,
+            plan: Partial {
+                routes: vec![Vec::new(); day.slots.len()],
+                slot: vec![usize::MAX; m],
+                start: vec![0; m],
+            },
+            best_cost,
+            best: None,
+            nodes: 0,
+            budget,
+            left: m,
+            gave_up: false,
+            timed_out: false,
+            deadline,
         }
+    }
+
+    /// Searches the branch of the root where the first shift's route begins with
+    /// `first` (`None`: stays empty).
+    fn root(&mut self, first: Option<usize>) {
+        let day = self.day;
+        match first {
+            None => self.branch(1, 0, 0),
+            Some(v) => {
+                self.plan.routes[0].push(v);
+                self.plan.slot[v] = 0;
+                self.left -= 1;
+                let leg = day.t(0, day.m(), v);
+                if self.plan.append(day, 0, day.shift[0].0 + leg) {
+                    self.branch(0, 0, leg);
+                }
+            }
+        }
+    }
+
+    /// Extends the plan with slot `k`'s route open: `open` its travel so far, `closed`
+    /// the travel of the routes before it.
+    fn branch(&mut self, k: usize, closed: i64, open: i64) {
+        self.nodes += 1;
+        if self.nodes % 4096 == 0 && Instant::now() >= self.deadline {
+            self.timed_out = true;
+        }
+        self.gave_up |= self.timed_out || self.nodes >= self.budget;
         if self.gave_up {
             return;
         }
         let day = self.day;
-        let route_travel = self.open_travel(k);
-        let Some(bound) = self.bound(k, closed + route_travel) else {
+        let Some(bound) = self.bound(k, closed + open) else {
             return;
         };
         if bound >= self.best_cost {
             return;
         }
-        let last = self.plan.routes[k].last().copied().unwrap_or(day.m());
-        let mut next: Vec<usize> = (0..day.m())
-            .filter(|&v| self.plan.slot[v] == usize::MAX && day.qual[v] & (1 << k) != 0)
-            .collect();
-        if next.is_empty() && self.unplaced() == 0 {
-            self.leaf(closed + self.closed_travel(k));
+        let last = self.plan.routes[k].last().copied();
+        let back = last.map_or(0, |u| day.t(k, u, day.m() + 1));
+        if self.left == 0 {
+            self.leaf(closed + open + back);
             return;
         }
+        let last = last.unwrap_or(day.m());
         // Soonest start first: with windows, routes run in time order.
         let end = match self.plan.routes[k].last() {
             Some(&u) => self.plan.start[u] + day.dur[u],
             None => day.shift[k].0,
         };
-        next.sort_by_key(|&v| ((end + day.t(k, last, v)).max(day.open[v]), v));
+        let mut next = [(0, 0); MAX_NEEDS];
+        let mut len = 0;
+        for v in 0..day.m() {
+            if self.plan.slot[v] == usize::MAX && day.qual[v] & (1 << k) != 0 {
+                next[len] = ((end + day.t(k, last, v)).max(day.open[v]), v);
+                len += 1;
+            }
+        }
+        next[..len].sort_unstable();
         let mut saved = [0; MAX_NEEDS];
         saved[..day.m()].copy_from_slice(&self.plan.start);
-        for v in next {
+        for &(_, v) in &next[..len] {
             self.plan.routes[k].push(v);
             self.plan.slot[v] = k;
-            if self.plan.append(day, k, end + day.t(k, last, v)) {
-                self.branch(k, closed);
+            self.left -= 1;
+            let leg = day.t(k, last, v);
+            if self.plan.append(day, k, end + leg) {
+                self.branch(k, closed, open + leg);
             }
             self.plan.routes[k].pop();
             self.plan.slot[v] = usize::MAX;
+            self.left += 1;
             self.plan.start.copy_from_slice(&saved[..day.m()]);
         }
         if k + 1 < day.slots.len() {
             // Close this route; the next shift's begins.
-            self.branch(k + 1, closed + self.closed_travel(k));
+            self.branch(k + 1, closed + open + back, 0);
         }
-    }
-
-    /// Travel of slot `k`'s route from its start to its last visit.
-    fn open_travel(&self, k: usize) -> i64 {
-        let day = self.day;
-        let mut prev = day.m();
-        let mut t = 0;
-        for &v in &self.plan.routes[k] {
-            t += day.t(k, prev, v);
-            prev = v;
-        }
-        t
-    }
-
-    /// Travel of slot `k`'s route, back to its end (0 when empty).
-    fn closed_travel(&self, k: usize) -> i64 {
-        match self.plan.routes[k].last() {
-            None => 0,
-            Some(&last) => self.open_travel(k) + self.day.t(k, last, self.day.m() + 1),
-        }
-    }
-
-    fn unplaced(&self) -> usize {
-        self.plan.slot.iter().filter(|&&k| k == usize::MAX).count()
     }
 
     /// A lower bound on every completion's cost with slot `k` open and `travel` so
@@ -498,9 +559,15 @@ impl Bnb<'_> {
         let m = day.m();
         let last = self.plan.routes[k].last().copied();
         let mut more = 0;
+        // The open route, begun, goes back to its end: from its last visit or from one
+        // still to place that it may make (an arc into no visit).
+        let mut back = last.map_or(0, |u| day.t(k, u, m + 1));
         for v in 0..m {
             if self.plan.slot[v] != usize::MAX {
                 continue;
+            }
+            if last.is_some() && day.qual[v] & (1 << k) != 0 {
+                back = back.min(day.t(k, v, m + 1));
             }
             let later = day.qual[v] >> k;
             if later == 0 {
@@ -523,8 +590,8 @@ impl Bnb<'_> {
             }
             more += if best == i64::MAX { 0 } else { best };
         }
-        let (late, late_max) = self.plan.lateness(self.problem, day);
-        Some(self.cost(travel + more, late, late_max))
+        let (late, late_max) = self.plan.lateness(day);
+        Some(self.cost(travel + more + back, late, late_max))
     }
 
     fn cost(&self, travel: i64, lateness: i64, max_lateness: i64) -> i64 {
@@ -539,7 +606,7 @@ impl Bnb<'_> {
 
     /// Every visit placed: the plan's cost with `travel`, kept when better.
     fn leaf(&mut self, travel: i64) {
-        let (late, late_max) = self.plan.lateness(self.problem, self.day);
+        let (late, late_max) = self.plan.lateness(self.day);
         let cost = self.cost(travel, late, late_max);
         if cost < self.best_cost {
             self.best_cost = cost;
@@ -549,14 +616,14 @@ impl Bnb<'_> {
 }
 
 /// The day of `problem` as the polish sees it, when the polish applies to it.
-pub(super) fn day(problem: &Problem, cands: &Candidates) -> Option<Day> {
+pub(crate) fn day(problem: &Problem, cands: &Candidates) -> Option<Day> {
     Day::of(problem, cands)
 }
 
 /// The exact polish of `plan` on `day` (see [`day`]) when `plan` serves every need: a
 /// better plan if there is one, and whether the plan left is proven optimal (the
 /// search closed before `deadline`).
-pub(super) fn polish(
+pub(crate) fn polish(
     problem: &Problem,
     day: &Day,
     plan: &Construction,
@@ -566,35 +633,49 @@ pub(super) fn polish(
         return Polish {
             better: None,
             proven: false,
+            timed_out: false,
         };
     }
     let score = plan.score(problem);
+    // The root's branches side by side (the first visit of the first shift's route, or
+    // none), each its own search of at most NODES nodes with the search's plan as the
+    // best known: the result depends on the problem alone.
     let m = day.m();
-    let mut bnb = Bnb {
-        problem,
-        day,
-        plan: Partial {
-            routes: vec![Vec::new(); day.slots.len()],
-            slot: vec![usize::MAX; m],
-            start: vec![0; m],
-        },
-        best_cost: score.cost,
-        best: None,
-        nodes: 0,
-        gave_up: false,
-        deadline,
-    };
-    bnb.branch(0, 0);
-    let found = bnb.best.is_some();
-    let better = bnb
-        .best
-        .take()
-        .and_then(|routes| rebuild(problem, day, plan, routes))
+    let mut firsts: Vec<(i64, usize)> = (0..m)
+        .filter(|&v| day.qual[v] & 1 != 0)
+        .map(|v| ((day.shift[0].0 + day.t(0, m, v)).max(day.open[v]), v))
+        .collect();
+    // Soonest start first, as within the search, so the likeliest branches begin first.
+    firsts.sort_unstable();
+    let firsts: Vec<Option<usize>> = firsts
+        .into_iter()
+        .map(|(_, v)| Some(v))
+        .chain((day.slots.len() > 1).then_some(None))
+        .collect();
+    let runs: Vec<Bnb<'_>> = firsts
+        .par_iter()
+        .map(|&first| {
+            let mut bnb = Bnb::new(problem, day, score.cost, deadline, NODES);
+            bnb.root(first);
+            bnb
+        })
+        .collect();
+    let gave_up = runs.iter().any(|b| b.gave_up);
+    let timed_out = runs.iter().any(|b| b.timed_out);
+    // The cheapest, ties to the earlier branch.
+    let best = runs
+        .into_iter()
+        .filter_map(|b| Some((b.best_cost, b.best?)))
+        .min_by_key(|(c, _)| *c);
+    let found = best.is_some();
+    let better = best
+        .and_then(|(_, routes)| rebuild(problem, day, plan, routes))
         .filter(|c| c.score(problem) > score);
     Polish {
         // Closed: the plan found is the best (when it passed the rules), or nothing
         // beats the search's.
-        proven: !bnb.gave_up && (better.is_some() || !found),
+        proven: !gave_up && (better.is_some() || !found),
+        timed_out,
         better,
     }
 }
