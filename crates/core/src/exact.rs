@@ -17,7 +17,7 @@
 //! known (the search's); or when a visit still to place has no shift left that could
 //! take it.
 //!
-//! The search runs first, with a quarter of the time left (a small day's search mostly
+//! The search runs first, with a third of the time left (a small day's search mostly
 //! ends by itself well before); the polish has the rest. The branches of its root (the
 //! first visit of the first shift's route) run side by side on the solve's threads,
 //! each of at most [`NODES`] nodes against the search's cost: the plan it finds depends

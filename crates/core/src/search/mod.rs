@@ -213,14 +213,15 @@ pub(crate) fn improve(
         return (built, stats);
     }
     let seed = problem.options().seed;
-    // A small plain day is polished exactly after the search, which then has a quarter
-    // of the time left (it ends by itself long before on most small days; measured on
-    // 12-patient days with linked visits at 1 s, a third left the polish short).
+    // A small plain day is polished exactly after the search, which then has a third
+    // of the time left (it ends by itself long before on most small days). Measured on
+    // 6–12-patient days with linked visits at 1 s (benches/healthcare_peers.py
+    // --exact): a half left the polish short on the hardest, a quarter the search.
     let day = crate::exact::day(problem, cands);
     let now = Instant::now();
     let search_until = Until {
         deadline: match day {
-            Some(_) => now + deadline.saturating_duration_since(now) / 4,
+            Some(_) => now + deadline.saturating_duration_since(now) / 3,
             None => deadline,
         },
         ..until
