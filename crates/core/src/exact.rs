@@ -726,3 +726,72 @@ fn rebuild(
         unassigned: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The docs' small day: the aide (slot 0) and the nurse (slot 1, there from
+    /// 6,000 s), care then medication 1,800–3,600 s later.
+    fn day() -> (Problem, Day) {
+        let p = Problem::from_json(
+            br#"{
+          "travel": {"metric": "euclidean", "speed": 1.0},
+          "elders": [{"id": "a", "location": [0.0, 0.0]}],
+          "needs": [
+            {"id": "care", "elder": "a", "service": "personal_care", "duration": 600, "windows": [[0, 10000]]},
+            {"id": "meds", "elder": "a", "service": "medication", "duration": 300, "windows": [[0, 10000]]}
+          ],
+          "providers": [
+            {"id": "aide", "kind": "staff", "skills": ["personal_care"], "level": 2, "start": [0.0, 0.0], "shifts": [[0, 20000]]},
+            {"id": "nurse", "kind": "staff", "skills": ["medication"], "level": 2, "start": [1000.0, 0.0], "shifts": [[5000, 20000]]}
+          ],
+          "links": [{"id": "l", "type": "sequence", "needs": ["care", "meds"], "min_gap": 1800, "max_gap": 3600}]
+        }"#,
+        )
+        .expect("valid");
+        let cands = Candidates::new(&p);
+        let day = Day::of(&p, &cands).expect("a plain small day");
+        (p, day)
+    }
+
+    fn partial(day: &Day, routes: Vec<Vec<usize>>) -> Partial {
+        let mut slot = vec![usize::MAX; day.m()];
+        for (k, r) in routes.iter().enumerate() {
+            for &v in r {
+                slot[v] = k;
+            }
+        }
+        Partial {
+            routes,
+            slot,
+            start: vec![0; day.m()],
+        }
+    }
+
+    #[test]
+    fn the_least_schedule_makes_a_first_visit_wait_for_its_second() {
+        let (_, day) = day();
+        // Alone, the care starts at once.
+        let mut one = partial(&day, vec![vec![0], vec![]]);
+        assert!(one.schedule(&day));
+        assert_eq!(one.start[0], 0);
+        // With the medication placed, it waits until 6,000 − 3,600.
+        let mut both = partial(&day, vec![vec![0], vec![1]]);
+        assert!(both.schedule(&day));
+        assert_eq!((both.start[0], both.start[1]), (2_400, 6_000));
+        // A nurse who could only come after 2,400 + 3,600 + 10,000 − 6,000: no schedule.
+        let mut late = day;
+        late.hard[0] = 2_000;
+        assert!(!partial(&late, vec![vec![0], vec![1]]).schedule(&late));
+    }
+
+    #[test]
+    fn the_polish_proves_the_small_day() {
+        let (p, _) = day();
+        let plan = crate::solve::solve(&p).expect("solves");
+        assert!(plan.summary.search.as_ref().is_some_and(|s| s.optimal));
+        // The nurse's way there and back: nothing cheaper serves both.
+        assert_eq!(plan.summary.objective.cost, Some(2_000));
+    }
+}
