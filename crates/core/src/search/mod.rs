@@ -185,7 +185,8 @@ pub(crate) fn operators(stats: &Stats) -> Vec<crate::wire::OperatorStats> {
         .collect()
 }
 
-/// Improves `built` until its `budget` is spent or `deadline` has passed, and returns the best plan found with the reasons of the needs it leaves out
+/// Improves `built` until its `budget` is spent or `deadline` has passed, and returns
+/// the best plan found with the reasons of the needs it leaves out
 /// (recomputed: a last insertion pass tries each once more).
 ///
 /// One search runs per thread of the current rayon pool, each from `built` with its
