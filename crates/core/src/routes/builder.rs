@@ -109,6 +109,8 @@ pub(crate) struct Pricing {
     fixed: Terms,
     /// Whether the place and start matter too.
     timed: bool,
+    /// Whether what the place and start add is never below zero.
+    floored: bool,
 }
 
 /// Routes of every provider shift under construction, with every rule's books.
@@ -336,7 +338,21 @@ impl<'a> Builder<'a> {
         Pricing {
             fixed,
             timed: self.rules.timed(),
+            floored: self.rules.floored(),
         }
+    }
+
+    /// A lower bound on what a placement adding `delta` travel costs, priced as
+    /// `pricing` says, whatever its place and start ([`Builder::price`] is never
+    /// below it: weights are never negative, and every timed rule vouches that it
+    /// adds nothing below zero); `None` when a timed rule does not vouch for it.
+    pub(crate) fn floor(&self, pricing: &Pricing, delta: i64) -> Option<i64> {
+        if pricing.timed && !pricing.floored {
+            return None;
+        }
+        let mut t = pricing.fixed;
+        t.travel += delta;
+        Some(objective::cost(self.problem, &t))
     }
 
     /// The cost `ins` of `n` into `route` adds, starting at `start`, priced as

@@ -100,6 +100,38 @@ pub struct Insertion {
     pub latest: i64,
 }
 
+/// A place in a route for a visit, before the visit's windows are applied
+/// ([`RouteState::each_frame`]): where it goes, the travel it adds, when the carer
+/// could be there at the earliest, and the latest start that still lets the route go on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    pos: usize,
+    delta: i64,
+    arrive: i64,
+    leave_by: i64,
+}
+
+impl Frame {
+    /// The insertion at this place starting within `windows` (sorted, disjoint), priced
+    /// at its added travel; `None` when no start fits.
+    pub(crate) fn within(&self, windows: &[Window]) -> Option<Insertion> {
+        let earliest = earliest_in(windows, self.arrive)?;
+        let latest = latest_in(windows, self.leave_by)?;
+        (earliest <= latest).then_some(Insertion {
+            pos: self.pos,
+            delta: self.delta,
+            cost: self.delta,
+            earliest,
+            latest,
+        })
+    }
+
+    /// The travel the visit adds here.
+    pub(crate) fn delta(&self) -> i64 {
+        self.delta
+    }
+}
+
 /// A stop's place and its visit's duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Spot {
@@ -256,20 +288,41 @@ impl RouteState {
         windows: &[Window],
         mut f: impl FnMut(Insertion),
     ) {
-        let p = self.slot.provider;
-        let (start, end) = problem.ends_of(p);
-        let need = problem.need(n);
-        let here = problem.place_of(n);
         let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
             return;
         };
         if !self.brk.is_empty() {
             return self.each_insertion_breaks(problem, n, windows, &mut f);
         }
+        self.each_frame(problem, n, (first.open, last.close), |fr| {
+            if let Some(i) = fr.within(windows) {
+                f(i);
+            }
+        });
+    }
+
+    /// Calls `f` with every place of the route where a visit of `n` could start
+    /// within `span` (the first open and last close of its starts), before its
+    /// windows are applied ([`Frame::within`]), in position order; none on a route with
+    /// breaks (see [`RouteState::each_insertion_in`]).
+    pub(crate) fn each_frame(
+        &self,
+        problem: &Problem,
+        n: NeedIdx,
+        (open, close): (i64, i64),
+        mut f: impl FnMut(Frame),
+    ) {
+        if !self.brk.is_empty() {
+            return;
+        }
+        let p = self.slot.provider;
+        let (start, end) = problem.ends_of(p);
+        let need = problem.need(n);
+        let here = problem.place_of(n);
         let len = self.stops.len();
         // Latest starts only grow along the route: before `lo`, the next stop (or the
         // return) leaves no time for the visit whatever the travel.
-        let lo = self.l.partition_point(|&l| l - need.duration < first.open);
+        let lo = self.l.partition_point(|&l| l - need.duration < open);
         let symmetric = problem.symmetric_travel();
         // With symmetric travel, every time this scan needs is from the visit's place:
         // one row of the table.
@@ -286,7 +339,7 @@ impl RouteState {
             };
             // Ends of earlier stops only grow along the route: from here on, the
             // visit would start after its last window whatever the travel.
-            if prev_end > last.close {
+            if prev_end > close {
                 break;
             }
             let (next_loc, next_latest) = if pos == len {
@@ -299,30 +352,20 @@ impl RouteState {
                 _ if symmetric => from_here(prev_loc),
                 _ => problem.time(p, prev_loc, here),
             };
-            let Some(earliest) = earliest_in(windows, prev_end + to) else {
-                continue;
-            };
             let from = from_here(next_loc);
             if symmetric {
                 carry = Some((pos + 1, from));
-            }
-            let Some(latest) = latest_in(windows, next_latest - from - need.duration) else {
-                continue;
-            };
-            if earliest > latest {
-                continue;
             }
             let delta = if len == 0 {
                 to + from
             } else {
                 to + from - self.legs[pos]
             };
-            f(Insertion {
+            f(Frame {
                 pos,
                 delta,
-                cost: delta,
-                earliest,
-                latest,
+                arrive: prev_end + to,
+                leave_by: next_latest - from - need.duration,
             });
         }
     }

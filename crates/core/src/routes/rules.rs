@@ -120,6 +120,13 @@ pub(crate) trait Rule: Send + Sync {
     ) {
     }
 
+    /// Whether the terms [`Rule::timed`] adds are never below zero, so that a
+    /// placement costs at least its part that does not depend on the place
+    /// ([`Builder::floor`]). Off unless a rule vouches for it.
+    fn timed_never_negative(&self) -> bool {
+        false
+    }
+
     /// What `p` changes in the terms.
     fn change(&self, _b: &Builder<'_>, _p: &Proposal<'_>, _t: &mut Terms) {}
 
@@ -177,6 +184,8 @@ pub(crate) struct Rules {
     timed: bool,
     /// Whether every rule's change is exact on figures.
     exact: bool,
+    /// Whether no timed rule adds less than zero ([`Rule::timed_never_negative`]).
+    floored: bool,
 }
 
 impl Rules {
@@ -186,6 +195,9 @@ impl Rules {
         Self {
             timed: list.iter().any(|r| r.is_timed()),
             exact: list.iter().all(|r| r.exact_on_figures()),
+            floored: list
+                .iter()
+                .all(|r| !r.is_timed() || r.timed_never_negative()),
             list,
         }
     }
@@ -203,6 +215,11 @@ impl Rules {
     /// Whether any rule's placement terms depend on the place.
     pub(crate) fn timed(&self) -> bool {
         self.timed
+    }
+
+    /// Whether no timed rule adds less than zero to a placement's terms.
+    pub(crate) fn floored(&self) -> bool {
+        self.floored
     }
 
     /// Whether every rule's change is exact on figures.

@@ -18,6 +18,10 @@ use super::Rule;
 pub(crate) struct Lateness {
     sum: i64,
     maxes: BTreeMap<i64, u32>,
+    /// Whether travel keeps the triangle inequality (any travel but a matrix): then
+    /// a visit put in a route never brings a later one sooner, and its lateness only
+    /// grows.
+    metric: bool,
 }
 
 /// The rule, when some need has soft windows.
@@ -26,6 +30,7 @@ pub(crate) fn make(problem: &Problem) -> Option<Box<dyn Rule>> {
         Box::new(Lateness {
             sum: 0,
             maxes: BTreeMap::new(),
+            metric: !matches!(problem.travel(), crate::travel::Travel::Matrix { .. }),
         }) as Box<dyn Rule>
     })
 }
@@ -66,6 +71,10 @@ impl Rule for Lateness {
 
     fn is_timed(&self) -> bool {
         true
+    }
+
+    fn timed_never_negative(&self) -> bool {
+        self.metric
     }
 
     fn timed(
