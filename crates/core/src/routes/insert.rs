@@ -428,12 +428,12 @@ impl Builder<'_> {
                 .iter()
                 .any(|&s| !self.options(s, b, None, 1).is_empty());
         let (windows_a, windows_b) = (problem.allowed_starts(a), problem.allowed_starts(b));
-        // Where `b` could start at the earliest in each of its slots, on its own: a
-        // first visit that waits until that start less `gap.1` lets it follow there.
         let seconds: Vec<Option<Seconds>> = slots_b
             .iter()
             .map(|&s| self.seconds(s, b, &windows_b))
             .collect();
+        // Where `b` could start at the earliest in each of its slots, on its own: a
+        // first visit that waits until that start less `gap.1` lets it follow there.
         let own_b = self.starts_for(b, None);
         let alone_b: Vec<Option<i64>> = slots_b
             .iter()
