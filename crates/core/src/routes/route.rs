@@ -590,6 +590,7 @@ impl RouteState {
         self.e.resize(len, 0);
         self.l.resize(len, 0);
         self.legs.clear();
+        self.legs.reserve(len + 1);
         let mut loc = start;
         let mut travel = 0;
         for i in 0..len {
