@@ -15,6 +15,13 @@ use std::process::ExitCode;
 use carematch_core::Error;
 use clap::{Parser, Subcommand};
 
+/// The search allocates and frees small buffers (candidate places, route copies)
+/// hundreds of times per iteration, on every thread; mimalloc's per-thread free
+/// lists make that about a tenth of the search's time cheaper than the system
+/// allocator (callgrind, a generated 100-patient day).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "carematch",

@@ -91,6 +91,8 @@ struct Journal {
     routes: Vec<(u32, RouteState)>,
     need_stamp: Vec<u64>,
     needs: Vec<(u32, Serving)>,
+    /// Routes no longer needed, whose buffers the next saves reuse.
+    spare: Vec<RouteState>,
 }
 
 /// What changed between a checkpoint and its commit.
@@ -588,13 +590,15 @@ impl<'a> Builder<'a> {
     /// every rule's books as they were.
     pub(crate) fn rollback(&mut self) {
         self.journal.on = false;
-        let routes = std::mem::take(&mut self.journal.routes);
-        for (ri, r) in routes {
+        let mut routes = std::mem::take(&mut self.journal.routes);
+        for (ri, r) in routes.drain(..) {
             let ri = ri as usize;
             let old = std::mem::replace(&mut self.routes[ri], r);
             self.tell(ri, old.figures(), old.stops(), None);
             self.track(ri);
+            self.journal.spare.push(old);
         }
+        self.journal.routes = routes;
         for (n, a) in self.journal.needs.drain(..) {
             self.at[n as usize] = a;
         }
@@ -602,10 +606,16 @@ impl<'a> Builder<'a> {
 
     /// Keeps the changes since the checkpoint, and says what they touched.
     pub(crate) fn commit(&mut self) -> Touched {
-        self.journal.on = false;
+        let j = &mut self.journal;
+        j.on = false;
+        let mut routes = Vec::with_capacity(j.routes.len());
+        for (ri, r) in j.routes.drain(..) {
+            routes.push(ri);
+            j.spare.push(r);
+        }
         Touched {
-            routes: self.journal.routes.drain(..).map(|(ri, _)| ri).collect(),
-            needs: self.journal.needs.drain(..).map(|(n, _)| n).collect(),
+            routes,
+            needs: j.needs.drain(..).map(|(n, _)| n).collect(),
         }
     }
 
@@ -614,7 +624,14 @@ impl<'a> Builder<'a> {
         let j = &mut self.journal;
         if j.on && j.route_stamp[ri] != j.stamp {
             j.route_stamp[ri] = j.stamp;
-            j.routes.push((ri as u32, self.routes[ri].clone()));
+            let copy = match j.spare.pop() {
+                Some(mut spare) => {
+                    spare.clone_from(&self.routes[ri]);
+                    spare
+                }
+                None => self.routes[ri].clone(),
+            };
+            j.routes.push((ri as u32, copy));
         }
     }
 

@@ -447,7 +447,10 @@ impl Builder<'_> {
             })
             .collect();
         let slots_b = (slots_b, &seconds[..]);
-        let mut best: Option<(SequenceKey, UnitMove)> = None;
+        let mut found = Found {
+            best: None,
+            with_a: None,
+        };
         for (sa, ia) in &first {
             // The earliest start of `a` from which `b`'s windows can still follow.
             let open_b = windows_b.first().map_or(i64::MAX, |w| w.open);
@@ -457,7 +460,7 @@ impl Builder<'_> {
                 continue;
             };
             let first = (a, *sa, ia);
-            self.followers(first, ta, (b, slots_b), gap, rule, &mut best);
+            self.followers(first, ta, (b, slots_b), gap, rule, &mut found);
             // `a` may wait for `b`: the few soonest starts that let `b` follow where it
             // could start on its own.
             let mut later: Vec<i64> = alone_b
@@ -468,15 +471,15 @@ impl Builder<'_> {
             later.sort_unstable();
             later.dedup();
             for &t in later.iter().take(WAITS) {
-                self.followers(first, t, (b, slots_b), gap, rule, &mut best);
+                self.followers(first, t, (b, slots_b), gap, rule, &mut found);
             }
         }
-        best.map(|(_, mv)| mv).ok_or(any)
+        found.best.map(|(_, mv)| mv).ok_or(any)
     }
 
     /// [`Builder::best_sequence`] with the first need `a` placed as `ia` says in `sa`,
     /// starting at `ta`: each place of `b` among `slots_b` that may follow, kept in
-    /// `best` when cheaper (then earlier, then by slots).
+    /// `found` when cheaper (then earlier, then by slots).
     fn followers(
         &self,
         (a, sa, ia): (NeedIdx, Slot, &Insertion),
@@ -484,24 +487,32 @@ impl Builder<'_> {
         (b, (slots_b, seconds)): (NeedIdx, (&[Slot], &[Option<Seconds>])),
         gap: (i64, i64),
         rule: LinkProvider,
-        best: &mut Option<(SequenceKey, UnitMove)>,
+        found: &mut Found,
     ) {
         let within = Window {
             open: ta + gap.0,
             close: ta.saturating_add(gap.1),
         };
         let ra = self.route_ix(sa);
-        // The route with `a`, for `b` after it in the same route: built only then.
-        let mut with_a: Option<RouteState> = None;
+        // The route with `a`, for `b` after it in the same route: built only then, in
+        // the buffer of the last one.
+        let mut built = false;
         let cost_a = self.price(&self.pricing(ra, a), self.route(ra), a, ia, ta);
         let starts_b = self.starts_for(b, Some(within));
         for (&sb, second) in slots_b.iter().zip(seconds) {
             let route = if sb == sa {
-                with_a.get_or_insert_with(|| {
-                    let mut r = self.route(ra).clone();
+                if !built {
+                    let r = match &mut found.with_a {
+                        Some(r) => {
+                            r.clone_from(self.route(ra));
+                            r
+                        }
+                        none => none.insert(self.route(ra).clone()),
+                    };
                     r.insert(self.problem, a, ia.pos, Some(ta));
-                    r
-                })
+                    built = true;
+                }
+                found.with_a.as_ref().unwrap_or(self.route(ra))
             } else {
                 self.route(ra)
             };
@@ -512,7 +523,7 @@ impl Builder<'_> {
                 route,
             };
             // A second place costing more than the best so far less `a`'s can only lose.
-            let bound = best.as_ref().map(|(k, _)| k.0 - cost_a);
+            let bound = found.best.as_ref().map(|(k, _)| k.0 - cost_a);
             let second = Follower {
                 need: b,
                 slot: sb,
@@ -525,12 +536,12 @@ impl Builder<'_> {
             };
             let cost = cost_a + ib.cost;
             let key = (cost, ta, sa, sb);
-            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+            if found.best.as_ref().is_none_or(|(k, _)| key < *k) {
                 let a_ins = Insertion {
                     cost: cost_a,
                     ..ia.clone()
                 };
-                *best = Some((
+                found.best = Some((
                     key,
                     UnitMove {
                         places: vec![(a, sa, a_ins, ta), (b, sb, ib, tb)],
@@ -731,6 +742,14 @@ struct Follower<'s> {
     known: Option<&'s Seconds>,
     starts: &'s [Window],
     bound: Option<i64>,
+}
+
+/// What the search of a sequence's places carries from one place of its first need
+/// to the next ([`Builder::followers`]): the best found so far, and a buffer for the
+/// route with the first need in it.
+struct Found {
+    best: Option<(SequenceKey, UnitMove)>,
+    with_a: Option<RouteState>,
 }
 
 /// The first need of a sequence as placed: its slot, its insertion and the route with
@@ -949,5 +968,41 @@ mod tests {
         }
         // Most windows admit a place: the comparison is not between two `None`s.
         assert!(compared > 100, "{compared} places compared");
+    }
+
+    /// A route copied into the buffers of another (`clone_from`, as the journal and
+    /// the sequence search reuse them) is the route, whatever the buffers held: a
+    /// longer route, a shorter one, an empty one.
+    #[test]
+    fn a_route_copied_into_old_buffers_is_the_route() {
+        let p = day();
+        let slot = Slot {
+            provider: ProviderIdx(0),
+            shift: 0,
+        };
+        let mut b = Builder::new(&p);
+        let mut seen = vec![format!("{:?}", b.route(0))];
+        let mut states = vec![b.route(0).clone()];
+        for k in 0..5 {
+            assert!(b.insert_single(&[slot], NeedIdx(k), None), "n{k} fits");
+            states.push(b.route(0).clone());
+            seen.push(format!("{:?}", b.route(0)));
+        }
+        for (i, src) in states.iter().enumerate() {
+            for old in &states {
+                let mut buf = old.clone();
+                buf.clone_from(src);
+                assert_eq!(
+                    format!("{buf:?}"),
+                    seen[i],
+                    "{} stops over {}",
+                    i,
+                    old.stops().len()
+                );
+            }
+        }
+        // The states differ: the copies are not all of one route.
+        seen.dedup();
+        assert_eq!(seen.len(), 6);
     }
 }

@@ -149,7 +149,7 @@ impl Spot {
 }
 
 /// A provider shift's route with its forward / backward time bounds.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RouteState {
     /// The provider shift.
     pub slot: Slot,
@@ -186,6 +186,71 @@ pub struct RouteState {
     pub(super) lb: Vec<i64>,
     /// With breaks: the breaks the schedule has taken before each stop.
     pub(super) taken: Vec<u8>,
+}
+
+/// A copy; [`Clone::clone_from`] reuses the target's buffers (the search copies
+/// routes into the ones it saved before, thousands of times a second).
+impl Clone for RouteState {
+    fn clone(&self) -> Self {
+        let mut copy = RouteState {
+            slot: self.slot,
+            shift: self.shift,
+            stops: Vec::new(),
+            spots: Vec::new(),
+            e: Vec::new(),
+            l: Vec::new(),
+            legs: Vec::new(),
+            travel: 0,
+            service: 0,
+            load: 0,
+            late: 0,
+            late_max: 0,
+            brk: Vec::new(),
+            eb: Vec::new(),
+            lb: Vec::new(),
+            taken: Vec::new(),
+        };
+        copy.clone_from(self);
+        copy
+    }
+
+    fn clone_from(&mut self, src: &Self) {
+        // Every field named, so that a new one cannot be left out.
+        let RouteState {
+            slot,
+            shift,
+            stops,
+            spots,
+            e,
+            l,
+            legs,
+            travel,
+            service,
+            load,
+            late,
+            late_max,
+            brk,
+            eb,
+            lb,
+            taken,
+        } = src;
+        self.slot = *slot;
+        self.shift = *shift;
+        self.stops.clone_from(stops);
+        self.spots.clone_from(spots);
+        self.e.clone_from(e);
+        self.l.clone_from(l);
+        self.legs.clone_from(legs);
+        self.travel = *travel;
+        self.service = *service;
+        self.load = *load;
+        self.late = *late;
+        self.late_max = *late_max;
+        self.brk.clone_from(brk);
+        self.eb.clone_from(eb);
+        self.lb.clone_from(lb);
+        self.taken.clone_from(taken);
+    }
 }
 
 impl RouteState {

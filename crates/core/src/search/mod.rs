@@ -660,7 +660,7 @@ impl<'a> Search<'a> {
 
     fn save_best(&mut self) {
         for ri in self.best.changed.drain(..) {
-            self.best.routes[ri as usize] = self.st.route(ri as usize).clone();
+            self.best.routes[ri as usize].clone_from(self.st.route(ri as usize));
             self.best.dirty[ri as usize] = false;
         }
         self.best.score = self.score;
