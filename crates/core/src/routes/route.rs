@@ -192,24 +192,7 @@ pub struct RouteState {
 /// routes into the ones it saved before, thousands of times a second).
 impl Clone for RouteState {
     fn clone(&self) -> Self {
-        let mut copy = RouteState {
-            slot: self.slot,
-            shift: self.shift,
-            stops: Vec::new(),
-            spots: Vec::new(),
-            e: Vec::new(),
-            l: Vec::new(),
-            legs: Vec::new(),
-            travel: 0,
-            service: 0,
-            load: 0,
-            late: 0,
-            late_max: 0,
-            brk: Vec::new(),
-            eb: Vec::new(),
-            lb: Vec::new(),
-            taken: Vec::new(),
-        };
+        let mut copy = RouteState::empty(self.slot, self.shift, Vec::new());
         copy.clone_from(self);
         copy
     }
@@ -256,9 +239,15 @@ impl Clone for RouteState {
 impl RouteState {
     /// An empty route for `slot`.
     pub fn new(problem: &Problem, slot: Slot) -> Self {
+        let shift = problem.provider(slot.provider).shifts[slot.shift as usize];
+        Self::empty(slot, shift, problem.breaks_of(slot))
+    }
+
+    /// A route of `slot` over `shift` with breaks `brk` and no stops.
+    fn empty(slot: Slot, shift: Window, brk: Vec<crate::model::Break>) -> Self {
         Self {
             slot,
-            shift: problem.provider(slot.provider).shifts[slot.shift as usize],
+            shift,
             stops: Vec::new(),
             spots: Vec::new(),
             e: Vec::new(),
@@ -269,7 +258,7 @@ impl RouteState {
             load: 0,
             late: 0,
             late_max: 0,
-            brk: problem.breaks_of(slot),
+            brk,
             eb: Vec::new(),
             lb: Vec::new(),
             taken: Vec::new(),
