@@ -16,9 +16,9 @@ use carematch_core::Error;
 use clap::{Parser, Subcommand};
 
 /// The search allocates and frees small buffers (candidate places, route copies)
-/// hundreds of times per iteration, on every thread; mimalloc's per-thread free
-/// lists make that about a tenth of the search's time cheaper than the system
-/// allocator (callgrind, a generated 100-patient day).
+/// hundreds of times per iteration, on every thread; with mimalloc's per-thread
+/// free lists the search runs 7.5 % fewer instructions than with the system
+/// allocator (callgrind, a generated 100-patient linked day, same plan).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
