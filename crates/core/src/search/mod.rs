@@ -42,12 +42,16 @@
 //! over the time left when it began, whichever is shorter.
 //!
 //! Parallelism and determinism: one search runs per thread, each sequential and seeded
-//! from `options.seed` and its thread number, and the best plan wins. Each stops by its
-//! budget or at the deadline, whichever comes first. When the budget ends it, the same
-//! input, seed and thread count give the same plan; a deadline that cuts the search
-//! short makes the plan depend on the machine. [`Stats::stopped_by_time`] says which
-//! happened.
+//! from `options.seed` and its thread number, and the best plan wins. Once a round
+//! has cooled part of the way, the searches meet every few thousand iterations
+//! (`exchange.rs`): each hands in its best plan, and one whose best is worse goes on
+//! from the best handed in. Each stops by its budget or at the deadline, whichever
+//! comes first. When the budget ends it, the same input, seed and thread count give
+//! the same plan (the meetings are counted in iterations); a deadline that cuts the
+//! search short makes the plan depend on the machine. [`Stats::stopped_by_time`] says
+//! which happened.
 
+mod exchange;
 mod local;
 mod operators;
 mod recreate;
@@ -67,6 +71,7 @@ use crate::neighbours::Neighbours;
 use crate::objective::Score;
 use crate::routes::{Builder, Construction, RouteState, StopState, Teams};
 
+use exchange::{Exchange, Seat, EPOCH, MEET_FROM};
 use operators::reassign;
 
 /// Share of iterations that ruin by elder where a rule prices who serves an elder
@@ -202,9 +207,11 @@ pub(crate) fn operators(stats: &Stats) -> Vec<crate::wire::OperatorStats> {
 /// the best plan found with the reasons of the needs it leaves out
 /// (recomputed: a last insertion pass tries each once more).
 ///
-/// One search runs per thread of the current rayon pool, each from `built` with its
-/// own seed (the first with `options.seed` itself), and the best plan wins (ties to the
-/// lower thread): the result depends on the seed and the thread count only.
+/// One search runs per thread of the current rayon pool (each on a thread of its own,
+/// as they wait for each other at their meetings), each from `built` with its own seed
+/// (the first with `options.seed` itself); they share their best plans as they go
+/// (`exchange.rs`), and the best plan wins (ties to the lower thread): the result
+/// depends on the seed and the thread count only.
 pub(crate) fn improve(
     problem: &Problem,
     cands: &Candidates,
@@ -214,7 +221,6 @@ pub(crate) fn improve(
     until: Until<'_>,
     observer: &crate::progress::Observer<'_>,
 ) -> (Construction, Stats) {
-    use rayon::prelude::*;
     let runs = rayon::current_num_threads().max(1) as u64;
     let deadline = until.deadline;
     if until.reached() {
@@ -246,19 +252,37 @@ pub(crate) fn improve(
     } else {
         Teams::default()
     };
-    let results: Vec<(Construction, Stats, Score)> = (0..runs)
-        .into_par_iter()
-        .map(|i| {
-            // Distinct, well-spread seeds; the first search uses the seed as given.
-            let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let mut s = Search::new(problem, cands, built.clone(), g, &teams, seed);
-            // The first search tells the observer of its new best plans.
-            let stats = s.run(budget, search_until, (i == 0).then_some(observer));
-            let plan = s.finish(search_until.deadline);
-            let score = plan.score(problem);
-            (plan, stats, score)
-        })
-        .collect();
+    // The searches meet every EPOCH iterations (`exchange.rs`); with one, none.
+    let exchange = (runs > 1).then(|| Exchange::new(runs as usize));
+    let work = |i: u64| {
+        // Distinct, well-spread seeds; the first search uses the seed as given.
+        let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut s = Search::new(problem, cands, built.clone(), g, &teams, seed);
+        let seat = exchange.as_ref().map(|exchange| Seat {
+            exchange,
+            me: i as usize,
+        });
+        // The first search tells the observer of its new best plans.
+        let stats = s.run(
+            budget,
+            search_until,
+            (i == 0).then_some(observer),
+            seat.as_ref(),
+        );
+        drop(seat);
+        let plan = s.finish(search_until.deadline);
+        let score = plan.score(problem);
+        (plan, stats, score)
+    };
+    // One OS thread per search, as they wait for each other at their meetings.
+    let results: Vec<(Construction, Stats, Score)> = std::thread::scope(|sc| {
+        let others: Vec<_> = (1..runs).map(|i| sc.spawn(move || work(i))).collect();
+        let mut results = vec![work(0)];
+        for h in others {
+            results.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        results
+    });
     let mut total = Stats {
         runs,
         ..Stats::default()
@@ -440,6 +464,7 @@ impl<'a> Search<'a> {
         budget: Budget,
         until: Until<'_>,
         observer: Option<&crate::progress::Observer<'_>>,
+        seat: Option<&Seat<'_>>,
     ) -> Stats {
         let mut stats = Stats::default();
         let n = self.problem.needs().len() as u32;
@@ -481,6 +506,12 @@ impl<'a> Search<'a> {
                 temperature,
                 observer,
             );
+            // The searches meet once they have cooled some way (before, each
+            // explores on its own), every EPOCH iterations.
+            let meets = stats.iterations % EPOCH == 0 && clock.cooling(temperature) >= MEET_FROM;
+            if let Some(seat) = seat.filter(|_| meets) {
+                self.meet(seat, stats.iterations / EPOCH);
+            }
         }
         stats.moves = self.moves;
         stats
@@ -694,6 +725,34 @@ impl<'a> Search<'a> {
         self.unserved.retain(|&n| !st.at(NeedIdx(n)).is_served());
     }
 
+    /// Meeting `meeting` of the searches side by side (`exchange.rs`): hands in the
+    /// best plan, and goes on from the best handed in when it is better.
+    fn meet(&mut self, seat: &Seat<'_>, meeting: u64) {
+        let Some((score, routes)) =
+            seat.exchange
+                .meet(seat.me, meeting, self.best.score, &self.best.routes)
+        else {
+            return;
+        };
+        let problem = self.problem;
+        let mut st = Builder::from_routes(problem, routes);
+        st.at_venues(self.cands);
+        self.st = st;
+        let n = problem.needs().len() as u32;
+        let served = |i: &u32| self.st.at(NeedIdx(*i)).is_served();
+        self.score = Score::of(problem, (0..n).filter(served).map(NeedIdx), self.st.cost());
+        debug_assert_eq!(self.score, score);
+        self.unserved = (0..n)
+            .filter(|i| !served(i) && self.cands.reason(NeedIdx(*i)).is_none())
+            .collect();
+        for (b, r) in self.best.routes.iter_mut().zip(self.st.routes()) {
+            b.clone_from(r);
+        }
+        self.best.dirty.fill(false);
+        self.best.changed.clear();
+        self.best.score = self.score;
+    }
+
     fn save_best(&mut self) {
         for ri in self.best.changed.drain(..) {
             self.best.routes[ri as usize].clone_from(self.st.route(ri as usize));
@@ -801,6 +860,12 @@ impl<'a> Clock<'a> {
             .deadline
             .saturating_duration_since(self.started)
             .as_secs_f64();
+    }
+
+    /// How far the current round has cooled at `temperature`: 0 hot, 1 cold (on the
+    /// temperature's log scale).
+    fn cooling(&self, temperature: f64) -> f64 {
+        (temperature / self.t0).ln() / (self.t1 / self.t0).ln()
     }
 
     /// The temperature after `done` iterations, or `None` once the deadline has passed.

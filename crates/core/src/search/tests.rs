@@ -303,6 +303,90 @@ proptest! {
     }
 }
 
+/// Searches `a` and `b` meet (`exchange.rs`) on threads of their own; returns what
+/// each got.
+fn meet_both(a: &mut Search, b: &mut Search) -> (bool, bool) {
+    use super::exchange::{Exchange, Seat};
+    let x = Exchange::new(2);
+    let (sa, sb) = (a.best.score, b.best.score);
+    std::thread::scope(|s| {
+        let ta = s.spawn(|| {
+            a.meet(
+                &Seat {
+                    exchange: &x,
+                    me: 0,
+                },
+                1,
+            );
+        });
+        b.meet(
+            &Seat {
+                exchange: &x,
+                me: 1,
+            },
+            1,
+        );
+        ta.join().expect("search a");
+    });
+    (a.best.score != sa, b.best.score != sb)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(60),
+        ..ProptestConfig::default()
+    })]
+
+    /// Two searches from one construction, one of them some iterations further: at
+    /// their meeting, the one with the worse best plan goes on from the other's best —
+    /// that plan, its score, its unserved needs, books that match the plan — and the
+    /// better one keeps its own.
+    #[test]
+    fn a_search_that_meets_a_better_one_goes_on_from_its_best_plan(
+        (elders, needs, provs) in spec(),
+        seed in 0u64..1000,
+        horizon in proptest::bool::ANY,
+        contracted in proptest::bool::ANY,
+    ) {
+        let problem = problem_priced(&elders, &needs, &provs, horizon, contracted);
+        let (cands, near) = search_of(&problem);
+        let built = baseline::construct(&problem, &cands, &near, None);
+        let teams = Teams::new(&problem);
+        let mut a = Search::new(&problem, &cands, built.clone(), &near, &teams, seed);
+        let mut b = Search::new(&problem, &cands, built, &near, &teams, seed + 1);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let until = super::Until {
+            deadline: std::time::Instant::now() + std::time::Duration::from_secs(600),
+            stop: &stop,
+        };
+        b.run(crate::model::Budget::Fixed(300), until, None, None);
+        let (best_a, best_b) = (a.best.score, b.best.score);
+        let routes_b: Vec<_> = b.best.routes.iter().map(|r| r.stops().to_vec()).collect();
+        let (a_took, b_took) = meet_both(&mut a, &mut b);
+        prop_assert!(!b_took);
+        prop_assert_eq!(b.best.score, best_b);
+        prop_assert_eq!(a_took, best_b > best_a);
+        if a_took {
+            prop_assert_eq!(a.score, best_b);
+            let now: Vec<_> = a.st.routes().iter().map(|r| r.stops().to_vec()).collect();
+            prop_assert_eq!(&now, &routes_b);
+            let best: Vec<_> = a.best.routes.iter().map(|r| r.stops().to_vec()).collect();
+            prop_assert_eq!(&best, &routes_b);
+        }
+        let served: Vec<bool> = (0..problem.needs().len() as u32)
+            .map(|n| a.st.at(NeedIdx(n)).is_served())
+            .collect();
+        assert_sound(&a, &served, &[]);
+        let mut unserved: Vec<u32> = (0..problem.needs().len() as u32)
+            .filter(|&n| !served[n as usize] && cands.reason(NeedIdx(n)).is_none())
+            .collect();
+        unserved.sort_unstable();
+        let mut got = a.unserved.clone();
+        got.sort_unstable();
+        prop_assert_eq!(got, unserved);
+    }
+}
+
 /// Two carers each visit elder e0 once; handing e0's second visit to the first carer,
 /// who passes its door anyway, saves a carer change and a detour: `familiar` finds it
 /// though neither carer's route is among the visit's neighbours' (a relocate next to
