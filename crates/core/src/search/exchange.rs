@@ -112,16 +112,17 @@ impl Exchange {
     }
 }
 
-/// Leaves the exchange when dropped, so that a search that ends in any way — also by
-/// a panic — never keeps the others waiting.
-pub(super) struct Seat<'x> {
+/// A search's part in the exchange: its number. Leaves the exchange when dropped, so
+/// that a search that ends in any way — also by a panic — never keeps the others
+/// waiting.
+pub(super) struct Party<'x> {
     /// The exchange.
     pub(super) exchange: &'x Exchange,
     /// The search's number.
     pub(super) me: usize,
 }
 
-impl Drop for Seat<'_> {
+impl Drop for Party<'_> {
     fn drop(&mut self) {
         self.exchange.leave(self.me);
     }
@@ -145,11 +146,11 @@ mod tests {
             let a = s.spawn(|| x.meet(0, 1, score(10), &[]));
             let b = s.spawn(|| x.meet(1, 1, score(7), &[]));
             // The third search ends before the meeting.
-            let _seat = Seat {
+            let third = Party {
                 exchange: &x,
                 me: 2,
             };
-            drop(_seat);
+            drop(third);
             (a.join().unwrap(), b.join().unwrap())
         });
         // Lower cost is the better score: search 0 gets search 1's plan, 1 keeps its own.

@@ -71,7 +71,7 @@ use crate::neighbours::Neighbours;
 use crate::objective::Score;
 use crate::routes::{Builder, Construction, RouteState, StopState, Teams};
 
-use exchange::{Exchange, Seat, EPOCH, MEET_FROM};
+use exchange::{Exchange, Party, EPOCH, MEET_FROM};
 use operators::reassign;
 
 /// Share of iterations that ruin by elder where a rule prices who serves an elder
@@ -258,7 +258,7 @@ pub(crate) fn improve(
         // Distinct, well-spread seeds; the first search uses the seed as given.
         let seed = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut s = Search::new(problem, cands, built.clone(), g, &teams, seed);
-        let seat = exchange.as_ref().map(|exchange| Seat {
+        let party = exchange.as_ref().map(|exchange| Party {
             exchange,
             me: i as usize,
         });
@@ -267,9 +267,9 @@ pub(crate) fn improve(
             budget,
             search_until,
             (i == 0).then_some(observer),
-            seat.as_ref(),
+            party.as_ref(),
         );
-        drop(seat);
+        drop(party);
         let plan = s.finish(search_until.deadline);
         let score = plan.score(problem);
         (plan, stats, score)
@@ -464,7 +464,7 @@ impl<'a> Search<'a> {
         budget: Budget,
         until: Until<'_>,
         observer: Option<&crate::progress::Observer<'_>>,
-        seat: Option<&Seat<'_>>,
+        party: Option<&Party<'_>>,
     ) -> Stats {
         let mut stats = Stats::default();
         let n = self.problem.needs().len() as u32;
@@ -509,8 +509,8 @@ impl<'a> Search<'a> {
             // The searches meet once they have cooled some way (before, each
             // explores on its own), every EPOCH iterations.
             let meets = stats.iterations % EPOCH == 0 && clock.cooling(temperature) >= MEET_FROM;
-            if let Some(seat) = seat.filter(|_| meets) {
-                self.meet(seat, stats.iterations / EPOCH);
+            if let Some(party) = party.filter(|_| meets) {
+                self.meet(party, stats.iterations / EPOCH);
             }
         }
         stats.moves = self.moves;
@@ -727,10 +727,11 @@ impl<'a> Search<'a> {
 
     /// Meeting `meeting` of the searches side by side (`exchange.rs`): hands in the
     /// best plan, and goes on from the best handed in when it is better.
-    fn meet(&mut self, seat: &Seat<'_>, meeting: u64) {
+    fn meet(&mut self, party: &Party<'_>, meeting: u64) {
         let Some((score, routes)) =
-            seat.exchange
-                .meet(seat.me, meeting, self.best.score, &self.best.routes)
+            party
+                .exchange
+                .meet(party.me, meeting, self.best.score, &self.best.routes)
         else {
             return;
         };

@@ -306,13 +306,13 @@ proptest! {
 /// Searches `a` and `b` meet (`exchange.rs`) on threads of their own; returns what
 /// each got.
 fn meet_both(a: &mut Search, b: &mut Search) -> (bool, bool) {
-    use super::exchange::{Exchange, Seat};
+    use super::exchange::{Exchange, Party};
     let x = Exchange::new(2);
     let (sa, sb) = (a.best.score, b.best.score);
     std::thread::scope(|s| {
         let ta = s.spawn(|| {
             a.meet(
-                &Seat {
+                &Party {
                     exchange: &x,
                     me: 0,
                 },
@@ -320,7 +320,7 @@ fn meet_both(a: &mut Search, b: &mut Search) -> (bool, bool) {
             );
         });
         b.meet(
-            &Seat {
+            &Party {
                 exchange: &x,
                 me: 1,
             },
