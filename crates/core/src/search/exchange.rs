@@ -34,11 +34,23 @@ struct HandIn {
 }
 
 /// What the searches share: per search, the meeting it last reached (`u64::MAX` once
-/// it has ended) and its hand-ins of the last two meetings (one search may be one
-/// meeting ahead of another, never two).
+/// it has ended), the last meeting whose hand-ins it has read, and its hand-ins that
+/// some search may still read ([`Board::wanted`]).
 struct Board {
     reached: Vec<u64>,
-    hand_ins: Vec<[Option<HandIn>; 2]>,
+    read: Vec<u64>,
+    hand_ins: Vec<Vec<HandIn>>,
+}
+
+impl Board {
+    /// Whether some search may still read the hand-ins of `meeting`: one has not
+    /// reached it yet, or waits at it.
+    fn wanted(&self, meeting: u64) -> bool {
+        self.reached
+            .iter()
+            .zip(&self.read)
+            .any(|(&r, &d)| r < meeting || (r == meeting && d < meeting))
+    }
 }
 
 /// The meeting place of `runs` searches side by side.
@@ -53,15 +65,17 @@ impl Exchange {
         Self {
             board: Mutex::new(Board {
                 reached: vec![0; runs],
-                hand_ins: (0..runs).map(|_| [None, None]).collect(),
+                read: vec![0; runs],
+                hand_ins: (0..runs).map(|_| Vec::new()).collect(),
             }),
             met: Condvar::new(),
         }
     }
 
     /// Search `me` reaches meeting `meeting` (1, 2, …) with its best plan: waits until
-    /// every other search has reached it too or ended, and returns the best plan
-    /// handed in when it is better than `score` (ties to the lower search).
+    /// every other search has reached it too (or a later one) or ended, and returns
+    /// the best plan handed in at it when that is better than `score` (ties to the
+    /// lower search).
     pub(super) fn meet(
         &self,
         me: usize,
@@ -69,39 +83,43 @@ impl Exchange {
         score: Score,
         routes: &[RouteState],
     ) -> Option<(Score, Vec<RouteState>)> {
-        let mut board = self.board.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = &mut board.hand_ins[me][(meeting % 2) as usize];
-        match slot {
-            Some(h) => {
-                h.meeting = meeting;
-                h.score = score;
-                h.routes.clone_from_slice(routes);
+        let mut guard = self.board.lock().unwrap_or_else(|e| e.into_inner());
+        let board = &mut *guard;
+        // The hand-ins no search will read again make room (their buffers reused).
+        let mut old = Vec::new();
+        let mut mine = std::mem::take(&mut board.hand_ins[me]);
+        mine.retain_mut(|h| {
+            board.wanted(h.meeting) || {
+                old.push(std::mem::take(&mut h.routes));
+                false
             }
-            None => {
-                *slot = Some(HandIn {
-                    meeting,
-                    score,
-                    routes: routes.to_vec(),
-                })
-            }
-        }
+        });
+        let mut kept = old.pop().unwrap_or_default();
+        kept.truncate(routes.len());
+        let n = kept.len();
+        kept.clone_from_slice(&routes[..n]);
+        kept.extend_from_slice(&routes[n..]);
+        mine.push(HandIn {
+            meeting,
+            score,
+            routes: kept,
+        });
+        board.hand_ins[me] = mine;
         board.reached[me] = meeting;
         self.met.notify_all();
-        while board.reached.iter().any(|&r| r < meeting) {
-            board = self.met.wait(board).unwrap_or_else(|e| e.into_inner());
+        while guard.reached.iter().any(|&r| r < meeting) {
+            guard = self.met.wait(guard).unwrap_or_else(|e| e.into_inner());
         }
-        let mut best: Option<(usize, Score)> = None;
-        for (i, h) in board.hand_ins.iter().enumerate() {
-            let Some(h) = &h[(meeting % 2) as usize] else {
-                continue;
-            };
-            if h.meeting == meeting && best.is_none_or(|(_, s)| h.score > s) {
-                best = Some((i, h.score));
-            }
-        }
-        let (from, s) = best?;
-        let h = board.hand_ins[from][(meeting % 2) as usize].as_ref()?;
-        (from != me && s > score).then(|| (s, h.routes.clone()))
+        let board = &mut *guard;
+        board.read[me] = meeting;
+        let best = board
+            .hand_ins
+            .iter()
+            .enumerate()
+            .filter_map(|(i, hs)| hs.iter().find(|h| h.meeting == meeting).map(|h| (i, h)))
+            .max_by(|(i, a), (j, b)| a.score.cmp(&b.score).then(j.cmp(i)))?;
+        let (from, h) = best;
+        (from != me && h.score > score).then(|| (h.score, h.routes.clone()))
     }
 
     /// Search `me` has ended: the others no longer wait for it.
@@ -137,6 +155,29 @@ mod tests {
             cost,
             ..Score::default()
         }
+    }
+
+    #[test]
+    fn a_search_that_skips_a_meeting_is_met_at_the_next_and_misses_nothing_there() {
+        let x = Exchange::new(2);
+        let cost = |m: Option<(Score, Vec<RouteState>)>| m.map(|(s, _)| s.cost);
+        let (a, b) = std::thread::scope(|s| {
+            // Search 0 skips meeting 2 (not cool enough yet, say).
+            let a = s.spawn(|| {
+                let one = x.meet(0, 1, score(10), &[]);
+                let three = x.meet(0, 3, score(9), &[]);
+                (cost(one), cost(three))
+            });
+            let b = s.spawn(|| {
+                let one = x.meet(1, 1, score(5), &[]);
+                let two = x.meet(1, 2, score(5), &[]);
+                let three = x.meet(1, 3, score(4), &[]);
+                (cost(one), cost(two), cost(three))
+            });
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        assert_eq!(a, (Some(5), Some(4)));
+        assert_eq!(b, (None, None, None));
     }
 
     #[test]

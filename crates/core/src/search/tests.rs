@@ -217,6 +217,34 @@ fn search_of(problem: &Problem) -> (Candidates, Neighbours) {
     (Candidates::new(problem), Neighbours::new(problem))
 }
 
+/// Searches `a` and `b` meet (`exchange.rs`) on threads of their own; returns what
+/// each got.
+fn meet_both(a: &mut Search, b: &mut Search) -> (bool, bool) {
+    use super::exchange::{Exchange, Party};
+    let x = Exchange::new(2);
+    let (sa, sb) = (a.best.score, b.best.score);
+    std::thread::scope(|s| {
+        let ta = s.spawn(|| {
+            a.meet(
+                &Party {
+                    exchange: &x,
+                    me: 0,
+                },
+                1,
+            );
+        });
+        b.meet(
+            &Party {
+                exchange: &x,
+                me: 1,
+            },
+            1,
+        );
+        ta.join().expect("search a");
+    });
+    (a.best.score != sa, b.best.score != sb)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(120),
@@ -301,41 +329,6 @@ proptest! {
             assert_sound(&s, &served, &[]);
         }
     }
-}
-
-/// Searches `a` and `b` meet (`exchange.rs`) on threads of their own; returns what
-/// each got.
-fn meet_both(a: &mut Search, b: &mut Search) -> (bool, bool) {
-    use super::exchange::{Exchange, Party};
-    let x = Exchange::new(2);
-    let (sa, sb) = (a.best.score, b.best.score);
-    std::thread::scope(|s| {
-        let ta = s.spawn(|| {
-            a.meet(
-                &Party {
-                    exchange: &x,
-                    me: 0,
-                },
-                1,
-            );
-        });
-        b.meet(
-            &Party {
-                exchange: &x,
-                me: 1,
-            },
-            1,
-        );
-        ta.join().expect("search a");
-    });
-    (a.best.score != sa, b.best.score != sb)
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(60),
-        ..ProptestConfig::default()
-    })]
 
     /// Two searches from one construction, one of them some iterations further: at
     /// their meeting, the one with the worse best plan goes on from the other's best —
