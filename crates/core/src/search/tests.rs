@@ -15,7 +15,7 @@ use crate::baseline;
 use crate::feasibility::Candidates;
 use crate::model::{NeedIdx, Problem};
 use crate::neighbours::Neighbours;
-use crate::routes::Teams;
+use crate::routes::{Construction, Teams};
 
 /// elder x, y; need elder, service, window open, width, caregivers, load, pinned.
 type NeedGen = (usize, usize, i64, i64, u8, i64, bool);
@@ -217,6 +217,14 @@ fn search_of(problem: &Problem) -> (Candidates, Neighbours) {
     (Candidates::new(problem), Neighbours::new(problem))
 }
 
+/// What a search of `problem` starts from: candidates, neighbours, the baseline's
+/// construction and the teams.
+fn start_of(problem: &Problem) -> (Candidates, Neighbours, Construction, Teams) {
+    let (cands, near) = search_of(problem);
+    let built = baseline::construct(problem, &cands, &near, None);
+    (cands, near, built, Teams::new(problem))
+}
+
 /// Searches `a` and `b` meet (`exchange.rs`) on threads of their own; returns what
 /// each got.
 fn meet_both(a: &mut Search, b: &mut Search) -> (bool, bool) {
@@ -259,9 +267,7 @@ proptest! {
         contracted in proptest::bool::ANY,
     ) {
         let problem = problem_priced(&elders, &needs, &provs, horizon, contracted);
-        let (cands, near) = search_of(&problem);
-        let built = baseline::construct(&problem, &cands, &near, None);
-        let teams = Teams::new(&problem);
+        let (cands, near, built, teams) = start_of(&problem);
         for op in [Op::Relocate, Op::Swap, Op::OrOpt, Op::TwoOptStar, Op::SwapStar, Op::Familiar] {
             let mut s = Search::new(&problem, &cands, built.clone(), &near, &teams, seed);
             let served: Vec<bool> = (0..problem.needs().len() as u32)
@@ -306,9 +312,7 @@ proptest! {
     #[test]
     fn an_undone_iteration_restores_the_plan((elders, needs, provs) in spec(), seed in 0u64..1000) {
         let problem = problem(&elders, &needs, &provs);
-        let (cands, near) = search_of(&problem);
-        let built = baseline::construct(&problem, &cands, &near, None);
-        let teams = Teams::new(&problem);
+        let (cands, near, built, teams) = start_of(&problem);
         let mut s = Search::new(&problem, &cands, built, &near, &teams, seed);
         let start: Vec<_> = s.st.routes().iter().map(|r| r.stops().to_vec()).collect();
         for k in 0..20u32 {
@@ -342,9 +346,7 @@ proptest! {
         contracted in proptest::bool::ANY,
     ) {
         let problem = problem_priced(&elders, &needs, &provs, horizon, contracted);
-        let (cands, near) = search_of(&problem);
-        let built = baseline::construct(&problem, &cands, &near, None);
-        let teams = Teams::new(&problem);
+        let (cands, near, built, teams) = start_of(&problem);
         let mut a = Search::new(&problem, &cands, built.clone(), &near, &teams, seed);
         let mut b = Search::new(&problem, &cands, built, &near, &teams, seed + 1);
         let stop = std::sync::atomic::AtomicBool::new(false);
