@@ -10,7 +10,9 @@
 //! `sequence` link puts its first need at a start from which the second can follow
 //! within `[min_gap, max_gap]`, in another route or after it in the same one. Equal
 //! costs are broken by the objective's tie-break ([`crate::objective::tie`]), then by
-//! slot. Synchronised and linked visits are fixed at their start once placed.
+//! slot. Synchronised visits and `together` links are fixed at their start once placed; the
+//! visits of a `sequence` any carers may serve keep to windows around theirs
+//! ([`Builder::sequence_windows`]), so the routes may move them within the gap's slack.
 //!
 //! A sequence tries each of the first need's best places, and a few later starts at
 //! each, against every route of the second: the second need's places in each route
@@ -350,11 +352,72 @@ impl Builder<'_> {
     }
 
     /// Applies a move found by [`Builder::best_link`] or [`Builder::best_together`].
+    /// The visits of a sequence that any carers may serve keep to windows around the
+    /// starts found, which keep its gap whatever each start within them
+    /// ([`Builder::sequence_windows`]); other linked visits are fixed at their starts.
     pub(crate) fn apply_move(&mut self, mv: &UnitMove) {
-        for (n, slot, ins, start) in &mv.places {
-            let fixed = mv.fixed.then_some(*start);
-            self.apply(*slot, *n, ins, fixed);
+        let windows = self.sequence_windows(mv);
+        for (k, (n, slot, ins, start)) in mv.places.iter().enumerate() {
+            match windows {
+                Some(w) => {
+                    let stop = StopState {
+                        need: *n,
+                        fixed: None,
+                        within: Some(w[k]),
+                    };
+                    self.place(self.route_ix(*slot), stop, ins.pos);
+                }
+                None => self.apply(*slot, *n, ins, mv.fixed.then_some(*start)),
+            }
         }
+    }
+
+    /// For a move placing a sequence that any carers may serve (its first visit
+    /// first, neither of a series nor pinned), a window for each visit around the
+    /// start found: the slack its gaps leave split evenly, so that any start of the
+    /// first within its window and of the second within its keeps the gap. Each
+    /// window lies within the window its start is in, and after the builder's floor.
+    fn sequence_windows(&self, mv: &UnitMove) -> Option<[Window; 2]> {
+        let problem = self.problem;
+        let [(a, _, _, ta), (b, _, _, tb)] = mv.places.as_slice() else {
+            return None;
+        };
+        let link = problem.link(problem.need(*a).link?);
+        let LinkRule::Sequence {
+            min_gap,
+            max_gap,
+            provider: LinkProvider::Any,
+        } = link.rule
+        else {
+            return None;
+        };
+        let plain = |n: NeedIdx| {
+            let need = problem.need(n);
+            need.series.is_none() && need.pinned.is_none()
+        };
+        if !mv.fixed || link.needs[..] != [*a, *b] || !plain(*a) || !plain(*b) {
+            return None;
+        }
+        // Slack above the least gap, and below the most.
+        let (above, below) = (tb - ta - min_gap, max_gap.saturating_sub(tb - ta));
+        let around = |n: NeedIdx, t: i64, early: i64, late: i64| {
+            let w = *problem
+                .allowed_starts(n)
+                .iter()
+                .find(|w| w.open <= t && t <= w.close)?;
+            let open = w
+                .open
+                .max(t.saturating_sub(early))
+                .max(self.floor.unwrap_or(i64::MIN));
+            Some(Window {
+                open: open.min(t),
+                close: w.close.min(t.saturating_add(late)),
+            })
+        };
+        Some([
+            around(*a, *ta, below / 2, above / 2)?,
+            around(*b, *tb, above - above / 2, below - below / 2)?,
+        ])
     }
 
     /// The cheapest way to place `members` (each a need and its slots; a two-carer
@@ -968,6 +1031,95 @@ mod tests {
         }
         // Most windows admit a place: the comparison is not between two `None`s.
         assert!(compared > 100, "{compared} places compared");
+    }
+
+    /// A nurse's visit, then an aide's 30 to 60 minutes later (a sequence any carers
+    /// may serve), and a nurse's visit `c` that fits before the first only if that
+    /// one starts later than where it was placed.
+    fn sequence_day() -> Problem {
+        Problem::from_json(
+            br#"{
+          "travel": {"metric": "euclidean", "speed": 1.0},
+          "elders": [{"id": "x", "location": [1000.0, 0.0]}, {"id": "y", "location": [500.0, 0.0]}],
+          "needs": [
+            {"id": "a", "elder": "x", "service": "nursing", "duration": 600, "windows": [[0, 20000]]},
+            {"id": "b", "elder": "x", "service": "personal_care", "duration": 600, "windows": [[4000, 20000]]},
+            {"id": "c", "elder": "y", "service": "nursing", "duration": 100, "windows": [[900, 2000]]}
+          ],
+          "links": [{"id": "l", "type": "sequence", "needs": ["a", "b"], "min_gap": 1800, "max_gap": 3600}],
+          "providers": [
+            {"id": "nurse", "kind": "staff", "skills": ["nursing"], "level": 3, "start": [0.0, 0.0], "shifts": [[0, 20000]]},
+            {"id": "aide", "kind": "staff", "skills": ["personal_care"], "level": 2, "start": [3000.0, 0.0], "shifts": [[0, 20000]]}
+          ]
+        }"#,
+        )
+        .expect("valid")
+    }
+
+    /// A placed sequence keeps to windows around its starts, not to the starts: any
+    /// start of each within its window keeps the gap, and a visit put before the
+    /// first later pushes it later (with fixed starts, `c` would fit nowhere).
+    #[test]
+    fn a_placed_sequence_keeps_its_gap_from_windows_and_lets_a_visit_push_it_later() {
+        let p = sequence_day();
+        let (nurse, aide) = (
+            Slot {
+                provider: ProviderIdx(0),
+                shift: 0,
+            },
+            Slot {
+                provider: ProviderIdx(1),
+                shift: 0,
+            },
+        );
+        let mut b = Builder::new(&p);
+        let l = p.need(NeedIdx(0)).link.expect("linked");
+        // Each need among the slots of the carers qualified for it.
+        b.insert_unit(Unit::Link(l), &mut |_, n| {
+            vec![if n == NeedIdx(0) { nurse } else { aide }]
+        })
+        .expect("the sequence fits");
+        let stop = |b: &Builder<'_>, ri: usize, n: u32| {
+            let r = b.route(ri);
+            let i = r
+                .stops()
+                .iter()
+                .position(|s| s.need == NeedIdx(n))
+                .expect("placed");
+            (r.stops()[i], r.start_of(i))
+        };
+        let (rn, ra) = (b.route_ix(nurse), b.route_ix(aide));
+        let ((sa, ta), (sb, tb)) = (stop(&b, rn, 0), stop(&b, ra, 1));
+        assert_eq!((ta, tb), (1000, 4000), "the earliest starts");
+        let (wa, wb) = (sa.within.expect("a window"), sb.within.expect("a window"));
+        assert!(sa.fixed.is_none() && sb.fixed.is_none());
+        assert!(wa.contains(ta) && wb.contains(tb));
+        // The gap holds at the extremes of the windows: 1,800 to 3,600 s.
+        assert!(wb.open - wa.close >= 1800, "{wa:?} {wb:?}");
+        assert!(wb.close - wa.open <= 3600, "{wa:?} {wb:?}");
+        assert!(wb.open >= 4000, "within b's own window: {wb:?}");
+        // Slack above the least gap (1,200 s) and below the most (600 s), split.
+        assert_eq!(
+            (wa, wb),
+            (
+                Window {
+                    open: 700,
+                    close: 1600
+                },
+                Window {
+                    open: 4000,
+                    close: 4300
+                }
+            )
+        );
+        assert!(
+            b.insert_single(&[nurse], NeedIdx(2), None),
+            "c goes before a"
+        );
+        let (_, ta) = stop(&b, rn, 0);
+        assert_eq!(b.route(rn).stops()[0].need, NeedIdx(2));
+        assert_eq!(ta, 1500, "a pushed later, within its window");
+        assert!((1800..=3600).contains(&(tb - ta)));
     }
 
     /// A route copied into the buffers of another (`clone_from`, as the journal and

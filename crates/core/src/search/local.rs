@@ -12,7 +12,8 @@
 //! its priced delta, then the rules), keeps the first one (or, when moves must be
 //! re-timed to be priced, up to [`EXACT_TRIES`]), and applies them in order until one
 //! holds. Moves are evaluated on the routes' segment data in O(1) or O(k) (see
-//! [`crate::routes`]). Pinned and synchronised visits never move.
+//! [`crate::routes`]). Pinned and synchronised visits, and `together` links, never move;
+//! a `sequence`'s visits move within the windows that keep its gap.
 
 use std::collections::VecDeque;
 

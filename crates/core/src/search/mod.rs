@@ -29,8 +29,9 @@
 //!
 //! Every move goes through the routes' rules and the builder's limits, so every
 //! intermediate plan is feasible; a removal that breaks a route (travel without the
-//! triangle inequality) is undone. Pinned and synchronised visits are never moved by
-//! the local search; ruin and recreate moves a two-carer need as a pair at one common
+//! triangle inequality) is undone. Pinned and synchronised visits, and `together` links,
+//! are never moved by the local search (a `sequence`'s visits, kept to windows that
+//! keep its gap, are); ruin and recreate moves a two-carer need as a pair at one common
 //! start and never moves a pin.
 //!
 //! How long: by default in rounds ([`Budget::Rounds`]). The first round cools from hot
