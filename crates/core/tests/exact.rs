@@ -2,7 +2,8 @@
 //! visits (together, sequence), two-carer needs and soft windows: every plan passes the
 //! checker, no link is served in part, the plan never beats the optimum (that would be
 //! a bug in the oracle or the checker), and it equals the optimum on at least 95 % of
-//! the problems.
+//! the problems. On days too big for the exact polish, with many sequence links, the
+//! search's own plans pass the checker too.
 //!
 //! The oracle enumerates every assignment of needs to carers (or to nobody) and every
 //! order of each carer's visits. For fixed orders, the least start of every visit
@@ -401,4 +402,77 @@ fn plans_equal_the_optimum_on_at_least_95_percent() {
         equal * 100 >= total * 95,
         "{equal} of {total} equal the optimum; misses: {misses:?}"
     );
+}
+
+/// A day too big for the exact polish (so the plan is the search's own), most of its
+/// needs in `sequence` links any carers may serve: ids of the elders' places, each
+/// need's window open and width, and each link's least gap and slack.
+fn sequence_day(
+    places: &[(u32, u32)],
+    opens: &[(i64, i64)],
+    gaps: &[(i64, i64)],
+    seed: u64,
+) -> Value {
+    let n = opens.len();
+    let elders: Vec<Value> = places
+        .iter()
+        .enumerate()
+        .map(
+            |(i, &(x, y))| json!({"id": format!("e{i}"), "location": [f64::from(x), f64::from(y)]}),
+        )
+        .collect();
+    let needs: Vec<Value> = opens
+        .iter()
+        .enumerate()
+        .map(|(i, &(open, width))| {
+            json!({"id": format!("n{i}"), "elder": format!("e{}", i % places.len()),
+                   "service": "personal_care", "duration": 600,
+                   "windows": [[open, open + width]], "late_by": (i as i64 % 3) * 600})
+        })
+        .collect();
+    let links: Vec<Value> = gaps
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| 2 * k + 1 < n)
+        .map(|(k, &(min, slack))| {
+            json!({"id": format!("l{k}"), "type": "sequence",
+                   "needs": [format!("n{}", 2 * k), format!("n{}", 2 * k + 1)],
+                   "min_gap": min, "max_gap": min + slack})
+        })
+        .collect();
+    let providers: Vec<Value> = (0..4)
+        .map(|k| {
+            json!({"id": format!("p{k}"), "kind": "staff", "skills": ["personal_care"], "level": 2,
+                   "start": [f64::from(k * 900), 0.0], "shifts": [[0, 40_000]]})
+        })
+        .collect();
+    json!({"travel": {"metric": "euclidean", "speed": 1.0}, "elders": elders, "needs": needs,
+           "links": links, "providers": providers,
+           "options": {"iterations": 3000, "seed": seed,
+                       "weights": {"travel": 1, "lateness": 1, "max_lateness": 1}}})
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// The search moves the visits of sequences within the windows that keep their
+    /// gaps: on days too big to be polished exactly, every plan passes the checker
+    /// (the gaps of every link served, rule 7) and no link is served in part.
+    #[test]
+    fn search_plans_keep_every_sequence_gap(
+        places in proptest::collection::vec((0u32..3000, 0u32..3000), 8..14),
+        opens in proptest::collection::vec((0i64..20_000, 1800i64..12_000), 26..34),
+        gaps in proptest::collection::vec((0i64..3600, 0i64..3600), 13..17),
+        seed in 0u64..1000,
+    ) {
+        let p = Problem::from_json(sequence_day(&places, &opens, &gaps, seed).to_string().as_bytes())
+            .expect("valid");
+        let plan = solve(&p).expect("solves");
+        prop_assert!(!plan.summary.search.as_ref().is_some_and(|s| s.optimal), "not polished");
+        let v = check(&p, &plan);
+        prop_assert!(v.is_empty(), "{:#?}", v.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+    }
 }

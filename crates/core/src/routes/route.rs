@@ -522,10 +522,12 @@ impl RouteState {
         if !problem.has_soft_windows() {
             return;
         }
-        let (mut sum, mut max) = (0, 0);
+        let (mut sum, mut max) = (0i64, 0);
         for (s, &e) in self.stops.iter().zip(&self.e) {
+            // Saturating: a route being rebuilt may be infeasible (a start past every
+            // window, far out), and is then thrown away by its caller.
             let late = problem.lateness(s.need, e);
-            sum += late;
+            sum = sum.saturating_add(late);
             max = late.max(max);
         }
         self.late = sum;
